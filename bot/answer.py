@@ -1,0 +1,145 @@
+"""The answer function every entry point calls (CLI, web UI, REST API, evaluation)."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.errors import InvalidQuestion
+from bot.extractive import Selection, SentenceScorer, select
+from bot.messages import message
+from bot.retrieve import Hit, Retriever
+from index.lang import Language, detect_language, to_script
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    passage_id: str
+    lang: str
+    text: str  # the cited passage, cleaned text as in the article
+    translation: str | None  # its aligned counterpart
+    translation_id: str | None
+    score: float
+    highlight: list[tuple[int, int]]  # spans of ``text`` quoted in the answer
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "passage_id": self.passage_id,
+            "lang": self.lang,
+            "text": self.text,
+            "translation": self.translation,
+            "translation_id": self.translation_id,
+            "score": round(self.score, 4),
+            "highlight": [list(s) for s in self.highlight],
+        }
+
+
+@dataclass
+class Answer:
+    question: str
+    language: Language
+    answer: str
+    grounded: bool
+    citations: list[Citation]
+    mode: str = "extractive"
+    hits: list[Hit] = field(default_factory=list, repr=False)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    features: dict[str, float] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict:
+        """The JSON object of ``zhen ask --json`` and ``POST /api/ask``."""
+        return {
+            "question": self.question,
+            "language": self.language,
+            "answer": self.answer,
+            "grounded": self.grounded,
+            "mode": self.mode,
+            "citations": [c.to_dict() for c in self.citations],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+
+
+def check_question(question: object, max_chars: int) -> tuple[str, Language]:
+    """The question stripped, and its language; raises ``InvalidQuestion`` when unusable."""
+    if not isinstance(question, str):
+        raise InvalidQuestion("empty_question")
+    text = unicodedata.normalize("NFC", question).strip()
+    language = detect_language(text) if text else "en"
+    if not text:
+        raise InvalidQuestion("empty_question", language)
+    if len(text) > max_chars:
+        raise InvalidQuestion("question_too_long", language, length=len(text), limit=max_chars)
+    if _CONTROL.search(text) or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise InvalidQuestion("control_characters", language)
+    return text, language
+
+
+def answer(
+    question: str,
+    retriever: Retriever,
+    scorer: SentenceScorer,
+    *,
+    k: int = 5,
+    max_chars: int = 2000,
+) -> Answer:
+    """Answer ``question`` from the index behind ``retriever``, with numbered citations."""
+    started = time.perf_counter()
+    text, language = check_question(question, max_chars)
+    prefer = "en" if language == "en" else "zh"
+    retrieval = retriever.search(text, k=k, prefer=prefer)
+    retrieved = time.perf_counter()
+    selection = select(retrieval, scorer, prefer)
+    result = _compose(text, language, selection, retrieval.hits)
+    done = time.perf_counter()
+    result.timings_ms = {
+        "retrieve": (retrieved - started) * 1000,
+        "answer": (done - retrieved) * 1000,
+        "total": (done - started) * 1000,
+    }
+    return result
+
+
+def _compose(question: str, language: Language, sel: Selection, hits: list[Hit]) -> Answer:
+    if not sel.grounded or not sel.sentences:
+        return Answer(question, language, message("not_found", language), False, [], hits=hits,
+                      features=sel.features)
+    citations: list[Citation] = []
+    numbers: dict[str, int] = {}
+    parts: list[str] = []
+    for sentence in sel.sentences:
+        chunk = sentence.chunk
+        if chunk.id not in numbers:
+            hit = next((h for h in hits if chunk.id in (h.chunk.id, getattr(h.translation, "id", None))), None)
+            translation = None
+            if hit is not None:
+                translation = hit.translation if hit.chunk.id == chunk.id else hit.chunk
+            numbers[chunk.id] = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=numbers[chunk.id],
+                    passage_id=chunk.id,
+                    lang=chunk.lang,
+                    text=chunk.text,
+                    translation=translation.text if translation else None,
+                    translation_id=translation.id if translation else None,
+                    score=hit.score if hit else 0.0,
+                    highlight=[],
+                )
+            )
+        citation = citations[numbers[chunk.id] - 1]
+        citation.highlight.append(sentence.span)
+        quote = sentence.text
+        if chunk.lang == "zh" and language != "en" and not sel.cross_language:
+            quote = to_script(quote, language)
+        parts.append(f"“{quote}” [{citation.n}]" if sel.cross_language else f"{quote} [{citation.n}]")
+    body = " ".join(parts) if language == "en" or sel.cross_language else "".join(parts)
+    if sel.cross_language:
+        lead = message("only_in_zh" if language == "en" else "only_in_en", language)
+        body = f"{lead} {body}" if language == "en" else f"{lead}{body}"
+    return Answer(question, language, body, True, citations, hits=hits, features=sel.features)

@@ -1,0 +1,90 @@
+"""Start-up: settings → embedder → index (built or rebuilt when stale) → a ready ``Zhen``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answer import Answer, answer
+from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable
+from bot.extractive import SentenceScorer
+from bot.retrieve import Retriever
+from bot.settings import Settings
+from index import store
+from index.embed import Embedder, EmbedderError, load_embedder
+from index.read import CorpusError, corpus_files, corpus_hash
+
+Progress = Callable[[int, int], None]
+
+
+def index_is_current(settings: Settings, embedder: Embedder) -> bool:
+    """True when the stored index matches the corpus, chunking and embedder."""
+    manifest = store.read_manifest(settings.index_path)
+    if manifest is None:
+        return False
+    try:
+        files = corpus_files(settings.corpus)
+        expected = corpus_hash(files, settings.chunk_size)
+    except CorpusError as exc:
+        raise CorpusUnavailable(str(exc)) from exc
+    return (
+        manifest.get("format_version") == store.FORMAT_VERSION
+        and manifest.get("embedder", {}).get("id") == embedder.id
+        and manifest.get("corpus", {}).get("hash") == expected
+    )
+
+
+def build_index(settings: Settings, embedder: Embedder, progress: Progress | None = None):
+    """Build the index for ``settings`` and save it atomically, under a lock."""
+    with store.lock(settings.index_path):
+        try:
+            built = store.build(settings.corpus, embedder, settings.chunk_size, progress)
+        except CorpusError as exc:
+            raise CorpusUnavailable(str(exc)) from exc
+        except EmbedderError as exc:
+            raise ModelUnavailable(str(exc)) from exc
+        store.save(built, settings.index_path)
+    return built
+
+
+@dataclass
+class Zhen:
+    """A loaded question-answering service: one index, one embedder, one answer function."""
+
+    settings: Settings
+    embedder: Embedder
+    index: store.Index
+    retriever: Retriever
+    scorer: SentenceScorer
+
+    @classmethod
+    def load(
+        cls,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        *,
+        build: bool = True,
+        progress: Progress | None = None,
+    ) -> Zhen:
+        """Load the index, building it first when missing or stale (if ``build``)."""
+        try:
+            embedder = embedder or load_embedder(settings.embedder)
+        except EmbedderError as exc:
+            raise ModelUnavailable(str(exc)) from exc
+        if build and not index_is_current(settings, embedder):
+            index = build_index(settings, embedder, progress)
+        else:
+            try:
+                index = store.load(settings.index_path, embedder.id)
+            except store.IndexStoreError as exc:
+                raise IndexUnavailable(str(exc)) from exc
+        return cls(settings, embedder, index, Retriever(index, embedder), SentenceScorer(index))
+
+    def ask(self, question: str, *, k: int | None = None) -> Answer:
+        return answer(
+            question,
+            self.retriever,
+            self.scorer,
+            k=k or self.settings.k,
+            max_chars=self.settings.max_question_chars,
+        )

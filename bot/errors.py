@@ -1,0 +1,41 @@
+"""Errors that reach users: one clear line, in their language, and an exit code."""
+
+from __future__ import annotations
+
+from bot.messages import message
+
+
+class ZhenError(Exception):
+    """An error with a user-facing message. ``exit_code`` is what the CLI returns,
+    ``status`` what the HTTP API answers."""
+
+    exit_code = 1
+    status = 500
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class InvalidQuestion(ZhenError):
+    exit_code = 2
+    status = 422
+
+    def __init__(self, key: str, language: str = "en", **values: object) -> None:
+        super().__init__(message(key, language, **values))
+        self.key = key
+
+
+class CorpusUnavailable(ZhenError):
+    exit_code = 3
+    status = 503
+
+
+class IndexUnavailable(ZhenError):
+    exit_code = 4
+    status = 503
+
+
+class ModelUnavailable(ZhenError):
+    exit_code = 5
+    status = 503

@@ -1,0 +1,154 @@
+"""The extractive answerer: quote the sentence(s) that answer the question, never invent.
+
+Sentences of the top passages (and their aligned translations) are scored by
+embedding similarity to the question plus how much of the question's weighted terms
+they contain. The answer quotes the best one or two, in the asker's language where the
+article has it, converted to the asker's script. When the best evidence is too weak, or
+the question names things the article never mentions, the answer is "does not say".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.retrieve import Retrieval
+from index.lexical import tokenize
+from index.model import Chunk
+from index.store import Index
+
+# Calibrated on the bundled test set (see benchmarks/calibrate.py): the best sentence must
+# be this close to the question, and must share enough of its weighted terms.
+MIN_SIMILARITY = 0.80
+STRONG_SIMILARITY = 0.86
+MIN_COVERAGE = 0.34
+MAX_UNKNOWN_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Sentence:
+    chunk: Chunk
+    hit_rank: int
+    span: tuple[int, int]  # offsets within chunk.text
+    row: int  # row in the index's sentence vectors
+    similarity: float
+    coverage: float
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.span[0] : self.span[1]].strip()
+
+
+@dataclass
+class Selection:
+    """What the extractive answerer chose, and why."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+    grounded: bool = False
+    cross_language: bool = False  # the quote is not in the asker's language
+    features: dict[str, float] = field(default_factory=dict)
+
+
+class SentenceScorer:
+    """Scores sentences of an index against a retrieval; caches sentence tokens."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._tokens: dict[int, set[str]] = {}
+
+    def tokens(self, row: int, text: str) -> set[str]:
+        if row not in self._tokens:
+            self._tokens[row] = set(tokenize(text))
+        return self._tokens[row]
+
+    def weights(self, query_tokens: list[str]) -> dict[str, float]:
+        idf = self.index.bm25.idf
+        top = max(idf.values(), default=1.0)
+        return {t: idf.get(t, top) for t in set(query_tokens)}
+
+    def candidates(self, retrieval: Retrieval, depth: int) -> list[Sentence]:
+        weights = self.weights(retrieval.query_tokens)
+        total = sum(weights.values()) or 1.0
+        out: list[Sentence] = []
+        for rank, hit in enumerate(retrieval.hits[:depth]):
+            for chunk in filter(None, (hit.chunk, hit.translation)):
+                ci = self.index.position(chunk.id)
+                for row, span in zip(self.index.sentence_rows(ci), chunk.sentences, strict=True):
+                    text = chunk.text[span[0] : span[1]]
+                    sim = float(self.index.sentence_vectors[row] @ retrieval.query_vector)
+                    covered = self.tokens(row, text) & weights.keys()
+                    coverage = sum(weights[t] for t in covered) / total
+                    score = sim + 0.15 * coverage - 0.01 * rank
+                    out.append(Sentence(chunk, rank, span, row, sim, coverage, score))
+        return out
+
+
+def select(
+    retrieval: Retrieval, scorer: SentenceScorer, question_lang: str, depth: int = 4
+) -> Selection:
+    """Choose the sentence(s) to quote, and decide whether the article answers at all."""
+    candidates = scorer.candidates(retrieval, depth)
+    if not candidates:
+        return Selection()
+    ranked = sorted(candidates, key=lambda s: -s.score)
+    best = ranked[0]
+    same = [s for s in ranked if s.chunk.lang == question_lang]
+    chosen = best
+    if best.chunk.lang != question_lang and same:
+        counterpart = [s for s in same if s.chunk.id == best.chunk.counterpart_id]
+        if counterpart:
+            vec = scorer.index.sentence_vectors[best.row]
+            chosen = max(counterpart, key=lambda s: float(scorer.index.sentence_vectors[s.row] @ vec))
+        elif same[0].score >= best.score - 0.03:
+            chosen = same[0]
+    sentences = [chosen]
+    second = _second(ranked, chosen, retrieval, scorer)
+    if second is not None:
+        sentences.append(second)
+        sentences.sort(key=lambda s: (s.chunk.start + s.span[0]))
+    features = _features(retrieval, scorer, best)
+    return Selection(
+        sentences=sentences,
+        grounded=_grounded(features),
+        cross_language=chosen.chunk.lang != question_lang,
+        features=features,
+    )
+
+
+def _second(
+    ranked: list[Sentence], first: Sentence, retrieval: Retrieval, scorer: SentenceScorer
+) -> Sentence | None:
+    """A second sentence in the same language that covers question terms the first misses."""
+    weights = scorer.weights(retrieval.query_tokens)
+    total = sum(weights.values()) or 1.0
+    have = scorer.tokens(first.row, first.chunk.text[first.span[0] : first.span[1]])
+    for s in ranked[1:8]:
+        if s.chunk.lang != first.chunk.lang or s.row == first.row:
+            continue
+        new = scorer.tokens(s.row, s.chunk.text[s.span[0] : s.span[1]]) - have
+        gain = sum(weights.get(t, 0.0) for t in new) / total
+        if gain >= 0.2 and s.score >= first.score - 0.05:
+            return s
+    return None
+
+
+def _features(retrieval: Retrieval, scorer: SentenceScorer, best: Sentence) -> dict[str, float]:
+    weights = scorer.weights(retrieval.query_tokens)
+    unknown = [t for t in weights if not scorer.index.bm25.known(t)]
+    return {
+        "similarity": best.similarity,
+        "coverage": best.coverage,
+        "top_dense": float(np.max(retrieval.dense)) if retrieval.dense.size else 0.0,
+        "unknown_share": len(unknown) / len(weights) if weights else 1.0,
+        "n_terms": float(len(weights)),
+    }
+
+
+def _grounded(f: dict[str, float]) -> bool:
+    if f["n_terms"] == 0 or f["unknown_share"] > MAX_UNKNOWN_SHARE:
+        return False
+    if f["similarity"] >= STRONG_SIMILARITY:
+        return True
+    return f["similarity"] >= MIN_SIMILARITY and f["coverage"] >= MIN_COVERAGE

@@ -1,0 +1,45 @@
+"""User-facing strings in English, simplified and traditional Chinese."""
+
+from __future__ import annotations
+
+from index.lang import Language
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "not_found": {
+        "en": "The article does not say.",
+        "zh-Hans": "文章没有提到这一点。",
+        "zh-Hant": "文章沒有提到這一點。",
+    },
+    "only_in_zh": {
+        "en": "The article states this only in its Chinese text:",
+        "zh-Hans": "",
+        "zh-Hant": "",
+    },
+    "only_in_en": {
+        "en": "",
+        "zh-Hans": "文章只在英文部分提到：",
+        "zh-Hant": "文章只在英文部分提到：",
+    },
+    "empty_question": {
+        "en": "Please type a question.",
+        "zh-Hans": "请输入问题。",
+        "zh-Hant": "請輸入問題。",
+    },
+    "question_too_long": {
+        "en": "The question is too long ({length} characters; the limit is {limit}).",
+        "zh-Hans": "问题太长（{length} 个字符，上限为 {limit}）。",
+        "zh-Hant": "問題太長（{length} 個字元，上限為 {limit}）。",
+    },
+    "control_characters": {
+        "en": "The question contains control characters; please send plain text.",
+        "zh-Hans": "问题包含控制字符，请发送纯文本。",
+        "zh-Hant": "問題包含控制字元，請傳送純文字。",
+    },
+}
+
+
+def message(key: str, language: Language | str = "en", **values: object) -> str:
+    """The message ``key`` in ``language`` (English when that language has none)."""
+    table = MESSAGES[key]
+    text = table.get(language) or table["en"]
+    return text.format(**values)

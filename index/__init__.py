@@ -1,0 +1,1 @@
+"""zhen's indexing pipeline: read → clean → chunk → embed → align → store."""

@@ -1,0 +1,108 @@
+"""Lexical side of the index: bilingual tokenisation and BM25.
+
+Chinese runs are cut with jieba after traditional→simplified normalisation, so a
+simplified question matches the traditional text; English runs become lower-cased,
+lightly stemmed words. Stop words of both languages are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from index.lang import normalize
+
+_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
+_EN_STOP = frozenset(
+    """a an the of and or to in on at for from by with as is are was were be been being has have
+    had do does did what which who whom whose when where why how that this these those it its
+    there their they them he she his her we our you your i me my not no but if than then so
+    such about into over under between after before during did can could would should will
+    shall may might must also both either each other any all some many much more most few
+    up down out off again further once here only own same too very just s t don t""".split()
+)
+_ZH_STOP = frozenset(
+    """的 了 在 是 和 与 及 等 也 都 而 并 或 就 对 为 以 于 把 被 从 由 向 之 其 这 那 个 中 上 下
+    吗 呢 吧 啊 么 什么 哪 哪些 哪里 哪个 哪一年 哪年 几 多少 怎么 怎样 如何 为什么 何时 何地 谁
+    是否 有没有 有 没有 请问 请 告诉 我 你 他 她 它 我们 你们 他们 文章 文中 本文 提到 说 根据
+    关于 一下 一个 一些 什么样 多 少 年 月 日 时候 时 曾 已 已经 将 会 能 可以""".split()
+)
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "es", "ed", "s")
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    cache_dir = os.environ.get("ZHEN_HOME") or tempfile.gettempdir()
+    os.makedirs(cache_dir, exist_ok=True)
+    jieba.dt.tmp_dir = cache_dir
+    jieba.initialize()
+    return jieba
+
+
+def stem(word: str) -> str:
+    """A deliberately light English stemmer: strips one common suffix."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if suffix == "ies":
+                word += "y"
+            break
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised matching tokens of mixed Chinese/English text (stop words removed)."""
+    tokens: list[str] = []
+    for run in _RUNS.findall(normalize(text)):
+        if run[0].isascii():
+            if run not in _EN_STOP:
+                tokens.append(stem(run.replace("’", "'").split("'")[0]))
+        else:
+            for word in _jieba().lcut_for_search(run):
+                if word not in _ZH_STOP and word.strip():
+                    tokens.append(word)
+    return tokens
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised documents."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.doc_tf = [Counter(d) for d in docs]
+        self.doc_len = np.array([len(d) for d in docs], dtype=np.float32)
+        self.avg_len = float(self.doc_len.mean()) if len(docs) else 0.0
+        df: Counter[str] = Counter()
+        for tf in self.doc_tf:
+            df.update(tf.keys())
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def scores(self, query: Iterable[str]) -> np.ndarray:
+        out = np.zeros(len(self.doc_tf), dtype=np.float32)
+        if not self.doc_tf:
+            return out
+        norm = self.k1 * (1 - self.b + self.b * self.doc_len / max(self.avg_len, 1e-9))
+        for term in set(query):
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            tf = np.array([d.get(term, 0) for d in self.doc_tf], dtype=np.float32)
+            out += idf * tf * (self.k1 + 1) / (tf + norm)
+        return out
+
+    def known(self, term: str) -> bool:
+        return term in self.idf

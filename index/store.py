@@ -1,0 +1,260 @@
+"""The index on disk: build it from a corpus, save it atomically, load and verify it.
+
+Folder layout (all written to a temporary sibling folder, then renamed into place)::
+
+    manifest.json   format version, embedder id and dimension, corpus hash, build time,
+                    and the SHA-256 of every other file
+    chunks.jsonl    chunks with offsets, sentences and aligned counterpart
+    structure.json  documents (cleaned text), paragraphs and the alignment
+    vectors.npz     sentence vectors and which chunk each sentence belongs to
+    chunks.faiss    FAISS inner-product index over the chunk vectors
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.align import Link, align_paragraphs, link_chunks
+from index.chunk import chunk_document
+from index.embed import Embedder
+from index.lexical import BM25, tokenize
+from index.model import Chunk, Document, Paragraph
+from index.read import corpus_files, corpus_hash, read_document
+
+FORMAT_VERSION = 1
+_FILES = ("chunks.jsonl", "structure.json", "vectors.npz", "chunks.faiss")
+Progress = Callable[[int, int], None]
+
+
+class IndexStoreError(RuntimeError):
+    """The index folder is missing, corrupt, or was built for another model or corpus."""
+
+
+@dataclass
+class Index:
+    """Everything retrieval needs, in memory."""
+
+    manifest: dict
+    documents: list[Document]
+    paragraphs: list[Paragraph]
+    links: list[Link]
+    chunks: list[Chunk]
+    sentence_vectors: np.ndarray  # (n_sentences, dim), normalised
+    sentence_chunk: np.ndarray  # (n_sentences,) chunk index of each sentence
+    faiss_index: object = None  # faiss.IndexFlatIP over chunk_vectors; built when not given
+    chunk_vectors: np.ndarray = field(init=False)
+    bm25: BM25 = field(init=False)
+    chunk_tokens: list[list[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.chunk_vectors = _chunk_means(self.sentence_vectors, self.sentence_chunk, len(self.chunks))
+        if self.faiss_index is None:
+            self.faiss_index = _flat_index(self.chunk_vectors)
+        self.chunk_tokens = [tokenize(c.text) for c in self.chunks]
+        self.bm25 = BM25(self.chunk_tokens)
+        self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
+        starts = np.searchsorted(self.sentence_chunk, np.arange(len(self.chunks) + 1))
+        self._sentence_start = starts
+
+    def chunk(self, chunk_id: str | None) -> Chunk | None:
+        return self.chunks[self._by_id[chunk_id]] if chunk_id in self._by_id else None
+
+    def position(self, chunk_id: str) -> int:
+        return self._by_id[chunk_id]
+
+    def sentence_rows(self, chunk_index: int) -> range:
+        """Rows of ``sentence_vectors`` that belong to chunk ``chunk_index``, in order."""
+        return range(int(self._sentence_start[chunk_index]), int(self._sentence_start[chunk_index + 1]))
+
+
+def _flat_index(vectors: np.ndarray):
+    import faiss
+
+    flat = faiss.IndexFlatIP(vectors.shape[1])
+    flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return flat
+
+
+def _chunk_means(vectors: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    dim = vectors.shape[1] if vectors.ndim == 2 else 0
+    sums = np.zeros((n, dim), np.float32)
+    np.add.at(sums, owner, vectors)
+    return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+
+
+def build(
+    paths: Sequence[str | Path],
+    embedder: Embedder,
+    chunk_size: int = 100,
+    progress: Progress | None = None,
+) -> Index:
+    """Read, clean, chunk, embed and align a corpus into an in-memory index."""
+    files = corpus_files(paths)
+    documents = [read_document(p) for p in files]
+    ids = [d.id for d in documents]
+    if len(set(ids)) != len(ids):
+        documents = [
+            Document(f"{d.id}-{i}", d.path, d.raw, d.text, d.garbled) for i, d in enumerate(documents)
+        ]
+    paragraphs: list[Paragraph] = []
+    chunks: list[Chunk] = []
+    for doc in documents:
+        doc_paragraphs, doc_chunks = chunk_document(doc, chunk_size)
+        paragraphs += doc_paragraphs
+        chunks += doc_chunks
+    sentences = [(i, text) for i, c in enumerate(chunks) for text in c.sentence_texts()]
+    vectors = _embed_with_progress(embedder, [t for _, t in sentences], progress)
+    owner = np.array([i for i, _ in sentences], dtype=np.int32)
+    by_paragraph: dict[str, list[int]] = {}
+    for row, (ci, _) in enumerate(sentences):
+        by_paragraph.setdefault(chunks[ci].paragraph_id, []).append(row)
+    links: list[Link] = []
+    for doc in documents:
+        doc_paragraphs = [p for p in paragraphs if p.doc_id == doc.id]
+        sentence_vectors = {p.id: vectors[by_paragraph[p.id]] for p in doc_paragraphs}
+        links += align_paragraphs(doc_paragraphs, sentence_vectors)
+    link_chunks(chunks, _chunk_means(vectors, owner, len(chunks)), links)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "embedder": {"id": embedder.id, "dim": int(vectors.shape[1])},
+        "corpus": {"files": [str(p) for p in files], "hash": corpus_hash(files, chunk_size)},
+        "chunk_size": chunk_size,
+        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner)
+
+
+def _embed_with_progress(
+    embedder: Embedder, texts: list[str], progress: Progress | None, batch: int = 16
+) -> np.ndarray:
+    parts = []
+    for start in range(0, len(texts), batch):
+        parts.append(embedder.embed_passages(texts[start : start + batch]))
+        if progress:
+            progress(min(start + batch, len(texts)), len(texts))
+    if not parts:
+        raise IndexStoreError("the corpus has no text to index")
+    return np.concatenate(parts).astype(np.float32)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save(index: Index, folder: str | Path) -> Path:
+    """Write ``index`` to ``folder`` atomically: a reader sees the old or the new index."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    try:
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
+            for chunk in index.chunks:
+                f.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        structure = {
+            "documents": [asdict(d) for d in index.documents],
+            "paragraphs": [asdict(p) for p in index.paragraphs],
+            "links": [asdict(link) for link in index.links],
+        }
+        (tmp / "structure.json").write_text(json.dumps(structure, ensure_ascii=False), "utf-8")
+        with open(tmp / "vectors.npz", "wb") as f:
+            np.savez(f, sentence_vectors=index.sentence_vectors, sentence_chunk=index.sentence_chunk)
+        import faiss
+
+        faiss.write_index(index.faiss_index, str(tmp / "chunks.faiss"))
+        manifest = dict(index.manifest, files={n: _sha256(tmp / n) for n in _FILES})
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
+        for name in (*_FILES, "manifest.json"):
+            with open(tmp / name, "rb") as f:
+                os.fsync(f.fileno())
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+        if folder.exists():
+            os.rename(folder, old)
+        os.rename(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    index.manifest = manifest
+    return folder
+
+
+@contextlib.contextmanager
+def lock(folder: str | Path, timeout: float = 120.0) -> Iterator[None]:
+    """An exclusive lock beside ``folder`` so two builders never write it at once."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.with_name(f".{folder.name}.lock"), "w") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexStoreError(f"another process is building {folder}") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(folder: str | Path) -> dict | None:
+    """The manifest of the index in ``folder``, or None when there is no readable one."""
+    try:
+        return json.loads((Path(folder) / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def load(folder: str | Path, embedder_id: str | None = None) -> Index:
+    """Load and verify an index; any damage or mismatch raises ``IndexStoreError``."""
+    folder = Path(folder)
+    fix = "run `zhen index --rebuild`"
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise IndexStoreError(f"no valid index in {folder}: {fix}")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexStoreError(f"index in {folder} has format {manifest.get('format_version')}, "
+                          f"this zhen reads {FORMAT_VERSION}: {fix}")
+    if embedder_id and manifest.get("embedder", {}).get("id") != embedder_id:
+        raise IndexStoreError(f"index in {folder} was built with {manifest.get('embedder', {}).get('id')}"
+                          f", not {embedder_id}: {fix}")
+    for name in _FILES:
+        expected = manifest.get("files", {}).get(name)
+        path = folder / name
+        if not path.is_file() or expected != _sha256(path):
+            raise IndexStoreError(f"index file {name} in {folder} is missing or damaged: {fix}")
+    try:
+        chunks = [Chunk.from_dict(json.loads(line)) for line in
+                  (folder / "chunks.jsonl").read_text("utf-8").splitlines() if line]
+        structure = json.loads((folder / "structure.json").read_text("utf-8"))
+        documents = [Document(**{**d, "garbled": tuple(map(tuple, d["garbled"]))})
+                     for d in structure["documents"]]
+        paragraphs = [Paragraph(**p) for p in structure["paragraphs"]]
+        links = [Link(tuple(x["zh"]), tuple(x["en"])) for x in structure["links"]]
+        with np.load(folder / "vectors.npz") as data:
+            vectors = data["sentence_vectors"].astype(np.float32)
+            owner = data["sentence_chunk"].astype(np.int32)
+        import faiss
+
+        flat = faiss.read_index(str(folder / "chunks.faiss"))
+    except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexStoreError(f"index in {folder} cannot be read ({exc}): {fix}") from exc
+    if (vectors.shape[1:] != (manifest["embedder"]["dim"],) or len(owner) != len(vectors)
+            or flat.ntotal != len(chunks)):
+        raise IndexStoreError(f"index vectors in {folder} do not match the manifest: {fix}")
+    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner, flat)

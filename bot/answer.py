@@ -107,15 +107,25 @@ def answer(
 
 def _compose(question: str, language: Language, sel: Selection, hits: list[Hit]) -> Answer:
     if not sel.grounded or not sel.sentences:
-        return Answer(question, language, message("not_found", language), False, [], hits=hits,
-                      features=sel.features)
+        return Answer(
+            question,
+            language,
+            message("not_found", language),
+            False,
+            [],
+            hits=hits,
+            features=sel.features,
+        )
     citations: list[Citation] = []
     numbers: dict[str, int] = {}
     parts: list[str] = []
     for sentence in sel.sentences:
         chunk = sentence.chunk
         if chunk.id not in numbers:
-            hit = next((h for h in hits if chunk.id in (h.chunk.id, getattr(h.translation, "id", None))), None)
+            hit = next(
+                (h for h in hits if chunk.id in (h.chunk.id, getattr(h.translation, "id", None))),
+                None,
+            )
             translation = None
             if hit is not None:
                 translation = hit.translation if hit.chunk.id == chunk.id else hit.chunk
@@ -137,7 +147,9 @@ def _compose(question: str, language: Language, sel: Selection, hits: list[Hit])
         quote = sentence.text
         if chunk.lang == "zh" and language != "en" and not sel.cross_language:
             quote = to_script(quote, language)
-        parts.append(f"“{quote}” [{citation.n}]" if sel.cross_language else f"{quote} [{citation.n}]")
+        parts.append(
+            f"“{quote}” [{citation.n}]" if sel.cross_language else f"{quote} [{citation.n}]"
+        )
     body = " ".join(parts) if language == "en" or sel.cross_language else "".join(parts)
     if sel.cross_language:
         lead = message("only_in_zh" if language == "en" else "only_in_en", language)

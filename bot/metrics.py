@@ -67,5 +67,8 @@ def percentile(values: Sequence[float], q: float) -> float:
         return 0.0
     if len(values) == 1:
         return float(values[0])
-    return float(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]) if 1 <= q <= 99 \
+    return (
+        float(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1])
+        if 1 <= q <= 99
         else float(min(values) if q <= 0 else max(values))
+    )

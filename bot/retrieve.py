@@ -81,7 +81,14 @@ class Retriever:
                 continue
             shown.update({main.id, chunk.id} | ({translation.id} if translation else set()))
             hits.append(
-                Hit(main, translation, float(paired[i]), float(dense[i]), float(lexical[i]), chunk.id)
+                Hit(
+                    main,
+                    translation,
+                    float(paired[i]),
+                    float(dense[i]),
+                    float(lexical[i]),
+                    chunk.id,
+                )
             )
             if len(hits) >= k:
                 break

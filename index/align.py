@@ -141,9 +141,10 @@ def align_paragraphs(
     en = [p for p in paragraphs if p.lang == "en"]
     sim = None
     if sentence_vectors and zh and en:
-        sim = _mean_rows([sentence_vectors[p.id] for p in zh]) @ _mean_rows(
-            [sentence_vectors[p.id] for p in en]
-        ).T
+        sim = (
+            _mean_rows([sentence_vectors[p.id] for p in zh])
+            @ _mean_rows([sentence_vectors[p.id] for p in en]).T
+        )
     scorer = _Scorer(zh, en, sim)
     zh_title, en_title = _title(zh), _title(en)
     titled = zh_title is not None and en_title is not None
@@ -205,9 +206,7 @@ def _absorb_orphans(
     return [(z, e) for z, e in beads if z or e]
 
 
-def link_chunks(
-    chunks: list[Chunk], vectors: np.ndarray, links: list[Link]
-) -> None:
+def link_chunks(chunks: list[Chunk], vectors: np.ndarray, links: list[Link]) -> None:
     """Set each chunk's ``counterpart_id`` to its best match inside the aligned paragraphs.
 
     The match weighs similarity against distance in relative position within the bead.

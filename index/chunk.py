@@ -12,7 +12,9 @@ _CLOSERS = "”’\"'」』）)】"
 _ZH_END = re.compile(rf"[。！？；!?;…]+[{_CLOSERS}]*")
 # English sentence ends: . ! ? (plus closers) followed by a space, or glued to the next
 # sentence's capital letter after a lower-case word ("achievements.Up to now").
-_EN_END = re.compile(rf"(?<=[a-z0-9%{_CLOSERS}])[.!?]+[{_CLOSERS}]*(?:\s+|(?=[A-Z\"“]))|(?<=[.!?][{_CLOSERS}])\s+")
+_EN_END = re.compile(
+    rf"(?<=[a-z0-9%{_CLOSERS}])[.!?]+[{_CLOSERS}]*(?:\s+|(?=[A-Z\"“]))|(?<=[.!?][{_CLOSERS}])\s+"
+)
 _LONG_SPLIT = re.compile(r"[,，、:：]\s*")
 
 
@@ -114,9 +116,7 @@ def chunk_paragraph(
     return chunks
 
 
-def chunk_document(
-    doc: Document, size: int = 100
-) -> tuple[list[Paragraph], list[Chunk]]:
+def chunk_document(doc: Document, size: int = 100) -> tuple[list[Paragraph], list[Chunk]]:
     """Paragraphs and chunks of one document, chunk ids numbered in text order."""
     paragraphs = split_paragraphs(doc)
     chunks: list[Chunk] = []

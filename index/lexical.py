@@ -22,18 +22,17 @@ from index.lang import normalize
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
 _EN_STOP = frozenset(
-    """a an the of and or to in on at for from by with as is are was were be been being has have
-    had do does did what which who whom whose when where why how that this these those it its
-    there their they them he she his her we our you your i me my not no but if than then so
-    such about into over under between after before during did can could would should will
-    shall may might must also both either each other any all some many much more most few
-    up down out off again further once here only own same too very just s t don t""".split()
+    """a an the of and or to in on at for from by with as is are was were be been being has
+    have had do does did what which who whom whose when where why how that this these those
+    it its there their they them he she his her we our you your i me my not no but if than
+    then so such about into over under between after before during did can could would
+    should will shall may might must also both either each other any all some many much more
+    most few up down out off again further once here only own same too very just s t don t""".split()  # noqa: SIM905
 )
 _ZH_STOP = frozenset(
-    """的 了 在 是 和 与 及 等 也 都 而 并 或 就 对 为 以 于 把 被 从 由 向 之 其 这 那 个 中 上 下
-    吗 呢 吧 啊 么 什么 哪 哪些 哪里 哪个 哪一年 哪年 几 多少 怎么 怎样 如何 为什么 何时 何地 谁
-    是否 有没有 有 没有 请问 请 告诉 我 你 他 她 它 我们 你们 他们 文章 文中 本文 提到 说 根据
-    关于 一下 一个 一些 什么样 多 少 年 月 日 时候 时 曾 已 已经 将 会 能 可以""".split()
+    """的 了 在 是 和 与 及 等 也 都 而 并 或 就 对 为 以 于 把 被 从 由 向 之 其 这 那 个 中 上 下 吗 呢 吧 啊 么 什么 哪 哪些 哪里 哪个
+    哪一年 哪年 几 多少 怎么 怎样 如何 为什么 何时 何地 谁 是否 有没有 有 没有 请问 请 告诉 我 你 他 她 它 我们 你们 他们 文章 文中 本文 提到 说 根据
+    关于 一下 一个 一些 什么样 多 少 年 月 日 时候 时 曾 已 已经 将 会 能 可以""".split()  # noqa: SIM905
 )
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "es", "ed", "s")
 

@@ -59,7 +59,9 @@ class Index:
     chunk_tokens: list[list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.chunk_vectors = _chunk_means(self.sentence_vectors, self.sentence_chunk, len(self.chunks))
+        self.chunk_vectors = _chunk_means(
+            self.sentence_vectors, self.sentence_chunk, len(self.chunks)
+        )
         if self.faiss_index is None:
             self.faiss_index = _flat_index(self.chunk_vectors)
         self.chunk_tokens = [tokenize(c.text) for c in self.chunks]
@@ -76,7 +78,9 @@ class Index:
 
     def sentence_rows(self, chunk_index: int) -> range:
         """Rows of ``sentence_vectors`` that belong to chunk ``chunk_index``, in order."""
-        return range(int(self._sentence_start[chunk_index]), int(self._sentence_start[chunk_index + 1]))
+        return range(
+            int(self._sentence_start[chunk_index]), int(self._sentence_start[chunk_index + 1])
+        )
 
 
 def _flat_index(vectors: np.ndarray):
@@ -106,7 +110,8 @@ def build(
     ids = [d.id for d in documents]
     if len(set(ids)) != len(ids):
         documents = [
-            Document(f"{d.id}-{i}", d.path, d.raw, d.text, d.garbled) for i, d in enumerate(documents)
+            Document(f"{d.id}-{i}", d.path, d.raw, d.text, d.garbled)
+            for i, d in enumerate(documents)
         ]
     paragraphs: list[Paragraph] = []
     chunks: list[Chunk] = []
@@ -170,12 +175,16 @@ def save(index: Index, folder: str | Path) -> Path:
         }
         (tmp / "structure.json").write_text(json.dumps(structure, ensure_ascii=False), "utf-8")
         with open(tmp / "vectors.npz", "wb") as f:
-            np.savez(f, sentence_vectors=index.sentence_vectors, sentence_chunk=index.sentence_chunk)
+            np.savez(
+                f, sentence_vectors=index.sentence_vectors, sentence_chunk=index.sentence_chunk
+            )
         import faiss
 
         faiss.write_index(index.faiss_index, str(tmp / "chunks.faiss"))
         manifest = dict(index.manifest, files={n: _sha256(tmp / n) for n in _FILES})
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8"
+        )
         for name in (*_FILES, "manifest.json"):
             with open(tmp / name, "rb") as f:
                 os.fsync(f.fileno())
@@ -228,22 +237,31 @@ def load(folder: str | Path, embedder_id: str | None = None) -> Index:
     if manifest is None:
         raise IndexStoreError(f"no valid index in {folder}: {fix}")
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexStoreError(f"index in {folder} has format {manifest.get('format_version')}, "
-                          f"this zhen reads {FORMAT_VERSION}: {fix}")
+        raise IndexStoreError(
+            f"index in {folder} has format {manifest.get('format_version')}, "
+            f"this zhen reads {FORMAT_VERSION}: {fix}"
+        )
     if embedder_id and manifest.get("embedder", {}).get("id") != embedder_id:
-        raise IndexStoreError(f"index in {folder} was built with {manifest.get('embedder', {}).get('id')}"
-                          f", not {embedder_id}: {fix}")
+        raise IndexStoreError(
+            f"index in {folder} was built with {manifest.get('embedder', {}).get('id')}"
+            f", not {embedder_id}: {fix}"
+        )
     for name in _FILES:
         expected = manifest.get("files", {}).get(name)
         path = folder / name
         if not path.is_file() or expected != _sha256(path):
             raise IndexStoreError(f"index file {name} in {folder} is missing or damaged: {fix}")
     try:
-        chunks = [Chunk.from_dict(json.loads(line)) for line in
-                  (folder / "chunks.jsonl").read_text("utf-8").splitlines() if line]
+        chunks = [
+            Chunk.from_dict(json.loads(line))
+            for line in (folder / "chunks.jsonl").read_text("utf-8").splitlines()
+            if line
+        ]
         structure = json.loads((folder / "structure.json").read_text("utf-8"))
-        documents = [Document(**{**d, "garbled": tuple(map(tuple, d["garbled"]))})
-                     for d in structure["documents"]]
+        documents = [
+            Document(**{**d, "garbled": tuple(map(tuple, d["garbled"]))})
+            for d in structure["documents"]
+        ]
         paragraphs = [Paragraph(**p) for p in structure["paragraphs"]]
         links = [Link(tuple(x["zh"]), tuple(x["en"])) for x in structure["links"]]
         with np.load(folder / "vectors.npz") as data:
@@ -254,7 +272,10 @@ def load(folder: str | Path, embedder_id: str | None = None) -> Index:
         flat = faiss.read_index(str(folder / "chunks.faiss"))
     except (ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexStoreError(f"index in {folder} cannot be read ({exc}): {fix}") from exc
-    if (vectors.shape[1:] != (manifest["embedder"]["dim"],) or len(owner) != len(vectors)
-            or flat.ntotal != len(chunks)):
+    if (
+        vectors.shape[1:] != (manifest["embedder"]["dim"],)
+        or len(owner) != len(vectors)
+        or flat.ntotal != len(chunks)
+    ):
         raise IndexStoreError(f"index vectors in {folder} do not match the manifest: {fix}")
     return Index(manifest, documents, paragraphs, links, chunks, vectors, owner, flat)

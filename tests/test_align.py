@@ -1,0 +1,85 @@
+"""The alignment of the bundled article, pinned (real embedder)."""
+
+import pytest
+
+from bot.engine import Zhen
+
+
+def _links_by_text(zhen: Zhen) -> list[tuple[list[str], list[str]]]:
+    text = {p.id: p.text for p in zhen.index.paragraphs}
+    return [([text[i] for i in link.zh], [text[i] for i in link.en]) for link in zhen.index.links]
+
+
+def _link_of(links, zh_start: str):
+    found = [en for zh, en in links if zh and zh[0].startswith(zh_start)]
+    assert len(found) == 1, zh_start
+    return found[0]
+
+
+@pytest.mark.real
+def test_title_aligns_with_the_english_title_at_the_end(real_zhen):
+    en = _link_of(_links_by_text(real_zhen), "新時期中日友好城市交流蓬勃發展")
+    assert en == [
+        "The New Development of Sino-Japanese Friendship Cities Exchange and "
+        "Construction in the New Era"
+    ]
+
+
+@pytest.mark.real
+def test_tianjin_kobe_paragraph_aligns_one_to_one(real_zhen):
+    en = _link_of(_links_by_text(real_zhen), "今年是中日兩國開展友城交流43周年")
+    assert len(en) == 1 and en[0].startswith("This year mark the 43th anniversary")
+
+
+@pytest.mark.real
+def test_conference_paragraph_aligns_with_the_two_english_paragraphs_that_render_it(real_zhen):
+    en = _link_of(_links_by_text(real_zhen), "長期以來,全國友協與日本地方政府組織")
+    assert len(en) == 2
+    assert en[0].startswith("Over the years, the Chinese Friendship Association")
+    assert en[1].startswith("The General Assembly is held in turn")
+
+
+@pytest.mark.real
+@pytest.mark.parametrize(
+    "caption", ["2012年4月,首屆", "2012年8月,中日友好交流城市", "2009年5月,第十二次"]
+)
+def test_photo_captions_have_no_counterpart(real_zhen, caption):
+    assert _link_of(_links_by_text(real_zhen), caption) == []
+
+
+@pytest.mark.real
+def test_english_section_headings_have_no_counterpart(real_zhen):
+    links = _links_by_text(real_zhen)
+    for heading in (
+        "The Sino-Japanese Friendship Cities Exchange Features in the New Period",
+        "The Cooperation Platform of Sino - Japanese Friendship Cities Exchange",
+        "Prospects of Sino - Japanese Friendship Cities Exchange",
+    ):
+        assert ([], [heading]) in links
+
+
+@pytest.mark.real
+def test_every_body_paragraph_is_aligned_in_order(real_zhen):
+    links = [(zh, en) for zh, en in _links_by_text(real_zhen) if zh and en]
+    assert len(links) == 18  # title + 17 body paragraphs
+    body = links[1:]
+    assert [en[0][:12] for _, en in body] == sorted(
+        (en[0][:12] for _, en in body),
+        key=lambda s: [p.text[:12] for p in real_zhen.index.paragraphs].index(s),
+    )
+
+
+@pytest.mark.real
+def test_chunk_counterparts_point_into_the_aligned_paragraphs(real_zhen):
+    index = real_zhen.index
+    partner = {}
+    for link in index.links:
+        for z in link.zh:
+            partner[z] = set(link.en)
+        for e in link.en:
+            partner[e] = set(link.zh)
+    for chunk in index.chunks:
+        if chunk.counterpart_id is None:
+            assert not partner.get(chunk.paragraph_id)
+        else:
+            assert index.chunk(chunk.counterpart_id).paragraph_id in partner[chunk.paragraph_id]

@@ -1,0 +1,31 @@
+from index.lang import detect_language, normalize, to_script
+from index.lexical import BM25, tokenize
+
+
+def test_question_language_and_script_are_detected():
+    assert detect_language("When did Tianjin and Kobe become friendship cities?") == "en"
+    assert detect_language("天津和神户什么时候结为友好城市？") == "zh-Hans"
+    assert detect_language("天津和神戶什麼時候締結友好城市？") == "zh-Hant"
+
+
+def test_text_is_converted_to_the_askers_script():
+    assert to_script("中國與日本締結友好城市", "zh-Hans") == "中国与日本缔结友好城市"
+    assert to_script("中国与日本缔结友好城市", "zh-Hant") == "中國與日本締結友好城市"
+    assert to_script("Tianjin", "zh-Hans") == "Tianjin"
+
+
+def test_normalisation_folds_width_script_and_case():
+    assert normalize("ＭＩＪＢＣ　中國  Kobe") == "mijbc 中国 kobe"
+
+
+def test_a_simplified_question_matches_traditional_text_lexically():
+    docs = [
+        tokenize("中國天津市與日本神戶市締結為友好城市"),
+        tokenize("大會每年在中日韓3國輪流舉辦"),
+    ]
+    scores = BM25(docs).scores(tokenize("天津和神户缔结友好城市"))
+    assert scores[0] > 0 and scores[1] == 0
+
+
+def test_english_tokens_are_stemmed_and_stop_words_dropped():
+    assert tokenize("The delegations visited the cities") == tokenize("delegation visit city")

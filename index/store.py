@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.align import Link, align_paragraphs, link_chunks
+from index.align import Link, align_paragraphs, is_heading, link_chunks
 from index.chunk import chunk_document
 from index.embed import Embedder
 from index.lexical import BM25, tokenize
@@ -36,6 +36,8 @@ from index.read import corpus_files, corpus_hash, read_document
 FORMAT_VERSION = 1
 _FILES = ("chunks.jsonl", "structure.json", "vectors.npz", "chunks.faiss")
 Progress = Callable[[int, int], None]
+# Headings and titles are findable by what they are ("what is the title?", "小标题是什么？").
+HEADING_WORDS = "title heading section 标题 小标题 题目 章节"
 
 
 class IndexStoreError(RuntimeError):
@@ -64,7 +66,12 @@ class Index:
         )
         if self.faiss_index is None:
             self.faiss_index = _flat_index(self.chunk_vectors)
-        self.chunk_tokens = [tokenize(c.text) for c in self.chunks]
+        headings = {p.id for p in self.paragraphs if is_heading(p)}
+        structural = tokenize(HEADING_WORDS)
+        self.chunk_tokens = [
+            tokenize(c.text) + (structural if c.paragraph_id in headings else [])
+            for c in self.chunks
+        ]
         self.bm25 = BM25(self.chunk_tokens)
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         starts = np.searchsorted(self.sentence_chunk, np.arange(len(self.chunks) + 1))

@@ -130,11 +130,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise _UsageError("give a question or --stdin, not both")
     if not args.stdin and args.question is None:
         raise _UsageError("no question given")
+    settings = _settings(args)
     if args.question is not None:
         from bot.answer import check_question
 
-        check_question(args.question, _settings(args).max_question_chars)  # fail before loading
-    zhen = Zhen.load(_settings(args), progress=_progress())
+        check_question(args.question, settings.max_question_chars)  # fail before loading
+    zhen = Zhen.load(settings, progress=_progress())
     if not args.stdin:
         _print_answer(zhen.ask(args.question), args.json)
         return 0

@@ -68,9 +68,15 @@ class SentenceScorer:
         top = max(idf.values(), default=1.0)
         return {t: idf.get(t, top) for t in set(query_tokens)}
 
-    def candidates(self, retrieval: Retrieval, depth: int) -> list[Sentence]:
-        weights = self.weights(retrieval.query_tokens)
+    @staticmethod
+    def share(terms: set[str], weights: dict[str, float]) -> float:
+        """The weighted fraction of the question's terms found in ``terms``."""
         total = sum(weights.values()) or 1.0
+        return sum(weights[t] for t in terms & weights.keys()) / total
+
+    def candidates(
+        self, retrieval: Retrieval, weights: dict[str, float], depth: int
+    ) -> list[Sentence]:
         out: list[Sentence] = []
         for rank, hit in enumerate(retrieval.hits[:depth]):
             for chunk in filter(None, (hit.chunk, hit.translation)):
@@ -78,8 +84,7 @@ class SentenceScorer:
                 for row, span in zip(self.index.sentence_rows(ci), chunk.sentences, strict=True):
                     text = chunk.text[span[0] : span[1]]
                     sim = float(self.index.sentence_vectors[row] @ retrieval.query_vector)
-                    covered = self.tokens(row, text) & weights.keys()
-                    coverage = sum(weights[t] for t in covered) / total
+                    coverage = self.share(self.tokens(row, text), weights)
                     score = sim + 0.15 * coverage - 0.01 * rank
                     out.append(Sentence(chunk, rank, span, row, sim, coverage, score))
         return out
@@ -89,7 +94,8 @@ def select(
     retrieval: Retrieval, scorer: SentenceScorer, question_lang: str, depth: int = 4
 ) -> Selection:
     """Choose the sentence(s) to quote, and decide whether the article answers at all."""
-    candidates = scorer.candidates(retrieval, depth)
+    weights = scorer.weights(retrieval.query_tokens)
+    candidates = scorer.candidates(retrieval, weights, depth)
     if not candidates:
         return Selection()
     ranked = sorted(candidates, key=lambda s: -s.score)
@@ -106,11 +112,11 @@ def select(
         elif same[0].score >= best.score - 0.03:
             chosen = same[0]
     sentences = [chosen]
-    second = _second(ranked, chosen, retrieval, scorer)
+    second = _second(ranked, chosen, weights, scorer)
     if second is not None:
         sentences.append(second)
         sentences.sort(key=lambda s: s.chunk.start + s.span[0])
-    features = _features(retrieval, scorer, best)
+    features = _features(retrieval, weights, scorer, best)
     return Selection(
         sentences=sentences,
         grounded=_grounded(features),
@@ -120,24 +126,23 @@ def select(
 
 
 def _second(
-    ranked: list[Sentence], first: Sentence, retrieval: Retrieval, scorer: SentenceScorer
+    ranked: list[Sentence], first: Sentence, weights: dict[str, float], scorer: SentenceScorer
 ) -> Sentence | None:
     """A second sentence in the same language that covers question terms the first misses."""
-    weights = scorer.weights(retrieval.query_tokens)
-    total = sum(weights.values()) or 1.0
     have = scorer.tokens(first.row, first.chunk.text[first.span[0] : first.span[1]])
     for s in ranked[1:8]:
         if s.chunk.lang != first.chunk.lang or s.row == first.row:
             continue
         new = scorer.tokens(s.row, s.chunk.text[s.span[0] : s.span[1]]) - have
-        gain = sum(weights.get(t, 0.0) for t in new) / total
+        gain = scorer.share(new, weights)
         if gain >= 0.2 and s.score >= first.score - 0.05:
             return s
     return None
 
 
-def _features(retrieval: Retrieval, scorer: SentenceScorer, best: Sentence) -> dict[str, float]:
-    weights = scorer.weights(retrieval.query_tokens)
+def _features(
+    retrieval: Retrieval, weights: dict[str, float], scorer: SentenceScorer, best: Sentence
+) -> dict[str, float]:
     unknown = [t for t in weights if not scorer.index.bm25.known(t)]
     all_sims = scorer.index.sentence_vectors @ retrieval.query_vector
     spread = float(all_sims.std()) or 1.0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.answer import Answer, answer
 from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable
 from bot.extractive import SentenceScorer
+from bot.generate import Generator, Message
 from bot.retrieve import Retriever
 from bot.settings import Settings
 from index import store
@@ -56,6 +58,7 @@ class Zhen:
     index: store.Index
     retriever: Retriever
     scorer: SentenceScorer
+    generator: Generator | None = None  # None: the extractive answerer
 
     @classmethod
     def load(
@@ -80,7 +83,14 @@ class Zhen:
                 raise IndexUnavailable(str(exc)) from exc
         return cls(settings, embedder, index, Retriever(index, embedder), SentenceScorer(index))
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        history: Sequence[Message] | None = None,
+    ) -> Answer:
+        """The answer function: CLI, web UI, REST API and evaluation all call this."""
         return answer(
             question,
             self.retriever,
@@ -88,3 +98,27 @@ class Zhen:
             k=k or self.settings.k,
             max_chars=self.settings.max_question_chars,
         )
+
+    def stream(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        history: Sequence[Message] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Stream an answer: text pieces (``str``), then the final ``Answer``.
+
+        Joining the pieces gives ``Answer.answer``. Bad questions raise before the first piece.
+        """
+        result = self.ask(question, k=k, history=history)
+        yield from _pieces(result.answer)
+        yield result
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_PIECE = re.compile(rf"[{_CJK}]{{1,4}}|[^\s{_CJK}]+\s*|\s+")
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Split text into short display pieces: a word with its space, or up to 4 CJK characters."""
+    return (m.group(0) for m in _PIECE.finditer(text))

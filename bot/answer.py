@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from bot.errors import InvalidQuestion
 from bot.extractive import Selection, SentenceScorer, select
 from bot.messages import message
+from bot.outline import Outline, structural_selection
 from bot.retrieve import Hit, Retriever
 from index.lang import Language, detect_language, to_script
 
@@ -87,6 +88,7 @@ def answer(
     *,
     k: int = 5,
     max_chars: int = 2000,
+    outline: Outline | None = None,
 ) -> Answer:
     """Answer ``question`` from the index behind ``retriever``, with numbered citations."""
     started = time.perf_counter()
@@ -94,7 +96,10 @@ def answer(
     prefer = "en" if language == "en" else "zh"
     retrieval = retriever.search(text, k=k, prefer=prefer)
     retrieved = time.perf_counter()
-    selection = select(retrieval, scorer, prefer)
+    selection = None
+    if outline is not None:
+        selection = structural_selection(retrieval, scorer.index, outline, prefer)
+    selection = selection or select(retrieval, scorer, prefer)
     result = _compose(text, language, selection, retrieval.hits)
     done = time.perf_counter()
     result.timings_ms = {
@@ -147,11 +152,16 @@ def _compose(question: str, language: Language, sel: Selection, hits: list[Hit])
         quote = sentence.text
         if chunk.lang == "zh" and language != "en" and not sel.cross_language:
             quote = to_script(quote, language)
-        parts.append(
-            f"“{quote}” [{citation.n}]" if sel.cross_language else f"{quote} [{citation.n}]"
-        )
-    body = " ".join(parts) if language == "en" or sel.cross_language else "".join(parts)
-    if sel.cross_language:
-        lead = message("only_in_zh" if language == "en" else "only_in_en", language)
+        quoted = sel.cross_language or sel.lead is not None
+        parts.append(f"“{quote}” [{citation.n}]" if quoted else f"{quote} [{citation.n}]")
+    if sel.lead is not None:
+        body = ("; " if language == "en" else "；").join(parts)
+    else:
+        body = " ".join(parts) if language == "en" or sel.cross_language else "".join(parts)
+    lead_key = sel.lead
+    if lead_key is None and sel.cross_language:
+        lead_key = "only_in_zh" if language == "en" else "only_in_en"
+    if lead_key is not None:
+        lead = message(lead_key, language)
         body = f"{lead} {body}" if language == "en" else f"{lead}{body}"
     return Answer(question, language, body, True, citations, hits=hits, features=sel.features)

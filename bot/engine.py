@@ -10,6 +10,7 @@ from bot.answer import Answer, answer
 from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable
 from bot.extractive import SentenceScorer
 from bot.generate import Generator, Message
+from bot.outline import Outline
 from bot.retrieve import Retriever
 from bot.settings import Settings
 from index import store
@@ -58,6 +59,7 @@ class Zhen:
     index: store.Index
     retriever: Retriever
     scorer: SentenceScorer
+    outline: Outline | None = None
     generator: Generator | None = None  # None: the extractive answerer
 
     @classmethod
@@ -81,7 +83,14 @@ class Zhen:
                 index = store.load(settings.index_path, embedder.id)
             except store.IndexStoreError as exc:
                 raise IndexUnavailable(str(exc)) from exc
-        return cls(settings, embedder, index, Retriever(index, embedder), SentenceScorer(index))
+        return cls(
+            settings,
+            embedder,
+            index,
+            Retriever(index, embedder),
+            SentenceScorer(index),
+            Outline.of(index),
+        )
 
     def ask(
         self,
@@ -97,6 +106,7 @@ class Zhen:
             self.scorer,
             k=k or self.settings.k,
             max_chars=self.settings.max_question_chars,
+            outline=self.outline,
         )
 
     def stream(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.demands import Demands, answered, demands, satisfies, unmet_in_question
 from bot.retrieve import Retrieval
 from index.lexical import tokenize
 from index.model import Chunk
@@ -24,6 +25,9 @@ MIN_Z = 1.0
 STRONG_Z = 1.5
 MIN_COVERAGE = 0.34
 MAX_UNKNOWN_SHARE = 0.5
+# A sentence that meets the question's demands may be chosen over a better-scored one
+# that does not, if it scores within this margin; further behind, the answer is refused.
+DEMAND_MARGIN = 0.06
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Selection:
     sentences: list[Sentence] = field(default_factory=list)
     grounded: bool = False
     cross_language: bool = False  # the quote is not in the asker's language
+    lead: str | None = None  # message key introducing quoted sentences (e.g. "title_is")
     features: dict[str, float] = field(default_factory=dict)
 
 
@@ -99,6 +104,16 @@ def select(
     if not candidates:
         return Selection()
     ranked = sorted(candidates, key=lambda s: -s.score)
+    wanted = demands(retrieval.question)
+    refusal = unmet_in_question(wanted, scorer.index.bm25.known, scorer.index.mentions)
+    if refusal is None:
+        meeting = [s for s in ranked if _meets(wanted, s, scorer, question_lang)]
+        if not meeting or meeting[0].score < ranked[0].score - DEMAND_MARGIN:
+            refusal = "demands unmet"
+        ranked = meeting
+    if refusal is not None:
+        features = _features(retrieval, weights, scorer, ranked[0] if ranked else None)
+        return Selection(features=features | {"refused": 1.0})
     best = ranked[0]
     same = [s for s in ranked if s.chunk.lang == question_lang]
     chosen = best
@@ -112,7 +127,9 @@ def select(
         elif same[0].score >= best.score - 0.03:
             chosen = same[0]
     sentences = [chosen]
-    second = _second(ranked, chosen, weights, scorer)
+    second = _second_kind(ranked, chosen, wanted, question_lang) or _second(
+        ranked, chosen, weights, scorer
+    )
     if second is not None:
         sentences.append(second)
         sentences.sort(key=lambda s: s.chunk.start + s.span[0])
@@ -123,6 +140,33 @@ def select(
         cross_language=chosen.chunk.lang != question_lang,
         features=features,
     )
+
+
+def _meets(wanted: Demands, s: Sentence, scorer: SentenceScorer, question_lang: str) -> bool:
+    other = scorer.index.chunk(s.chunk.counterpart_id)
+    context = s.chunk.text + ("\n" + other.text if other is not None else "")
+    # A sentence with an aligned translation is held to the question's own terms; only
+    # one-language passages (captions, headings) get the lenient cross-language check.
+    strict = s.chunk.lang == question_lang or other is not None
+    return satisfies(wanted, s.text, context, strict)
+
+
+def _second_kind(
+    ranked: list[Sentence], first: Sentence, wanted: Demands, question_lang: str
+) -> Sentence | None:
+    """For a question asking for several things (a date and a count), a sentence that
+    supplies what the first one lacks."""
+    missing = wanted.kinds - answered(wanted, first.text, first.chunk.lang == question_lang)
+    if not missing or missing == wanted.kinds:
+        return None
+    for s in ranked[1:12]:
+        if s.chunk.lang != first.chunk.lang or s.row == first.row:
+            continue
+        if s.score >= first.score - 2 * DEMAND_MARGIN and answered(
+            wanted, s.text, s.chunk.lang == question_lang
+        ) & missing:
+            return s
+    return None
 
 
 def _second(
@@ -141,15 +185,16 @@ def _second(
 
 
 def _features(
-    retrieval: Retrieval, weights: dict[str, float], scorer: SentenceScorer, best: Sentence
+    retrieval: Retrieval, weights: dict[str, float], scorer: SentenceScorer, best: Sentence | None
 ) -> dict[str, float]:
     unknown = [t for t in weights if not scorer.index.bm25.known(t)]
     all_sims = scorer.index.sentence_vectors @ retrieval.query_vector
     spread = float(all_sims.std()) or 1.0
+    similarity = best.similarity if best else float(all_sims.mean())
     return {
-        "z": (best.similarity - float(all_sims.mean())) / spread,
-        "similarity": best.similarity,
-        "coverage": best.coverage,
+        "z": (similarity - float(all_sims.mean())) / spread,
+        "similarity": similarity,
+        "coverage": best.coverage if best else 0.0,
         "top_dense": float(np.max(retrieval.dense)) if retrieval.dense.size else 0.0,
         "unknown_share": len(unknown) / len(weights) if weights else 1.0,
         "n_terms": float(len(weights)),

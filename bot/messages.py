@@ -20,6 +20,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "文章只在英文部分提到：",
         "zh-Hant": "文章只在英文部分提到：",
     },
+    "title_is": {
+        "en": "The article's title is:",
+        "zh-Hans": "文章的标题是：",
+        "zh-Hant": "文章的標題是：",
+    },
+    "heading_is": {
+        "en": "The section heading is:",
+        "zh-Hans": "这一节的小标题是：",
+        "zh-Hant": "這一節的小標題是：",
+    },
+    "headings_are": {
+        "en": "The section headings are:",
+        "zh-Hans": "各节的小标题是：",
+        "zh-Hant": "各節的小標題是：",
+    },
     "empty_question": {
         "en": "Please type a question.",
         "zh-Hans": "请输入问题。",

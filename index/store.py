@@ -29,6 +29,7 @@ import numpy as np
 from index.align import Link, align_paragraphs, is_heading, link_chunks
 from index.chunk import chunk_document
 from index.embed import Embedder
+from index.lang import normalize
 from index.lexical import BM25, tokenize
 from index.model import Chunk, Document, Paragraph
 from index.read import corpus_files, corpus_hash, read_document
@@ -76,6 +77,12 @@ class Index:
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         starts = np.searchsorted(self.sentence_chunk, np.arange(len(self.chunks) + 1))
         self._sentence_start = starts
+
+    def mentions(self, text: str) -> bool:
+        """Whether the corpus contains ``text`` (after normalisation: script, width, case)."""
+        if not hasattr(self, "_normalized"):
+            self._normalized = "\n".join(normalize(c.text) for c in self.chunks)
+        return normalize(text) in self._normalized
 
     def chunk(self, chunk_id: str | None) -> Chunk | None:
         return self.chunks[self._by_id[chunk_id]] if chunk_id in self._by_id else None

@@ -1,0 +1,338 @@
+"""What a question demands of its evidence, so a near-miss is refused instead of quoted.
+
+Unanswerable questions about an article usually reuse its words while asking for
+something it never states: a count it does not give ("how many students took part"), an
+edition it does not cover ("the third forum"), an attribute it never mentions ("the
+population of Kobe"), or a name it never uses ("Osaka"). Similarity cannot see the
+difference; these checks can. They look only at the question and the candidate
+sentence, in either language, after script normalisation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.lang import normalize
+from index.lexical import stem, tokenize
+
+_EN_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "dozen": 12}
+_EN_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zeroth",
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ]
+    )
+    if i
+}
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_ZH_DIGITS |= {"七": 7, "八": 8, "九": 9}
+_ZH_NUM = "零〇一二两三四五六七八九十百千万亿"
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_ZH_DATE = re.compile(rf"[\d{_ZH_NUM}]+\s*[年月日号]")
+_EN_COUNT = re.compile(
+    r"\b(\d[\d,.]*|" + "|".join(_EN_NUMBERS) + r")\b(?!\s*(?:st|nd|rd|th)\b)", re.IGNORECASE
+)
+_ZH_COUNT = re.compile(rf"(?<![第\d{_ZH_NUM}])(\d[\d,.]*|[{_ZH_NUM}]+)\s*多?\s*([\u4e00-\u9fff]?)")
+_TYPED = frozenset({"valu", "value", "amount", "sum", "cost", "worth", "total", "number"})
+_PEOPLE = set("人名位")
+_MONEY = re.compile(
+    rf"[$¥￥€£]\s*\d|(?:\d[\d,.]*|[{_ZH_NUM}]+)\s*(?:多|余)?\s*(?:hundred |thousand )?"
+    r"(?:million|billion|thousand|dollars?|yuan|yen|rmb|万|亿|元|美元|日元)",
+)
+_ZH_NAME_TAGS = ("ns", "nr", "nrt")  # places and people; jieba's nt/nz are too noisy
+_GENERIC_COUNTERS = set("个对座所家项件种批国")
+_NOT_COUNTERS = set("年月日号时分秒")
+
+# questions
+_HOW_MANY = re.compile(r"\bhow many ((?:[a-z-]+ ?){1,5})", re.IGNORECASE)
+_HOW_MUCH = re.compile(
+    r"\bhow much\b|\b(?:total |overall )?(?:value|amount|sum|cost|worth)\b|多少钱|金额|總金額|总金额|总额",
+    re.IGNORECASE,
+)
+_ZH_HOW_MANY = re.compile(r"(?<!哪)(?:多少|几|幾)(?!乎)\s*([\u4e00-\u9fff]?)")
+_PHRASE_END = re.compile(
+    r"^(?:do|does|did|have|has|had|are|were|is|was|will|would|can|could|and|or|in|on|at|"
+    r"since|so|to|from|took|take|[a-z-]+ed)$",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"\bwhen\b|\bwhat (?:year|date)\b|\bin what year\b|什么时候|什麼時候|何时|何時|哪一?年|哪一?天|几月|幾月",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(r"比例|百分之|percentage|proportion|what share|what percent", re.IGNORECASE)
+_WHO_EN = re.compile(r"\bwho ([a-z]+ed)\b", re.IGNORECASE)
+_ATTRIBUTE_EN = re.compile(
+    r"\bwhat (?:is|was|are|were) the ((?:[a-z-]+ ){0,2}[a-z-]+) (?:of|for)\b", re.IGNORECASE
+)
+_ATTRIBUTE_ZH = re.compile(
+    r"的([\u4e00-\u9fff]{2,4}?)(?:分别|分別)?(?:是|叫|为|為)(?:谁|誰|什么|什麼|多少|哪)"
+)
+_ZH_ORDINAL = re.compile(rf"第\s*(\d+|[{_ZH_NUM}]+)|(首)[届屆次]")
+_EN_ORDINAL = re.compile(
+    r"\b(\d+)(?:st|nd|rd|th)\b|\b(" + "|".join(_EN_ORDINALS) + r")\b", re.IGNORECASE
+)
+_INSTRUCTIONS = re.compile(
+    r"ignore (?:all |any )?(?:the )?(?:previous|prior|above) (?:instructions|prompts?)|"
+    r"system prompt|developer mode|hidden instructions|you are now|from now on,? you|"
+    r"忽略.{0,6}(?:指令|指示|提示)|(?:系统|系統)提示|从现在开始你是|從現在開始你是|"
+    r"忘[记記].{0,6}(?:设定|設定|指令|指示)|管理员指令|管理員指令|(?:隐藏|隱藏)(?:指令|的指令)",
+    re.IGNORECASE,
+)
+_PROPER_EN = re.compile(r"(?<=[a-z,;:] )([A-Z][a-z]+)")
+
+
+def zh_number(text: str) -> int | None:
+    """Value of a Chinese numeral up to the thousands (十二 → 12, 二十 → 20, 18 → 18)."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _ZH_DIGITS:
+            current = _ZH_DIGITS[ch]
+        elif ch in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (current or 1) * unit
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def ordinals(text: str) -> set[int]:
+    """Ordinal numbers named in ``text`` (第十二次, 首届, twelfth, 12th)."""
+    norm = normalize(text)
+    found: set[int] = set()
+    for m in _ZH_ORDINAL.finditer(norm):
+        value = 1 if m.group(2) else zh_number(m.group(1))
+        if value is not None:
+            found.add(value)
+    for m in _EN_ORDINAL.finditer(norm):
+        found.add(int(m.group(1)) if m.group(1) else _EN_ORDINALS[m.group(2).lower()])
+    return found
+
+
+@dataclass(frozen=True)
+class Demands:
+    """What an answer to one question must show."""
+
+    kinds: frozenset[str] = frozenset()  # of "count", "amount", "date", "percent"
+    units: frozenset[str] = frozenset()  # English head-noun stems or Chinese counters
+    ordinals: frozenset[int] = frozenset()
+    actions: frozenset[str] = frozenset()  # "who founded" → {"found"}
+    attributes: frozenset[str] = frozenset()  # "the population of" → {"population"}
+    names: frozenset[str] = frozenset()  # proper nouns and numbers the question names
+    instructions: bool = False  # the question tries to instruct the system
+
+
+def demands(question: str) -> Demands:
+    """Read the demands off a question (English, simplified or traditional Chinese)."""
+    norm = normalize(question)
+    kinds, units = set(), set()
+    if _HOW_MUCH.search(norm):
+        kinds.add("amount")
+    for m in _HOW_MANY.finditer(norm):
+        kinds.add("count")
+        words = []
+        for word in m.group(1).split():
+            if _PHRASE_END.match(word):
+                break
+            words.append(word)
+        if words:
+            units.add(stem(words[-1]))
+    for m in _ZH_HOW_MANY.finditer(norm):
+        if m.group(1) in ("钱",):
+            kinds.add("amount")
+            continue
+        if "amount" not in kinds:
+            kinds.add("count")
+        if m.group(1) and m.group(1) not in _NOT_COUNTERS and m.group(1) != "有":
+            units.add(m.group(1))
+    if _WHEN.search(norm):
+        kinds.add("date")
+    if _SHARE.search(norm):
+        kinds = (kinds - {"count", "amount"}) | {"percent"}
+    attributes = {w for m in _ATTRIBUTE_EN.finditer(norm) for w in tokenize(m.group(1))}
+    attributes |= {m.group(1) for m in _ATTRIBUTE_ZH.finditer(norm)}
+    return Demands(
+        kinds=frozenset(kinds),
+        units=frozenset(units),
+        ordinals=frozenset(ordinals(question)),
+        actions=frozenset(stem(m.group(1).lower()) for m in _WHO_EN.finditer(question)),
+        attributes=frozenset(attributes),
+        names=frozenset(_names(question)),
+        instructions=bool(_INSTRUCTIONS.search(norm)),
+    )
+
+
+def _names(question: str) -> set[str]:
+    """Proper nouns (capitalised mid-sentence, or tagged by jieba) and numbers, as tokens."""
+    norm = normalize(question)
+    names = {m.group(1).lower() for m in _PROPER_EN.finditer(question)}
+    names |= {m.group(0) for m in re.finditer(r"\d{2,}(?!\s*(?:st|nd|rd|th)\b)", norm)}
+    for run in re.findall(r"[\u4e00-\u9fff]+", norm):
+        names |= {w for w, flag in _posseg().cut(run) if flag in _ZH_NAME_TAGS and len(w) > 1}
+    return names
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    from index.lexical import _jieba
+
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
+def unmet_in_question(
+    d: Demands, known: Callable[[str], bool], mentions: Callable[[str], bool]
+) -> str | None:
+    """Why no sentence of the corpus can answer, judged from the question alone (or None).
+
+    ``known`` tells whether a token is in the lexical index, ``mentions`` whether a
+    string occurs in the corpus text.
+    """
+    if d.instructions:
+        return "instructions"
+    if any(not mentions(name) for name in d.names):
+        return "unknown name"
+    if any(not known(a) for a in d.attributes if a.isascii() and a not in _TYPED):
+        return "unknown attribute"
+    return None
+
+
+def satisfies(d: Demands, sentence: str, context: str, strict: bool) -> bool:
+    """Whether ``sentence`` (within ``context``: its passage and aligned translation)
+    can answer a question with demands ``d``. ``strict`` holds it to the question's own
+    words (same language, or an aligned translation exists)."""
+    if d.ordinals and not d.ordinals <= ordinals(context):
+        return False
+    if strict:
+        tokens = set(tokenize(context))
+        if any(a not in tokens for a in d.actions):
+            return False
+        if any(a not in normalize(context) for a in d.attributes if not a.isascii()):
+            return False
+    return bool(answered(d, sentence, strict)) or not d.kinds
+
+
+def answered(d: Demands, sentence: str, strict: bool = True) -> set[str]:
+    """Which of the question's answer types (count, amount, date, percent) ``sentence``
+    supplies."""
+    norm = normalize(sentence)
+    out = set()
+    if "date" in d.kinds and (
+        _YEAR.search(norm) or _ZH_DATE.search(norm) or any(m in norm for m in _MONTHS)
+    ):
+        out.add("date")
+    if "amount" in d.kinds and _MONEY.search(norm):
+        out.add("amount")
+    if "percent" in d.kinds and re.search(r"\d\s*%|百分之|per ?cent", norm):
+        out.add("percent")
+    if "count" in d.kinds and _count_ok(d, norm, strict):
+        out.add("count")
+    return out
+
+
+def _counts_en(norm: str) -> list[tuple[int, str]]:
+    """(word position, following text) of each count-like English number (not a year)."""
+    out = []
+    for m in _EN_COUNT.finditer(norm):
+        if _YEAR.fullmatch(m.group(1)) or re.match(
+            r"\s*,?\s*(?:" + "|".join(_MONTHS) + ")", norm[m.end() :]
+        ):
+            continue
+        if re.search(r"(?:" + "|".join(_MONTHS) + r")\s*,?\s*$", norm[: m.start()]):
+            continue
+        out.append((m.start(), norm[m.end() : m.end() + 80]))
+    return out
+
+
+def _counts_zh(norm: str) -> list[tuple[str, bool]]:
+    """(counter, written in digits) of each Chinese count; years and dates excluded."""
+    return [
+        (m.group(2), m.group(1)[0].isdigit())
+        for m in _ZH_COUNT.finditer(norm)
+        if m.group(2) not in _NOT_COUNTERS
+    ]
+
+
+def _count_ok(d: Demands, norm: str, same_language: bool) -> bool:
+    en_counts, zh_counts = _counts_en(norm), _counts_zh(norm)
+    if not same_language or not d.units:
+        return bool(en_counts or zh_counts)
+    for _, after in en_counts:
+        if d.units & {stem(w) for w in re.findall(r"[a-z]+", after)[:8]}:
+            return True
+    for counter, digits in zh_counts:
+        if counter in d.units or (counter in _PEOPLE and d.units & _PEOPLE):
+            return True
+        if "个" in d.units and counter in _GENERIC_COUNTERS and (digits or counter != "国"):
+            return True
+    return False

@@ -1,0 +1,132 @@
+"""Questions about the article's structure: its title and its section headings.
+
+"What is the title?", "英文版第一节的小标题是什么？", "Under which heading does the
+English version discuss X?" are answered from the document outline (titles and
+headings found at indexing time) rather than by sentence similarity, which cannot
+tell a heading from body text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.demands import ordinals
+from bot.extractive import Selection, Sentence
+from bot.retrieve import Retrieval
+from index.align import is_heading
+from index.lang import normalize
+from index.model import Chunk, Paragraph
+from index.store import Index
+
+_HEADINGS = re.compile(
+    r"\b(?:section )?headings?\b|\bsections?\b.{0,30}\b(?:called|titled|named)\b|"
+    r"小标题|(?:节|部分|(?<!文)章).{0,8}(?:标题|题目)",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(r"\btitle\b|\btitled\b|标题|题目", re.IGNORECASE)
+_ALL = re.compile(
+    r"\b(?:all|three|two|four|five|list)\b|\bheadings\b|哪些|哪几|各节|各个|有几", re.I
+)
+_EN = re.compile(r"\benglish\b|英文|英语", re.IGNORECASE)
+_ZH = re.compile(r"\bchinese (?:version|text|title|half)\b|中文", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Titles and section headings of one index, per language, in document order."""
+
+    titles: dict[str, Paragraph]
+    headings: dict[str, list[Paragraph]]
+    section: dict[str, Paragraph]  # paragraph id -> the heading of its section
+
+    @classmethod
+    def of(cls, index: Index) -> Outline:
+        titles: dict[str, Paragraph] = {}
+        headings: dict[str, list[Paragraph]] = {"zh": [], "en": []}
+        section: dict[str, Paragraph] = {}
+        for lang in ("zh", "en"):
+            paragraphs = [p for p in index.paragraphs if p.lang == lang]
+            for candidate in paragraphs[:1] + paragraphs[-1:]:
+                if lang not in titles and is_heading(candidate):
+                    titles[lang] = candidate
+            current = None
+            for p in paragraphs:
+                if p is titles.get(lang):
+                    continue
+                if is_heading(p) and not p.text.lstrip().startswith(("(", "（")):
+                    headings[lang].append(p)
+                    current = p
+                elif current is not None:
+                    section[p.id] = current
+        return cls(titles, headings, section)
+
+
+def structural_selection(
+    retrieval: Retrieval, index: Index, outline: Outline, question_lang: str
+) -> Selection | None:
+    """A selection quoting the title or heading(s) the question asks for, or None when
+    the question is not about the article's structure."""
+    question = normalize(retrieval.question)
+    wants_headings = bool(_HEADINGS.search(question))
+    if not wants_headings and not _TITLE.search(question):
+        return None
+    lang = "en" if _EN.search(question) else "zh" if _ZH.search(question) else question_lang
+    if wants_headings:
+        paragraphs = _headings(retrieval, index, outline, lang, question)
+        lead = "headings_are" if len(paragraphs) > 1 else "heading_is"
+    else:
+        title = outline.titles.get(lang) or next(iter(outline.titles.values()), None)
+        paragraphs = [title] if title else []
+        lead = "title_is"
+    sentences = [s for p in paragraphs for s in _sentences(index, p)]
+    if not sentences:
+        return None
+    return Selection(
+        sentences=sentences,
+        grounded=True,
+        cross_language=False,
+        features={"structural": 1.0},
+        lead=lead,
+    )
+
+
+def _headings(
+    retrieval: Retrieval, index: Index, outline: Outline, lang: str, question: str
+) -> list[Paragraph]:
+    headings = outline.headings.get(lang) or []
+    if not headings:
+        return []
+    wanted = sorted(n for n in ordinals(question) if 1 <= n <= len(headings))
+    if wanted:
+        return [headings[n - 1] for n in wanted]
+    if _ALL.search(question):
+        return headings
+    # The section whose heading and best passage together match the question best.
+    best: dict[str, float] = {}
+    for i, chunk in enumerate(index.chunks):
+        heading = outline.section.get(chunk.paragraph_id)
+        if heading is not None and chunk.lang == lang:
+            other = index.position(chunk.counterpart_id) if chunk.counterpart_id else None
+            score = max(retrieval.dense[i], retrieval.dense[other] if other is not None else -1)
+            best[heading.id] = max(best.get(heading.id, -1.0), float(score))
+
+    def total(h: Paragraph) -> float:
+        rows = [r for c in _chunks(index, h) for r in index.sentence_rows(index.position(c.id))]
+        own = max(float(index.sentence_vectors[r] @ retrieval.query_vector) for r in rows)
+        return own + best.get(h.id, -1.0)
+
+    return [max(headings, key=total)]
+
+
+def _chunks(index: Index, paragraph: Paragraph) -> list[Chunk]:
+    return [c for c in index.chunks if c.paragraph_id == paragraph.id]
+
+
+def _sentences(index: Index, paragraph: Paragraph) -> list[Sentence]:
+    out = []
+    for chunk in _chunks(index, paragraph):
+        ci = index.position(chunk.id)
+        for row, span in zip(index.sentence_rows(ci), chunk.sentences, strict=True):
+            out.append(Sentence(chunk, 0, span, row, 1.0, 1.0, 1.0))
+    return out

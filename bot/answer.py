@@ -11,6 +11,7 @@ from bot.errors import InvalidQuestion
 from bot.extractive import Selection, SentenceScorer, select
 from bot.messages import message
 from bot.outline import Outline, structural_selection
+from bot.rerank import search
 from bot.retrieve import Hit, Retriever
 from index.lang import Language, detect_language, to_script
 
@@ -94,7 +95,7 @@ def answer(
     started = time.perf_counter()
     text, language = check_question(question, max_chars)
     prefer = "en" if language == "en" else "zh"
-    retrieval = retriever.search(text, k=k, prefer=prefer)
+    retrieval = search(retriever, scorer, text, k, prefer)
     retrieved = time.perf_counter()
     selection = None
     if outline is not None:

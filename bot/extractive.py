@@ -162,9 +162,10 @@ def _second_kind(
     for s in ranked[1:12]:
         if s.chunk.lang != first.chunk.lang or s.row == first.row:
             continue
-        if s.score >= first.score - 2 * DEMAND_MARGIN and answered(
-            wanted, s.text, s.chunk.lang == question_lang
-        ) & missing:
+        if (
+            s.score >= first.score - 2 * DEMAND_MARGIN
+            and answered(wanted, s.text, s.chunk.lang == question_lang) & missing
+        ):
             return s
     return None
 

@@ -88,8 +88,15 @@ def _parse(name: str, raw: str) -> object:
             raise ValueError(f"ZHEN_{name.upper()} must be a number, not {raw!r}") from None
     if name == "allowed_origins":
         return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
-    if name in ("k", "chunk_size", "max_question_chars", "max_tokens", "port", "rate_limit",
-                "max_history_turns"):
+    if name in (
+        "k",
+        "chunk_size",
+        "max_question_chars",
+        "max_tokens",
+        "port",
+        "rate_limit",
+        "max_history_turns",
+    ):
         try:
             return int(raw)
         except ValueError:

@@ -19,13 +19,13 @@ main{max-width:1100px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}
 .meta{color:#5b6570;font-size:13px}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:16px}
-.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:10px 14px;min-width:120px}
-.card b{display:block;font-size:22px}.card span{color:#5b6570;font-size:12px}
+.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:10px 14px;flex:1 1 120px}
+.card b{display:block;font-size:22px;white-space:nowrap}.card span{color:#5b6570;font-size:12px}
 .card.pass{border-left:5px solid #2e8b57}.card.fail{border-left:5px solid #c0392b}
-table{border-collapse:collapse;background:#fff;font-size:13px;width:100%}
+table{border-collapse:collapse;background:#fff;font-size:13px;width:100%;margin-top:8px}
 th,td{border:1px solid #dde1e6;padding:4px 7px;text-align:left;vertical-align:top}
 th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto}.chart{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:8px}
+.scroll{overflow-x:auto}svg{max-width:100%;height:auto}.chart{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:8px}
 .why{color:#c0392b;white-space:nowrap}.pid{color:#5b6570;font-size:12px}
 blockquote{margin:2px 0;padding-left:8px;border-left:3px solid #dde1e6;color:#3d4750}
 """
@@ -50,13 +50,19 @@ def render_html(data: dict) -> str:
         '<h2 id="by-language">By language</h2>',
         f'<div class="chart">{bar_chart(data["by_language"])}</div>',
         '<h2 id="by-tag">By tag</h2>',
-        f'<div class="chart">{bar_chart(data["by_tag"])}</div>',
+        f'<div class="chart">{bar_chart(_tags_only(data))}</div>',
+        _tag_table(data["by_tag"]),
         '<h2 id="latency">Latency</h2>',
         f'<div class="chart">{histogram([i["latency_ms"] for i in data["items"]])}</div>',
         _failures(data["items"]),
         "</main></body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _tags_only(data: dict) -> dict[str, dict]:
+    """Tags other than the language names (those are charted by language already)."""
+    return {t: m for t, m in data["by_tag"].items() if t not in data["by_language"]}
 
 
 def _cards(metrics: dict) -> str:
@@ -75,30 +81,55 @@ def _cards(metrics: dict) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
-def _summary_table(data: dict) -> str:
-    head = ["group", "n", *METRICS]
-    rows = [["all", fmt(data["metrics"]["n"]), *(fmt(data["metrics"][k]) for k in METRICS)]]
-    rows += breakdown_rows(data["by_language"]) + breakdown_rows(data["by_tag"])
+SHORT = {
+    "citation_precision": "cite prec.",
+    "refusal_accuracy": "refusal",
+    "false_refusals": "false ref.",
+    "language_match": "lang",
+    "latency_ms_p50": "p50 ms",
+    "latency_ms_p95": "p95 ms",
+}
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    header = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join(
         "<tr>"
-        + "".join(
-            f"<td{'' if i == 0 else ' class=num'}>{escape(c)}</td>" for i, c in enumerate(row)
-        )
+        + "".join(f"<td{' class=num' if i else ''}>{escape(c)}</td>" for i, c in enumerate(row))
         + "</tr>"
         for row in rows
     )
-    header = "".join(f"<th>{escape(h)}</th>" for h in head)
     return f'<div class="scroll"><table><tr>{header}</tr>{body}</table></div>'
+
+
+def _summary_table(data: dict) -> str:
+    """Metrics as rows; overall, each language and the target as columns."""
+    groups = {"all": data["metrics"], **data["by_language"]}
+    head = ["metric", *(f"{g} ({fmt(m['n'])})" for g, m in groups.items()), "target"]
+    rows = [[name, *(fmt(m.get(name)) for m in groups.values()), _target(name)] for name in METRICS]
+    return _table(head, rows)
+
+
+def _target(name: str) -> str:
+    floor = THRESHOLDS.get(name)
+    return "–" if floor is None else f"≥ {floor:g}"
+
+
+def _tag_table(by_tag: dict[str, dict]) -> str:
+    return _table(["tag", "n", *(SHORT.get(k, k) for k in METRICS)], breakdown_rows(by_tag))
 
 
 def bar_chart(groups: dict[str, dict], metrics: Sequence[str] = CHART_METRICS) -> str:
     """Grouped bars (0–1) of ``metrics`` for each group, as inline SVG."""
-    bar, gap, left, top, height = 9, 14, 34, 26, 170
-    width_group = bar * len(metrics) + gap
-    width = left + width_group * max(1, len(groups)) + 10
+    left, top, height, min_width = 60, 30, 170, 1000
+    slots = max(1, len(groups))
+    width_group = max(len(metrics) * 9 + 14, (min_width - left - 10) / slots)
+    bar = min(18, (width_group - 14) / len(metrics))
+    gap = width_group - bar * len(metrics)
+    width = left + width_group * slots + 10
     svg = [
-        f'<svg viewBox="0 0 {width} {top + height + 60}" width="100%" role="img" '
-        f'style="max-width:{max(width, 420)}px" aria-label="metrics per group">'
+        f'<svg viewBox="0 0 {width:.0f} {top + height + 60}" width="{width:.0f}" '
+        f'height="{top + height + 60}" role="img" aria-label="metrics per group">'
     ]
     for tick in (0, 0.25, 0.5, 0.75, 1):
         y = top + height * (1 - tick)
@@ -116,7 +147,7 @@ def bar_chart(groups: dict[str, dict], metrics: Sequence[str] = CHART_METRICS) -
                 continue
             h = height * max(0.0, min(1.0, value))
             svg.append(
-                f'<rect x="{x0 + mi * bar:.1f}" y="{top + height - h:.1f}" width="{bar - 1}" '
+                f'<rect x="{x0 + mi * bar:.1f}" y="{top + height - h:.1f}" width="{bar - 1:.1f}" '
                 f'height="{h:.1f}" fill="{COLOURS[mi % len(COLOURS)]}">'
                 f"<title>{escape(f'{name} · {metric}: {value:.3f}')}</title></rect>"
             )
@@ -140,16 +171,17 @@ def histogram(values: Sequence[float], bins: int = 20) -> str:
     """Latency histogram (ms) with p50/p95 marks, as inline SVG."""
     if not values:
         return "<p>No items.</p>"
-    lo, hi = min(values), max(values)
+    lo = min(values)
+    hi = min(max(values), 2 * percentile(values, 95))  # slower outliers share the last bin
     span = (hi - lo) or 1.0
     counts = [0] * bins
     for v in values:
-        counts[min(bins - 1, int((v - lo) / span * bins))] += 1
+        counts[max(0, min(bins - 1, int((v - lo) / span * bins)))] += 1
     left, top, width, height = 34, 10, 620, 150
     peak = max(counts)
     svg = [
-        f'<svg viewBox="0 0 {left + width + 20} {top + height + 40}" width="100%" '
-        f'style="max-width:{left + width + 20}px" role="img" aria-label="latency histogram">'
+        f'<svg viewBox="0 0 {left + width + 30} {top + height + 40}" width="{left + width + 30}" '
+        f'height="{top + height + 40}" role="img" aria-label="latency histogram">'
     ]
     bw = width / bins
     for i, c in enumerate(counts):
@@ -170,9 +202,10 @@ def histogram(values: Sequence[float], bins: int = 20) -> str:
             f'<text x="{x + 3:.1f}" y="{top + 10}" font-size="10" fill="#c0392b">{label} {v:.1f}</text>'
         )
     for frac in (0, 0.5, 1):
+        more = "≥ " if frac == 1 and hi < max(values) else ""
         svg.append(
             f'<text x="{left + frac * width:.1f}" y="{top + height + 14}" font-size="10" '
-            f'text-anchor="middle">{lo + frac * span:.1f} ms</text>'
+            f'text-anchor="middle">{more}{lo + frac * span:.1f} ms</text>'
         )
     svg.append("</svg>")
     return "".join(svg)

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.errors import InvalidQuestion, ZhenError
 from bot.settings import Settings
@@ -177,16 +178,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _writable(folder: Path) -> None:
+    """Create ``folder`` now, so an unusable --out fails before a long run."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _UsageError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
 
+
+def cmd_eval(args: argparse.Namespace) -> int:
     from bot import report
 
     out = Path(args.out)
     if args.compare:
         a, b = (report.load_report(Path(p)) for p in args.compare)
         text = report.render_compare(a, b, (args.compare[0], args.compare[1]))
-        out.mkdir(parents=True, exist_ok=True)
+        _writable(out)
         (out / "compare.md").write_text(text, encoding="utf-8")
         print(text, end="")
         return 0
@@ -198,6 +205,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     testset = Path(args.testset) if args.testset else DEFAULT_TESTSET
     items = load_testset(testset)  # a broken test set stops here, before any model loads
+    _writable(out)
+    if args.export_ragas:
+        _writable(Path(args.export_ragas).parent)
     if args.judge:
         print(f"zhen: --judge skipped: {judge_unavailable(settings)}", file=sys.stderr)
     zhen = Zhen.load(settings, progress=_progress())

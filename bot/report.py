@@ -168,4 +168,22 @@ def render_compare(a: dict, b: dict, names: tuple[str, str]) -> str:
         "",
         "▲ B better, ▼ B worse (lower is better for false_refusals and latency).",
     ]
+    fixed, broken = changed_items(a, b)
+    if fixed or broken:
+        lines += ["", f"Fixed in B ({len(fixed)}): {', '.join(fixed) or '–'}"]
+        lines += [f"Broken in B ({len(broken)}): {', '.join(broken) or '–'}"]
     return "\n".join(lines) + "\n"
+
+
+def changed_items(a: dict, b: dict) -> tuple[list[str], list[str]]:
+    """Ids of items in both reports that failed in A and pass in B, and the reverse."""
+    failed_a = {i["id"]: bool(failed_checks(i)) for i in a.get("items", [])}
+    fixed, broken = [], []
+    for item in b.get("items", []):
+        before = failed_a.get(item["id"])
+        now = bool(failed_checks(item))
+        if before is True and not now:
+            fixed.append(item["id"])
+        elif before is False and now:
+            broken.append(item["id"])
+    return fixed, broken

@@ -75,13 +75,21 @@ def test_eval_shows_progress_and_explains_a_judge_it_cannot_run(run):
 
 
 @pytest.mark.real
-def test_check_exits_6_with_the_missed_thresholds(run, small_testset):
-    home, out, _ = run
+def test_check_exits_6_with_the_missed_thresholds(run, small_testset, tmp_path):
+    home, _, _ = run
+    absent = small_testset.read_text("utf-8").splitlines()[-1]  # gold text not in the article
+    (tmp_path / "one.jsonl").write_text(absent, encoding="utf-8")
     done = zhen(
-        "eval", "--testset", str(small_testset), "--out", str(out / "c"), "--check", home=home
+        "eval",
+        "--testset",
+        str(tmp_path / "one.jsonl"),
+        "--out",
+        str(tmp_path),
+        "--check",
+        home=home,
     )
-    assert done.returncode == 6
-    assert done.stderr.strip().splitlines()[-1].startswith("zhen: below thresholds: hit@3")
+    assert done.returncode == 6 and (tmp_path / "report.html").exists()
+    assert done.stderr.strip().splitlines()[-1].startswith("zhen: below thresholds: hit@3 0.000")
 
 
 @pytest.mark.real
@@ -118,3 +126,17 @@ def test_compare_with_a_missing_report_exits_2(tmp_path):
         "eval", "--compare", str(tmp_path / "a.json"), str(tmp_path / "b.json"), home=tmp_path
     )
     assert done.returncode == 2 and "report not found" in done.stderr
+
+
+def test_an_unwritable_out_folder_fails_before_the_run(tmp_path, small_testset):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    done = zhen(
+        "eval",
+        "--testset",
+        str(small_testset),
+        "--out",
+        str(tmp_path / "file" / "o"),
+        home=tmp_path,
+    )
+    assert done.returncode == 2 and "cannot write to" in done.stderr
+    assert not (tmp_path / "index").exists()

@@ -6,8 +6,16 @@ from dataclasses import replace
 
 import pytest
 
-from bot.evaluate import METRICS, run_eval
-from bot.report import ReportError, compare, load_report, render_compare, write_ragas, write_reports
+from bot.evaluate import METRICS, failed_checks, run_eval
+from bot.report import (
+    ReportError,
+    changed_items,
+    compare,
+    load_report,
+    render_compare,
+    write_ragas,
+    write_reports,
+)
 from bot.testset import load_testset
 from tests.conftest import TESTSET
 
@@ -102,3 +110,17 @@ def test_loading_something_that_is_not_a_report_fails_clearly(tmp_path):
         load_report(tmp_path / "x.json")
     with pytest.raises(ReportError, match="not found"):
         load_report(tmp_path / "missing.json")
+
+
+def test_compare_lists_the_items_fixed_and_broken_between_runs(report):
+    a = report.to_dict()
+    b = json.loads(json.dumps(a))
+    passing = next(i for i in b["items"] if not failed_checks(i))
+    failing = next(i for i in b["items"] if failed_checks(i))
+    passing["scores"]["language_match"] = False
+    failing.update(error=None, scores=dict(passing["scores"], language_match=True))
+    assert changed_items(a, b) == ([failing["id"]], [passing["id"]])
+    text = render_compare(a, b, ("a", "b"))
+    assert (
+        f"Fixed in B (1): {failing['id']}" in text and f"Broken in B (1): {passing['id']}" in text
+    )

@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_eval.add_argument("--check", action="store_true", help="exit 6 when below the thresholds")
     p_eval.add_argument(
-        "--judge", action="store_true", help="RAGAS LLM judge (needs the ragas extra)"
+        "--judge", action="store_true", help="RAGAS LLM judge (needs ragas and ZHEN_BASE_URL)"
     )
     return parser
 

@@ -124,3 +124,12 @@ def test_compare_lists_the_items_fixed_and_broken_between_runs(report):
     assert (
         f"Fixed in B (1): {failing['id']}" in text and f"Broken in B (1): {passing['id']}" in text
     )
+
+
+def test_an_item_the_answer_function_rejects_is_recorded_not_fatal(fake_zhen, items):
+    bad = replace(items[0], id="ctl", user_input="When\x07 was it?")
+    result = run_eval(fake_zhen, [bad, items[1]])
+    assert result.n == 2 and result.metrics["errors"] == 1
+    record = result.items[0]
+    assert record["answer"] is None and "control characters" in record["error"]
+    assert failed_checks(record)[0] == "error" and result.items[1]["error"] is None

@@ -14,6 +14,7 @@ yes/no); an empty ``tags`` cell means no tags.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,8 @@ def load_testset(path: Path | str) -> list[TestItem]:
 
 def _jsonl_rows(path: Path, text: str) -> list[tuple[int, object]]:
     rows = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a line: splitlines() would also split on U+2028, U+0085 etc. inside strings.
+    for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -102,7 +104,7 @@ def _jsonl_rows(path: Path, text: str) -> list[tuple[int, object]]:
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[int, object]]:
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.testset import DEFAULT_TESTSET, LANGUAGES, TestsetError, load_testset
 
@@ -40,6 +42,15 @@ def test_tags_are_optional_and_extra_fields_ignored(tmp_path):
     obj = {k: v for k, v in GOOD.items() if k != "tags"} | {"note": "x"}
     (it,) = load_testset(write_jsonl(tmp_path / "t.jsonl", obj))
     assert it.tags == ()
+
+
+def test_unicode_line_separators_inside_strings_do_not_split_items(tmp_path):
+    odd = "Kobe\u2028and\u0085Tianjin\x1c?"
+    (it,) = load_testset(write_jsonl(tmp_path / "t.jsonl", GOOD | {"user_input": odd}))
+    assert it.user_input == odd
+    (tmp_path / "t.csv").write_text(CSV_HEAD + f'a,"{odd}",r,ctx,en,true,x,\n', encoding="utf-8")
+    (it,) = load_testset(tmp_path / "t.csv")
+    assert it.user_input == odd
 
 
 def test_a_malformed_line_names_the_file_and_line(tmp_path):
@@ -126,3 +137,29 @@ def test_csv_without_a_required_column_is_rejected(tmp_path):
     path.write_text("id,user_input\na,q\n", encoding="utf-8")
     with pytest.raises(TestsetError, match=r":2: missing field 'reference'"):
         load_testset(path)
+
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).filter(str.strip)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    question=text,
+    contexts=st.lists(text, min_size=1, max_size=3),
+    groups=st.lists(st.lists(text, min_size=1, max_size=3), min_size=1, max_size=3),
+    tags=st.lists(text, max_size=3),
+    language=st.sampled_from(LANGUAGES),
+)
+def test_any_valid_item_survives_a_jsonl_round_trip(
+    tmp_path_factory, question, contexts, groups, tags, language
+):
+    item = GOOD | {
+        "user_input": question,
+        "reference_contexts": contexts,
+        "must_include": groups,
+        "tags": tags,
+        "language": language,
+    }
+    path = write_jsonl(tmp_path_factory.mktemp("rt") / "t.jsonl", item)
+    (loaded,) = load_testset(path)
+    assert loaded.to_dict() == item

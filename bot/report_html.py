@@ -27,7 +27,7 @@ th,td{border:1px solid #dde1e6;padding:4px 7px;text-align:left;vertical-align:to
 th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto}svg{max-width:100%;height:auto}.chart{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:8px}
 .why{color:#c0392b;white-space:nowrap}.pid{color:#5b6570;font-size:12px}
-blockquote{margin:2px 0;padding-left:8px;border-left:3px solid #dde1e6;color:#3d4750}
+mark{background:#fff3b0}blockquote{margin:2px 0;padding-left:8px;border-left:3px solid #dde1e6;color:#3d4750}
 """
 
 
@@ -203,12 +203,24 @@ def histogram(values: Sequence[float], bins: int = 20) -> str:
         )
     for frac in (0, 0.5, 1):
         more = "≥ " if frac == 1 and hi < max(values) else ""
+        anchor = {0: "start", 0.5: "middle", 1: "end"}[frac]
         svg.append(
             f'<text x="{left + frac * width:.1f}" y="{top + height + 14}" font-size="10" '
-            f'text-anchor="middle">{more}{lo + frac * span:.1f} ms</text>'
+            f'text-anchor="{anchor}">{more}{lo + frac * span:.1f} ms</text>'
         )
     svg.append("</svg>")
     return "".join(svg)
+
+
+def highlighted(text: str, spans: Sequence[Sequence[int]]) -> str:
+    """``text`` escaped, with the quoted ``spans`` wrapped in ``<mark>``."""
+    out, at = [], 0
+    for start, end in sorted((int(a), int(b)) for a, b in spans):
+        if start < at or end > len(text):
+            continue  # overlapping or out of range: leave unmarked
+        out += [escape(text[at:start]), f"<mark>{escape(text[start:end])}</mark>"]
+        at = end
+    return "".join([*out, escape(text[at:])])
 
 
 def _failures(items: Sequence[dict]) -> str:
@@ -222,7 +234,7 @@ def _failures(items: Sequence[dict]) -> str:
         cited = (
             "".join(
                 f'<blockquote><span class="pid">[{c["n"]}] {escape(c["passage_id"])}</span> '
-                f"{escape(c['text'])}</blockquote>"
+                f"{highlighted(c['text'], c.get('highlight', []))}</blockquote>"
                 for c in item["citations"]
             )
             or "–"

@@ -133,3 +133,10 @@ def test_an_item_the_answer_function_rejects_is_recorded_not_fatal(fake_zhen, it
     record = result.items[0]
     assert record["answer"] is None and "control characters" in record["error"]
     assert failed_checks(record)[0] == "error" and result.items[1]["error"] is None
+
+
+def test_cited_passages_mark_the_quoted_spans_and_stay_escaped():
+    from bot.report_html import highlighted
+
+    assert highlighted("a <b> c d", [[6, 9], [0, 1]]) == "<mark>a</mark> &lt;b&gt; <mark>c d</mark>"
+    assert highlighted("abc", [[1, 9]]) == "abc"  # a span past the end is ignored

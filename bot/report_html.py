@@ -18,8 +18,8 @@ margin:0;color:#1d232a;background:#f6f7f9}
 main{max-width:1100px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}
 .meta{color:#5b6570;font-size:13px}
-.cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:16px}
-.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:10px 14px;flex:1 1 120px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin-top:16px}
+.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:10px 14px}
 .card b{display:block;font-size:22px;white-space:nowrap}.card span{color:#5b6570;font-size:12px}
 .card.pass{border-left:5px solid #2e8b57}.card.fail{border-left:5px solid #c0392b}
 table{border-collapse:collapse;background:#fff;font-size:13px;width:100%;margin-top:8px}

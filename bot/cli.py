@@ -1,7 +1,8 @@
 """The ``zhen`` command: thin subcommands over the library.
 
 Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 corpus unreadable,
-4 index missing or damaged, 5 model unavailable.
+4 index missing or damaged, 5 model unavailable, 6 ``zhen eval --check``: quality thresholds
+not met.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.errors import InvalidQuestion, ZhenError
 from bot.settings import Settings
@@ -51,6 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     p_ask.add_argument("--stdin", action="store_true", help="read one question per line")
     p_ask.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+
+    p_eval = sub.add_parser("eval", help="score answers against a test set and write a report")
+    _common(p_eval)
+    p_eval.add_argument("--testset", help="test set .jsonl or .csv (default: the bundled one)")
+    p_eval.add_argument("--out", default="eval-report", help="report folder (default eval-report)")
+    p_eval.add_argument("--generator", help="answerer (default extractive)")
+    p_eval.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+    p_eval.add_argument("--export-ragas", metavar="FILE", help="also write RAGAS JSONL here")
+    p_eval.add_argument(
+        "--compare", nargs=2, metavar=("A.json", "B.json"), help="compare two reports; no run"
+    )
+    p_eval.add_argument("--check", action="store_true", help="exit 6 when below the thresholds")
+    p_eval.add_argument(
+        "--judge", action="store_true", help="RAGAS LLM judge (needs ragas and ZHEN_BASE_URL)"
+    )
     return parser
 
 
@@ -63,6 +80,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             embedder=args.embedder,
             chunk_size=args.chunk_size,
             k=getattr(args, "k", None),
+            generator=getattr(args, "generator", None),
         )
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc
@@ -72,12 +90,12 @@ class _UsageError(ZhenError):
     exit_code = 2
 
 
-def _progress():
+def _progress(unit: str = "sentence", desc: str = "embedding"):
     if not sys.stderr.isatty() and os.environ.get("ZHEN_PROGRESS") != "1":
         return None
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit="sentence", desc="embedding", file=sys.stderr, leave=False)
+    bar = tqdm(total=0, unit=unit, desc=desc, file=sys.stderr, leave=False)
 
     def update(done: int, total: int) -> None:
         bar.total = total
@@ -160,10 +178,60 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+def _writable(folder: Path) -> None:
+    """Create ``folder`` now, so an unusable --out fails before a long run."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _UsageError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot import report
+
+    out = Path(args.out)
+    if args.compare:
+        a, b = (report.load_report(Path(p)) for p in args.compare)
+        text = report.render_compare(a, b, (args.compare[0], args.compare[1]))
+        _writable(out)
+        (out / "compare.md").write_text(text, encoding="utf-8")
+        print(text, end="")
+        return 0
+
+    from bot.engine import Zhen
+    from bot.evaluate import THRESHOLDS, check, judge_unavailable, run_eval
+    from bot.testset import DEFAULT_TESTSET, load_testset
+
+    settings = _settings(args)
+    testset = Path(args.testset) if args.testset else DEFAULT_TESTSET
+    items = load_testset(testset)  # a broken test set stops here, before any model loads
+    _writable(out)
+    if args.export_ragas:
+        _writable(Path(args.export_ragas).parent)
+    if args.judge:
+        print(f"zhen: --judge skipped: {judge_unavailable(settings)}", file=sys.stderr)
+    zhen = Zhen.load(settings, progress=_progress())
+    if settings.generator != "extractive" and zhen.generator is None:
+        raise _UsageError(f"generator {settings.generator!r} is not available")
+    result = run_eval(zhen, items, k=args.k, testset=testset, progress=_progress("item", "eval"))
+    paths = report.write_reports(result, out)
+    if args.export_ragas:
+        report.write_ragas(result, Path(args.export_ragas))
+    m = result.metrics
+    shown = ("hit@1", "hit@3", "mrr", "facts", "refusal_accuracy", "language_match")
+    print(" · ".join(f"{k} {report.fmt(m[k])}" for k in (*shown, "latency_ms_p50")))
+    print("wrote " + ", ".join(str(p) for p in paths))
+    missed = check(m, THRESHOLDS)
+    if args.check and missed:
+        print("zhen: below thresholds: " + "; ".join(missed), file=sys.stderr)
+        return 6
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"index": cmd_index, "ask": cmd_ask}
+    handlers = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval}
     try:
         return handlers[args.command](args)
     except ZhenError as exc:

@@ -14,6 +14,7 @@ from bot.outline import Outline, structural_selection
 from bot.rerank import search
 from bot.retrieve import Hit, Retriever
 from index.lang import Language, detect_language, to_script
+from index.model import Chunk
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -165,4 +166,32 @@ def _compose(question: str, language: Language, sel: Selection, hits: list[Hit])
     if lead_key is not None:
         lead = message(lead_key, language)
         body = f"{lead} {body}" if language == "en" else f"{lead}{body}"
-    return Answer(question, language, body, True, citations, hits=hits, features=sel.features)
+    return Answer(
+        question,
+        language,
+        body,
+        True,
+        citations,
+        hits=_sources_first([s.chunk for s in sel.sentences], hits),
+        features=sel.features,
+    )
+
+
+def _sources_first(cited: list[Chunk], hits: list[Hit]) -> list[Hit]:
+    """The passages in the order a reader meets them: the cited ones (as cited), then the
+    rest of the retrieval. A cited passage retrieval did not return (a heading found
+    through the outline) becomes a hit of its own."""
+    first: list[Hit] = []
+    rest = list(hits)
+    for chunk in {c.id: c for c in cited}.values():
+        match = next(
+            (h for h in rest if chunk.id in (h.chunk.id, getattr(h.translation, "id", None))),
+            None,
+        )
+        if match is not None:
+            rest.remove(match)
+        elif all(chunk.id != h.chunk.id for h in first):
+            match = Hit(chunk, None, 0.0, 0.0, 0.0, chunk.id)
+        if match is not None:
+            first.append(match)
+    return first + rest

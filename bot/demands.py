@@ -15,6 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from index.anchors import MONTHS as _MONTHS
+from index.anchors import ZH_NUM as _ZH_NUM
+from index.anchors import ordinals
 from index.lang import normalize
 from index.lexical import stem, tokenize
 
@@ -46,53 +49,6 @@ _EN_NUMBERS = {
         ]
     )
 } | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "dozen": 12}
-_EN_ORDINALS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zeroth",
-            "first",
-            "second",
-            "third",
-            "fourth",
-            "fifth",
-            "sixth",
-            "seventh",
-            "eighth",
-            "ninth",
-            "tenth",
-            "eleventh",
-            "twelfth",
-            "thirteenth",
-            "fourteenth",
-            "fifteenth",
-            "sixteenth",
-            "seventeenth",
-            "eighteenth",
-            "nineteenth",
-            "twentieth",
-        ]
-    )
-    if i
-}
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_ZH_DIGITS |= {"七": 7, "八": 8, "九": 9}
-_ZH_NUM = "零〇一二两三四五六七八九十百千万亿"
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _ZH_DATE = re.compile(rf"[\d{_ZH_NUM}]+\s*[年月日号]")
 _EN_COUNT = re.compile(
@@ -133,10 +89,6 @@ _ATTRIBUTE_EN = re.compile(
 _ATTRIBUTE_ZH = re.compile(
     r"的([\u4e00-\u9fff]{2,4}?)(?:分别|分別)?(?:是|叫|为|為)(?:谁|誰|什么|什麼|多少|哪)"
 )
-_ZH_ORDINAL = re.compile(rf"第\s*(\d+|[{_ZH_NUM}]+)|(首)[届屆次]")
-_EN_ORDINAL = re.compile(
-    r"\b(\d+)(?:st|nd|rd|th)\b|\b(" + "|".join(_EN_ORDINALS) + r")\b", re.IGNORECASE
-)
 _INSTRUCTIONS = re.compile(
     r"ignore (?:all |any )?(?:the )?(?:previous|prior|above) (?:instructions|prompts?)|"
     r"system prompt|developer mode|hidden instructions|you are now|from now on,? you|"
@@ -145,36 +97,6 @@ _INSTRUCTIONS = re.compile(
     re.IGNORECASE,
 )
 _PROPER_EN = re.compile(r"(?<=[a-z,;:] )([A-Z][a-z]+)")
-
-
-def zh_number(text: str) -> int | None:
-    """Value of a Chinese numeral up to the thousands (十二 → 12, 二十 → 20, 18 → 18)."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _ZH_DIGITS:
-            current = _ZH_DIGITS[ch]
-        elif ch in "十百千":
-            unit = {"十": 10, "百": 100, "千": 1000}[ch]
-            total += (current or 1) * unit
-            current = 0
-        else:
-            return None
-    return total + current
-
-
-def ordinals(text: str) -> set[int]:
-    """Ordinal numbers named in ``text`` (第十二次, 首届, twelfth, 12th)."""
-    norm = normalize(text)
-    found: set[int] = set()
-    for m in _ZH_ORDINAL.finditer(norm):
-        value = 1 if m.group(2) else zh_number(m.group(1))
-        if value is not None:
-            found.add(value)
-    for m in _EN_ORDINAL.finditer(norm):
-        found.add(int(m.group(1)) if m.group(1) else _EN_ORDINALS[m.group(2).lower()])
-    return found
 
 
 @dataclass(frozen=True)

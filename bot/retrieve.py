@@ -43,12 +43,20 @@ class Retriever:
     """Searches one ``Index`` with one ``Embedder`` (the one the index was built with)."""
 
     def __init__(
-        self, index: Index, embedder: Embedder, rrf_k: int = 20, pair_weight: float = 0.5
+        self,
+        index: Index,
+        embedder: Embedder,
+        rrf_k: int = 20,
+        pair_weight: float = 0.5,
+        per_language: bool = True,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.rrf_k = rrf_k
         self.pair_weight = pair_weight
+        self.per_language = per_language
+        langs = np.array([c.lang for c in index.chunks])
+        self._lang_masks = [langs == lang for lang in np.unique(langs)]
         counterpart = [index.chunk(c.counterpart_id) for c in index.chunks]
         self._counterpart = np.array(
             [index.position(c.id) if c is not None else -1 for c in counterpart], dtype=np.int64
@@ -64,6 +72,12 @@ class Retriever:
         tokens = tokenize(question)
         lexical = self.index.bm25.scores(tokens)
         fused = self._rrf(dense) + self._rrf(lexical, positive_only=True)
+        if self.per_language:
+            for mask in self._lang_masks:
+                fused[mask] = np.maximum(
+                    fused[mask],
+                    self._rrf(dense[mask]) + self._rrf(lexical[mask], positive_only=True),
+                )
         paired = fused.copy()
         has_pair = self._counterpart >= 0
         paired[has_pair] += self.pair_weight * fused[self._counterpart[has_pair]]

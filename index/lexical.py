@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from index.anchors import anchors
 from index.lang import normalize
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
@@ -73,7 +74,7 @@ def tokenize(text: str) -> list[str]:
             for word in _jieba().lcut_for_search(run):
                 if word not in _ZH_STOP and word.strip():
                     tokens.append(word)
-    return tokens
+    return tokens + anchors(text)
 
 
 class BM25:

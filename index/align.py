@@ -151,7 +151,7 @@ def align_paragraphs(
     zi = [i for i, p in enumerate(zh) if not (titled and p is zh_title)]
     ei = [j for j, p in enumerate(en) if not (titled and p is en_title)]
     beads = _dp(scorer, zi, ei)
-    if sentence_vectors:
+    if sentence_vectors and zh and en:  # a one-language corpus has nothing to absorb into
         beads = _absorb_orphans(beads, zh, en, sentence_vectors)
     links = [Link(tuple(zh[i].id for i in zs), tuple(en[j].id for j in es)) for zs, es in beads]
     if titled:

@@ -14,6 +14,9 @@ _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @lru_cache(maxsize=4)
 def _converter(config: str):
     import opencc  # loads its dictionaries; kept out of import time
@@ -21,14 +24,21 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+def _convert(config: str, text: str) -> str:
+    if not _CJK_CHAR.search(text):
+        return text
+    # OpenCC needs valid UTF-8: a lone surrogate (possible in JSON input) becomes U+FFFD.
+    return _converter(config).convert(_SURROGATE.sub("\ufffd", text))
+
+
 def to_simplified(text: str) -> str:
     """Traditional → simplified characters (other text unchanged)."""
-    return _converter("t2s").convert(text) if _CJK_CHAR.search(text) else text
+    return _convert("t2s", text)
 
 
 def to_traditional(text: str) -> str:
     """Simplified → traditional characters (other text unchanged)."""
-    return _converter("s2t").convert(text) if _CJK_CHAR.search(text) else text
+    return _convert("s2t", text)
 
 
 def detect_lang(text: str) -> Lang:

@@ -5,6 +5,7 @@ import pytest
 
 from bot.engine import Zhen, index_is_current
 from bot.errors import IndexUnavailable
+from bot.settings import Settings
 from index import store
 from tests.conftest import ARTICLE
 
@@ -86,3 +87,20 @@ def test_concurrent_builds_leave_one_valid_index(settings, fake_embedder):
         if ".tmp-" in p.name or ".old-" in p.name
     ]
     assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("天津與神戶於1973年結為友好城市。\n\n兩市交流頻繁。", "天津和神户什么时候结为友好城市？"),
+        ("Tianjin and Kobe became friendship cities in 1973.\n\nVisits followed.", "When?"),
+    ],
+)
+def test_a_one_language_corpus_indexes_and_answers(tmp_path, fake_embedder, text, question):
+    corpus = tmp_path / "one.txt"
+    corpus.write_text(text, encoding="utf-8")
+    settings = Settings.from_env({}, home=tmp_path / "home", corpus=(corpus,))
+    zhen = Zhen.load(settings, fake_embedder)
+    assert all(c.counterpart_id is None for c in zhen.index.chunks)
+    result = zhen.ask(question)
+    assert result.citations == [] or result.citations[0].translation is None

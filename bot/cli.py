@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     p_ask.add_argument("--stdin", action="store_true", help="read one question per line")
     p_ask.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+
+    p_serve = sub.add_parser("serve", help="web chat, REST/OpenAI API and embeddable widget")
+    _common(p_serve)
+    p_serve.add_argument("--host", help="address to listen on (default 127.0.0.1; env ZHEN_HOST)")
+    p_serve.add_argument("--port", type=int, help="port (default 7860; env ZHEN_PORT)")
     return parser
 
 
@@ -63,6 +68,8 @@ def _settings(args: argparse.Namespace) -> Settings:
             embedder=args.embedder,
             chunk_size=args.chunk_size,
             k=getattr(args, "k", None),
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
         )
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc
@@ -160,10 +167,31 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.api import create_app
+    from bot.engine import Zhen
+
+    settings = _settings(args)
+    zhen = Zhen.load(settings, progress=_progress())  # index and models load once, here
+    app = create_app(zhen, settings)
+    print(f"zhen: serving on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
+    # on SIGINT/SIGTERM uvicorn stops accepting and lets in-flight requests finish
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=os.environ.get("ZHEN_LOG_LEVEL", "warning"),
+        timeout_graceful_shutdown=15,
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"index": cmd_index, "ask": cmd_ask}
+    handlers = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve}
     try:
         return handlers[args.command](args)
     except ZhenError as exc:

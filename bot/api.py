@@ -257,7 +257,8 @@ def api_router(service: Service) -> APIRouter:
     return router
 
 
-def static_router() -> APIRouter:
+def static_router(known_paths: set[str]) -> APIRouter:
+    """The widget, the compact chat page, and JSON 404/405 for unknown API paths."""
     router = APIRouter(include_in_schema=False)
     static = resources.files("bot") / "static"
 
@@ -275,7 +276,10 @@ def static_router() -> APIRouter:
 
     @router.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
     @router.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
-    def unknown(rest: str) -> Response:
+    def unknown(rest: str, request: Request) -> Response:
+        path = request.url.path
+        if path in known_paths:
+            raise HTTPException(405, f"{request.method} is not allowed on {path}")
         raise HTTPException(404, "no such endpoint")
 
     return router
@@ -294,9 +298,10 @@ def create_app(zhen: Zhen, settings: Settings, *, ui: bool = True) -> FastAPI:
     )
     app.state.service = service
     install_error_handlers(app)
-    app.include_router(api_router(service))
-    app.include_router(openai_router(service))
-    app.include_router(static_router())
+    routers = [api_router(service), openai_router(service)]
+    for router in routers:
+        app.include_router(router)
+    app.include_router(static_router({r.path for router in routers for r in router.routes}))
     app.add_middleware(SecurityMiddleware, exposure=Exposure(settings))
     if ui:
         import gradio as gr

@@ -30,8 +30,10 @@
   var greeting = attr("greeting", T.greeting);
   var history = [];
 
-  var host = document.createElement("div");
+  // a custom element (host rules for div etc. do not match it), reset inline
+  var host = document.createElement("zhen-chat-widget");
   host.setAttribute("data-zhen-widget", "");
+  host.style.cssText = "all:initial !important;display:block !important;border:0 !important";
   var root = host.attachShadow({ mode: "open" });
   var style = document.createElement("style");
   style.textContent = [

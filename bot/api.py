@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -72,6 +73,10 @@ class Service:
     feedback: FeedbackLog
     faults: Faults = field(default_factory=Faults)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Answering is CPU-bound: running more at once than there are cores only adds thrashing.
+    busy: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 2)
+    )
 
     def prepare(self, question: str, history) -> tuple[str, list[Message]]:
         """Validate a question and its history (raises ``InvalidQuestion``, in its language)."""
@@ -81,7 +86,8 @@ class Service:
     def ask(self, question: str, history, k: int | None = None) -> Answer:
         text, turns = self.prepare(question, history)
         try:
-            return self.zhen.ask(text, k=k, history=turns)
+            with self.busy:
+                return self.zhen.ask(text, k=k, history=turns)
         except ZhenError:
             raise
         except Exception as exc:
@@ -94,7 +100,12 @@ class Service:
 
         def pieces() -> Iterator[str | Answer]:
             try:
-                yield from self.zhen.stream(text, k=k, history=turns)
+                stream = self.zhen.stream(text, k=k, history=turns)
+                with self.busy:  # retrieval (and the first piece) happen on the first step
+                    first = next(stream, None)
+                if first is not None:
+                    yield first
+                    yield from stream
             except ZhenError:
                 raise
             except Exception as exc:
@@ -311,3 +322,17 @@ def create_app(zhen: Zhen, settings: Settings, *, ui: bool = True) -> FastAPI:
         blocks = build_ui(zhen, settings, vote=service.vote)
         app = gr.mount_gradio_app(app, blocks, path="/", **ui_options())
     return app
+
+
+def server_config(app: FastAPI, settings: Settings):
+    """How ``zhen serve`` runs ``app``: on SIGINT/SIGTERM uvicorn stops accepting connections
+    and lets in-flight requests finish (up to 15 s)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=os.environ.get("ZHEN_LOG_LEVEL", "warning"),
+        timeout_graceful_shutdown=15,
+    )

@@ -170,21 +170,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from bot.api import create_app
+    from bot.api import create_app, server_config
     from bot.engine import Zhen
 
     settings = _settings(args)
     zhen = Zhen.load(settings, progress=_progress())  # index and models load once, here
     app = create_app(zhen, settings)
     print(f"zhen: serving on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
-    # on SIGINT/SIGTERM uvicorn stops accepting and lets in-flight requests finish
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=os.environ.get("ZHEN_LOG_LEVEL", "warning"),
-        timeout_graceful_shutdown=15,
-    )
+    uvicorn.Server(server_config(app, settings)).run()
     return 0
 
 

@@ -371,3 +371,51 @@ def test_example_host_page_documents_the_widget_snippet():
     page = (ROOT / "examples" / "embed.html").read_text("utf-8")
     for attribute in ("data-title", "data-lang", "data-position", "data-color", "data-greeting"):
         assert attribute in page
+
+
+def test_shutdown_lets_in_flight_requests_finish(fake_zhen):
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from bot.api import server_config
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = dataclasses.replace(fake_zhen.settings, port=port, rate_limit=0)
+    real_ask = fake_zhen.ask
+    started = threading.Event()
+
+    def slow_ask(question, **kwargs):
+        started.set()
+        time.sleep(1.0)
+        return real_ask(question, **kwargs)
+
+    fake_zhen.ask = slow_ask
+    server = uvicorn.Server(server_config(create_app(fake_zhen, settings, ui=False), settings))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    result: dict = {}
+
+    def ask() -> None:
+        result["res"] = httpx.post(f"{base}/api/ask", json={"question": EN}, timeout=10)
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    assert started.wait(5)
+    server.should_exit = True  # what SIGTERM does
+    asker.join(10)
+    thread.join(20)
+    assert result["res"].status_code == 200 and result["res"].json()["grounded"] is not None
+    assert not thread.is_alive()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{base}/api/health", timeout=2)

@@ -87,12 +87,14 @@ class Service:
         text, turns = self.prepare(question, history)
         try:
             with self.busy:
-                return self.zhen.ask(text, k=k, history=turns)
+                result = self.zhen.ask(text, k=k, history=turns)
         except ZhenError:
             raise
         except Exception as exc:
             self.faults.record("answer", f"{type(exc).__name__}: {exc}")
             raise
+        self.faults.clear("answer")
+        return result
 
     def stream(self, question: str, history, k: int | None = None) -> Iterator[str | Answer]:
         """Validates first (so bad input fails before any event), then streams."""

@@ -20,7 +20,14 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # POSTs that ask questions or store votes; rate-limited per client.
-LIMITED_PREFIXES = ("/api/", "/v1/", "/gradio_api/queue/join", "/gradio_api/run/")
+LIMITED_PREFIXES = (
+    "/api/",
+    "/v1/",
+    "/gradio_api/queue/join",
+    "/gradio_api/run/",
+    "/gradio_api/call/",
+    "/gradio_api/api/",
+)
 # Strict policy for zhen's own compact chat page: only zhen's own scripts.
 EMBED_CSP = (
     "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable, Iterator
 
 import gradio as gr
@@ -14,6 +15,8 @@ from bot.feedback import FeedbackError, FeedbackLog
 from bot.generate import Message
 from bot.settings import Settings
 
+log = logging.getLogger(__name__)
+INTERNAL_ERROR = "Sorry, something went wrong; please try again. · 抱歉，出了点问题，请重试。"
 EXAMPLES = [
     "How many pairs of friendship cities have China and Japan established?",
     "天津和神户什么时候结为友好城市？",
@@ -39,7 +42,13 @@ def ui_options() -> dict:
     theme = gr.themes.Soft(
         font=["system-ui", "Noto Sans CJK SC", "sans-serif"], font_mono=["monospace"]
     )
-    return {"css": CSS, "theme": theme, "ssr_mode": False, "footer_links": ["api"]}
+    return {
+        "css": CSS,
+        "theme": theme,
+        "ssr_mode": False,
+        "footer_links": ["api"],
+        "show_error": False,
+    }
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]]) -> str:
@@ -79,6 +88,59 @@ def answer_html(result: Answer) -> str:
     return f"{body}\n\n**Sources · 出处**\n\n{sources}\n"
 
 
+def chat_turn(
+    zhen: Zhen, settings: Settings, question: str, chat: list, records: list
+) -> Iterator[tuple[list, str, list]]:
+    """One turn of the chat page: yields (messages, cleared textbox, records) as it streams.
+
+    ``records`` runs parallel to the messages: the answer record for each assistant message.
+    """
+    chat, records = list(chat or []), list(records or [])
+    history: list[Message] = []
+    for record in [r for r in records if r][-settings.max_history_turns :]:
+        history += [
+            Message(role="user", content=record["question"]),
+            Message(role="assistant", content=record["answer"]),
+        ]
+    chat += [{"role": "user", "content": html.escape(question or "")}]
+    chat += [{"role": "assistant", "content": "…"}]
+    records += [None, None]
+    yield chat, "", records
+    text = ""
+    try:
+        for item in zhen.stream(question or "", history=history):
+            if isinstance(item, str):
+                text += item
+                chat[-1] = {"role": "assistant", "content": html.escape(text)}
+            else:
+                chat[-1] = {"role": "assistant", "content": answer_html(item)}
+                records[-1] = {
+                    "question": item.question,
+                    "answer": item.answer,
+                    "citations": [c.passage_id for c in item.citations],
+                }
+            yield chat, "", records
+    except ZhenError as exc:
+        chat[-1] = {"role": "assistant", "content": html.escape(exc.text)}
+        yield chat, "", records
+    except Exception:  # never a traceback on the page
+        log.exception("answer failed")
+        chat[-1] = {"role": "assistant", "content": INTERNAL_ERROR}
+        yield chat, "", records
+
+
+def record_vote(vote: Callable[[dict], dict], records: list, index: int, liked: bool) -> bool:
+    """Store a thumbs up/down for the answer at message ``index``; False if it failed."""
+    record = records[index] if records and 0 <= index < len(records) else None
+    if record is None:
+        return True  # not an answer (a greeting or an error): nothing to store
+    try:
+        vote({**record, "vote": "up" if liked else "down", "source": "page"})
+    except FeedbackError:
+        return False
+    return True
+
+
 def build_ui(
     zhen: Zhen, settings: Settings, vote: Callable[[dict], dict] | None = None
 ) -> gr.Blocks:
@@ -86,44 +148,11 @@ def build_ui(
     vote = vote or FeedbackLog(settings.feedback_path).append
 
     def respond(question: str, chat: list, records: list) -> Iterator[tuple]:
-        chat, records = list(chat or []), list(records or [])
-        history: list[Message] = []
-        for record in records[-2 * settings.max_history_turns :]:
-            if record:
-                history += [
-                    Message(role="user", content=record["question"]),
-                    Message(role="assistant", content=record["answer"]),
-                ]
-        chat += [{"role": "user", "content": html.escape(question or "")}]
-        chat += [{"role": "assistant", "content": "…"}]
-        records += [None, None]
-        yield chat, "", records
-        text = ""
-        try:
-            for item in zhen.stream(question or "", history=history):
-                if isinstance(item, str):
-                    text += item
-                    chat[-1] = {"role": "assistant", "content": html.escape(text)}
-                else:
-                    chat[-1] = {"role": "assistant", "content": answer_html(item)}
-                    records[-1] = {
-                        "question": item.question,
-                        "answer": item.answer,
-                        "citations": [c.passage_id for c in item.citations],
-                    }
-                yield chat, "", records
-        except ZhenError as exc:
-            chat[-1] = {"role": "assistant", "content": html.escape(exc.text)}
-            yield chat, "", records
+        yield from chat_turn(zhen, settings, question, chat, records)
 
     def on_like(records: list, data: gr.LikeData) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        record = records[index] if records and 0 <= index < len(records) else None
-        if record is None:
-            return
-        try:
-            vote({**record, "vote": "up" if data.liked else "down", "source": "page"})
-        except FeedbackError:
+        if not record_vote(vote, records, index, bool(data.liked)):
             gr.Warning("Feedback could not be saved · 反馈未能保存")
 
     with gr.Blocks(title="zhen · 真", analytics_enabled=False) as demo:

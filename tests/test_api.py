@@ -356,6 +356,15 @@ def test_chat_page_is_mounted_at_root(fake_zhen):
     assert client.post("/api/ask", json={"question": EN}).status_code == 200
 
 
+def test_chat_page_questions_are_rate_limited_too(fake_zhen):
+    settings = dataclasses.replace(fake_zhen.settings, rate_limit=1)
+    client = TestClient(create_app(fake_zhen, settings))
+    first = client.post("/gradio_api/queue/join", json={})
+    assert first.status_code != 429
+    second = client.post("/gradio_api/queue/join", json={})
+    assert second.status_code == 429 and "retry-after" in second.headers
+
+
 def test_citation_html_escapes_the_passage_and_marks_the_quote(fake_zhen):
     citation = fake_zhen.ask(EN).citations[0]
     evil = dataclasses.replace(

@@ -1,8 +1,8 @@
 """Load test: N concurrent clients asking questions against ``zhen serve`` for T seconds.
 
 Prints throughput, p50/p95/p99 latency, error count and the server's resident memory before
-and after. Starts its own ``zhen serve`` (rate limiting off, bundled article) unless ``--url``
-points at a running one (give ``--pid`` too for its memory).
+and after (after a warm-up at the same concurrency). Starts its own ``zhen serve`` (rate
+limiting off, bundled article) unless ``--url`` points at a running one (``--pid``: its memory).
 
     python benchmarks/load.py --clients 50 --seconds 60
 """
@@ -140,12 +140,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--warmup", type=float, default=10, help="seconds before measuring")
     parser.add_argument("--url", help="a running zhen serve (default: start one)")
     parser.add_argument("--pid", type=int, help="its process id, for memory figures")
     parser.add_argument("--home", help="ZHEN_HOME for the server this script starts")
     args = parser.parse_args()
     with zhen_server(args.home) if not args.url else _given(args.url, args.pid) as (base, pid):
-        warm_p50(base, 20)
+        # warm up at full concurrency first, so "before" is the steady state (threads, caches)
+        asyncio.run(run_load(base, args.clients, args.warmup))
         before = rss_mb(pid)
         result = asyncio.run(run_load(base, args.clients, args.seconds))
         after = rss_mb(pid)

@@ -428,3 +428,20 @@ def test_shutdown_lets_in_flight_requests_finish(fake_zhen):
     assert not thread.is_alive()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base}/api/health", timeout=2)
+
+
+def test_serve_rejects_a_bad_port_with_one_line_and_exit_2(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), ZHEN_HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", "70000"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == ["zhen: error: port must be between 1 and 65535"]

@@ -126,7 +126,17 @@ def host_site(tmp_path: Path, server: str, port: int) -> HostSite:
     html = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8")
     assert "http://127.0.0.1:7860/widget.js" in html  # the documented snippet
     (tmp_path / "embed.html").write_text(html.replace("http://127.0.0.1:7860", server), "utf-8")
+    frame = f'<!doctype html><iframe src="{server}/embed" width="400" height="500"></iframe>'
+    (tmp_path / "iframe.html").write_text(frame, "utf-8")
     return HostSite(tmp_path, port)
+
+
+def embed_frame_shows_the_chat(page, origin: str) -> bool:
+    """Whether ``/embed`` framed by a page on ``origin`` renders (frame-ancestors allows it)."""
+    page.goto(origin + "/iframe.html")
+    page.wait_for_timeout(1500)
+    frame = page.frames[-1] if len(page.frames) > 1 else None
+    return bool(frame and frame.locator("[data-zhen-widget] input").count())
 
 
 def ask_in_widget(page, origin: str, question: str):
@@ -192,6 +202,7 @@ def test_widget_on_an_allowed_origin_streams_an_answer_with_citations(
             page.locator("h1").evaluate("e => getComputedStyle(e).fontFamily").startswith("Georgia")
         )
         save(page, tmp_path, "widget.png")
+        assert embed_frame_shows_the_chat(page, site.origin)
     finally:
         site.close()
 
@@ -209,6 +220,7 @@ def test_widget_on_an_origin_not_allowed_is_refused(server, page, tmp_path, site
         )
         assert refused.status_code == 403
         assert "access-control-allow-origin" not in refused.headers
+        assert not embed_frame_shows_the_chat(page, site.origin)
         embed = httpx.get(f"{server}/embed")
         assert site.origin not in embed.headers["content-security-policy"]
         assert f"http://127.0.0.1:{site_ports[0]}" in embed.headers["content-security-policy"]

@@ -96,7 +96,7 @@ class Service:
         self.faults.clear("answer")
         return result
 
-    def stream(self, question: str, history, k: int | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, history=None, k: int | None = None) -> Iterator[str | Answer]:
         """Validates first (so bad input fails before any event), then streams."""
         text, turns = self.prepare(question, history)
 
@@ -321,7 +321,7 @@ def create_app(zhen: Zhen, settings: Settings, *, ui: bool = True) -> FastAPI:
 
         from bot.ui import build_ui, ui_options
 
-        blocks = build_ui(zhen, settings, vote=service.vote)
+        blocks = build_ui(zhen, settings, vote=service.vote, stream=service.stream)
         app = gr.mount_gradio_app(app, blocks, path="/", **ui_options())
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
@@ -73,9 +74,11 @@ class ChatRequest(_Strict):
     user: StrictStr | None = None
 
 
-def checked_history(turns: list[Turn] | None, max_turns: int, language: str) -> list[Message]:
+def checked_history(
+    turns: Sequence[Turn | Message] | None, max_turns: int, language: str
+) -> list[Message]:
     """History as engine messages; too long or containing control characters → 422."""
-    turns = turns or []
+    turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in turns or []]
     if len(turns) > 2 * max_turns:
         raise InvalidQuestion("history_too_long", language, limit=max_turns)
     for turn in turns:

@@ -16,6 +16,7 @@ from bot.generate import Message
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+Stream = Callable[..., Iterator["str | Answer"]]  # (question, history=...) -> pieces, Answer
 INTERNAL_ERROR = "Sorry, something went wrong; please try again. · 抱歉，出了点问题，请重试。"
 EXAMPLES = [
     "How many pairs of friendship cities have China and Japan established?",
@@ -89,7 +90,7 @@ def answer_html(result: Answer) -> str:
 
 
 def chat_turn(
-    zhen: Zhen, settings: Settings, question: str, chat: list, records: list
+    stream: Stream, settings: Settings, question: str, chat: list, records: list
 ) -> Iterator[tuple[list, str, list]]:
     """One turn of the chat page: yields (messages, cleared textbox, records) as it streams.
 
@@ -108,7 +109,7 @@ def chat_turn(
     yield chat, "", records
     text = ""
     try:
-        for item in zhen.stream(question or "", history=history):
+        for item in stream(question or "", history=history):
             if isinstance(item, str):
                 text += item
                 chat[-1] = {"role": "assistant", "content": html.escape(text)}
@@ -142,13 +143,18 @@ def record_vote(vote: Callable[[dict], dict], records: list, index: int, liked: 
 
 
 def build_ui(
-    zhen: Zhen, settings: Settings, vote: Callable[[dict], dict] | None = None
+    zhen: Zhen,
+    settings: Settings,
+    vote: Callable[[dict], dict] | None = None,
+    stream: Stream | None = None,
 ) -> gr.Blocks:
-    """The chat page; ``vote`` stores a thumbs up/down (default: the feedback log)."""
+    """The chat page. ``stream`` answers (default ``zhen.stream``; the server passes its own,
+    which bounds concurrency and records faults); ``vote`` stores a thumbs up/down
+    (default: the feedback log)."""
     vote = vote or FeedbackLog(settings.feedback_path).append
 
     def respond(question: str, chat: list, records: list) -> Iterator[tuple]:
-        yield from chat_turn(zhen, settings, question, chat, records)
+        yield from chat_turn(stream or zhen.stream, settings, question, chat, records)
 
     def on_like(records: list, data: gr.LikeData) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index

@@ -106,7 +106,10 @@ class SecurityMiddleware:
             await _reply(send, 403, "origin_not_allowed", "origin null is not allowed")
             return
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        if length is not None and not length.isdigit():
+            await _reply(send, 400, "bad_request", "invalid Content-Length", cors)
+            return
+        if length is not None and int(length) > MAX_BODY_BYTES:
             await _reply(send, 413, "body_too_large", "request body is over 64 KB", cors)
             return
         if method == "POST" and path.startswith(LIMITED_PREFIXES):

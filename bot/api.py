@@ -74,9 +74,11 @@ class Service:
     faults: Faults = field(default_factory=Faults)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
     # Answering is CPU-bound: running more at once than there are cores only adds thrashing.
-    busy: threading.BoundedSemaphore = field(
-        default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 2)
-    )
+    slots: int = field(default_factory=lambda: os.cpu_count() or 2)
+    busy: threading.BoundedSemaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.busy = threading.BoundedSemaphore(self.slots)
 
     def prepare(self, question: str, history) -> tuple[str, list[Message]]:
         """Validate a question and its history (raises ``InvalidQuestion``, in its language)."""
@@ -142,13 +144,19 @@ class Service:
         }
 
     def reindex(self) -> dict:
-        """Rebuild the index and swap it in."""
+        """Rebuild the index and swap it in while no answer is being computed."""
         zhen = self.zhen
         with self.reindex_lock:
             started = time.perf_counter()
             built = build_index(self.settings, zhen.embedder)
             retriever, scorer = Retriever(built, zhen.embedder), SentenceScorer(built)
-            vars(zhen).update(index=built, retriever=retriever, scorer=scorer)
+            for _ in range(self.slots):  # wait until no answer is being computed
+                self.busy.acquire()
+            try:
+                vars(zhen).update(index=built, retriever=retriever, scorer=scorer)
+            finally:
+                for _ in range(self.slots):
+                    self.busy.release()
         return {"counts": built.manifest["counts"], "seconds": time.perf_counter() - started}
 
 

@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_eval.add_argument(
         "--judge", action="store_true", help="RAGAS LLM judge (needs ragas and ZHEN_BASE_URL)"
     )
+    p_serve = sub.add_parser("serve", help="web chat, REST/OpenAI API and embeddable widget")
+    _common(p_serve)
+    p_serve.add_argument("--host", help="address to listen on (default 127.0.0.1; env ZHEN_HOST)")
+    p_serve.add_argument("--port", type=int, help="port (default 7860; env ZHEN_PORT)")
     return parser
 
 
@@ -81,6 +85,8 @@ def _settings(args: argparse.Namespace) -> Settings:
             chunk_size=args.chunk_size,
             k=getattr(args, "k", None),
             generator=getattr(args, "generator", None),
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
         )
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc
@@ -228,10 +234,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.api import create_app, server_config
+    from bot.engine import Zhen
+
+    settings = _settings(args)
+    zhen = Zhen.load(settings, progress=_progress())  # index and models load once, here
+    app = create_app(zhen, settings)
+    print(f"zhen: serving on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
+    uvicorn.Server(server_config(app, settings)).run()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval}
+    handlers = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}
     try:
         return handlers[args.command](args)
     except ZhenError as exc:

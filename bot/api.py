@@ -28,6 +28,7 @@ from bot.errors import ZhenError
 from bot.extractive import SentenceScorer
 from bot.feedback import FeedbackError, FeedbackLog
 from bot.generate import Message
+from bot.outline import Outline
 from bot.retrieve import Retriever
 from bot.security import Exposure, SecurityMiddleware
 from bot.settings import Settings
@@ -92,8 +93,9 @@ class Service:
                 result = self.zhen.ask(text, k=k, history=turns)
         except ZhenError:
             raise
-        except Exception as exc:
-            self.faults.record("answer", f"{type(exc).__name__}: {exc}")
+        except Exception:
+            log.exception("answering failed")
+            self.faults.record("answer", "answering failed (details in the server log)")
             raise
         self.faults.clear("answer")
         return result
@@ -112,9 +114,11 @@ class Service:
                     yield from stream
             except ZhenError:
                 raise
-            except Exception as exc:
-                self.faults.record("answer", f"{type(exc).__name__}: {exc}")
+            except Exception:
+                log.exception("answering failed")
+                self.faults.record("answer", "answering failed (details in the server log)")
                 raise
+            self.faults.clear("answer")
 
         return pieces()
 
@@ -122,16 +126,17 @@ class Service:
         try:
             entry = self.feedback.append(record)
         except FeedbackError as exc:
-            self.faults.record("feedback", str(exc))
+            log.error("%s", exc)
+            self.faults.record("feedback", "the feedback log cannot be written")
             raise
         self.faults.clear("feedback")
         return entry
 
     def health(self) -> dict:
         faults = self.faults.items()
-        missing = [str(p) for p in self.settings.corpus if not p.exists()]
-        if missing:
-            faults["corpus"] = "corpus file(s) missing: " + ", ".join(missing)
+        missing = [p for p in self.settings.corpus if not p.exists()]
+        if missing:  # no paths: health is public
+            faults["corpus"] = f"{len(missing)} corpus file(s) missing"
         manifest = self.zhen.index.manifest
         return {
             "status": "degraded" if faults else "ok",
@@ -153,7 +158,9 @@ class Service:
             for _ in range(self.slots):  # wait until no answer is being computed
                 self.busy.acquire()
             try:
-                vars(zhen).update(index=built, retriever=retriever, scorer=scorer)
+                vars(zhen).update(
+                    index=built, retriever=retriever, scorer=scorer, outline=Outline.of(built)
+                )
             finally:
                 for _ in range(self.slots):
                     self.busy.release()

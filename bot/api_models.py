@@ -40,7 +40,7 @@ class FeedbackRequest(_Strict):
 
 class TextPart(_Strict):
     type: Literal["text"]
-    text: StrictStr
+    text: StrictStr = Field(max_length=MAX_MESSAGE_CHARS)
 
 
 class ChatMessage(_Strict):

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
 
 from bot.api import Service, zhen_error_body
-from bot.api_models import ChatRequest, Turn
+from bot.api_models import MAX_MESSAGE_CHARS, ChatRequest, Turn
 from bot.errors import InvalidQuestion
 
 
@@ -24,7 +25,10 @@ def _split(body: ChatRequest) -> tuple[str, list[Turn]]:
     turns = [m for m in body.messages if m.role in ("user", "assistant")]
     if not turns or turns[-1].role != "user":
         raise InvalidQuestion("empty_question")
-    history = [Turn(role=m.role, content=m.text()) for m in turns[:-1]]
+    try:
+        history = [Turn(role=m.role, content=m.text()) for m in turns[:-1]]
+    except ValidationError:
+        raise InvalidQuestion("history_message_too_long", limit=MAX_MESSAGE_CHARS) from None
     return turns[-1].text(), history
 
 

@@ -145,7 +145,8 @@ def score_item(
             "reciprocal_rank": None,
             "facts": None,
             "citation_precision": None,
-            "refused_correctly": refused,
+            # an error is not a refusal: a broken backend must not pass the refusal gate
+            "refused_correctly": result is not None and not result.grounded,
             "false_refusal": None,
         }
     scores["language_match"] = result is not None and language_matches(result.answer, item.language)

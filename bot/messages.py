@@ -50,6 +50,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "问题包含控制字符，请发送纯文本。",
         "zh-Hant": "問題包含控制字元，請傳送純文字。",
     },
+    "history_message_too_long": {
+        "en": "A message in the conversation history is too long (the limit is {limit} characters).",
+        "zh-Hans": "对话历史中有一条消息太长（上限为 {limit} 个字符）。",
+        "zh-Hant": "對話歷史中有一則訊息太長（上限為 {limit} 個字元）。",
+    },
     "history_too_long": {
         "en": "The conversation history is too long (the limit is {limit} turns).",
         "zh-Hans": "对话历史太长（上限为 {limit} 轮）。",

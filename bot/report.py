@@ -127,7 +127,9 @@ def compare(a: dict, b: dict) -> list[dict]:
     rows = []
     sections = [("all", a["metrics"], b["metrics"])]
     for lang in sorted(set(a.get("by_language", {})) | set(b.get("by_language", {}))):
-        sections.append((lang, a["by_language"].get(lang, {}), b["by_language"].get(lang, {})))
+        sections.append(
+            (lang, a.get("by_language", {}).get(lang, {}), b.get("by_language", {}).get(lang, {}))
+        )
     for group, ma, mb in sections:
         for metric in METRICS:
             va, vb = ma.get(metric), mb.get(metric)

@@ -5,6 +5,7 @@ security headers, as one ASGI middleware in front of the API, the widget and the
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,12 @@ def error_body(code: str, message: str) -> bytes:
     return json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
 
 
+log = logging.getLogger(__name__)
+
+
+BURST = 10  # requests a client may send at once before the per-minute rate applies
+
+
 class BodyTooLarge(Exception):
     """The request body went past ``MAX_BODY_BYTES`` while it was being read."""
 
@@ -55,7 +62,9 @@ class Exposure:
 
     def __init__(self, settings: Settings, limiter: RateLimiter | None = None) -> None:
         self.allowed = {o.lower().rstrip("/") for o in settings.allowed_origins}
-        self.limiter = limiter or RateLimiter(settings.rate_limit)
+        self.limiter = limiter or RateLimiter(
+            settings.rate_limit, burst=min(settings.rate_limit, BURST)
+        )
 
     def origin_allowed(self, origin: str, own_origin: str) -> bool:
         origin = origin.lower().rstrip("/")
@@ -91,26 +100,29 @@ class SecurityMiddleware:
         origin = headers.get("origin")
         own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}".lower()
         cors: list[tuple[bytes, bytes]] = []
+        base = self._headers(path)  # on every response, refusals included
         if origin and origin != "null" and origin.lower() != own:
             if not self.exposure.origin_allowed(origin, own):
-                await _reply(send, 403, "origin_not_allowed", f"origin {origin} is not allowed")
+                await _reply(
+                    send, 403, "origin_not_allowed", f"origin {origin} is not allowed", base
+                )
                 return
             cors = [
                 (b"access-control-allow-origin", origin.encode("latin-1")),
                 (b"vary", b"Origin"),
             ]
             if method == "OPTIONS" and "access-control-request-method" in headers:
-                await _reply(send, 204, extra=[*cors, *_PREFLIGHT])
+                await _reply(send, 204, extra=[*cors, *_PREFLIGHT, *base])
                 return
         elif origin == "null" and method != "GET":
-            await _reply(send, 403, "origin_not_allowed", "origin null is not allowed")
+            await _reply(send, 403, "origin_not_allowed", "origin null is not allowed", base)
             return
         length = headers.get("content-length")
-        if length is not None and not length.isdigit():
-            await _reply(send, 400, "bad_request", "invalid Content-Length", cors)
+        if length is not None and not (length.isascii() and length.isdigit()):
+            await _reply(send, 400, "bad_request", "invalid Content-Length", [*cors, *base])
             return
         if length is not None and int(length) > MAX_BODY_BYTES:
-            await _reply(send, 413, "body_too_large", "request body is over 64 KB", cors)
+            await _reply(send, 413, "body_too_large", "request body is over 64 KB", [*cors, *base])
             return
         if method == "POST" and path.startswith(LIMITED_PREFIXES):
             client = (scope.get("client") or ("unknown", 0))[0]
@@ -122,10 +134,10 @@ class SecurityMiddleware:
                     429,
                     "rate_limited",
                     f"too many requests; retry in {retry} s",
-                    [*cors, (b"retry-after", retry.encode())],
+                    [*cors, *base, (b"retry-after", retry.encode())],
                 )
                 return
-        extra = [*cors, *self._headers(path)]
+        extra = [*cors, *base]
         started = False
 
         async def limited_receive() -> Message:
@@ -160,6 +172,10 @@ class SecurityMiddleware:
         except BodyTooLarge:
             if not started:
                 await _reply(send, 413, "body_too_large", "request body is over 64 KB", extra)
+        except Exception:  # never a traceback, and the same headers as any other response
+            log.exception("unhandled error on %s", path)
+            if not started:
+                await _reply(send, 500, "internal", "internal error", extra)
 
     def _headers(self, path: str) -> list[tuple[bytes, bytes]]:
         ancestors = self.exposure.frame_ancestors()
@@ -190,8 +206,6 @@ async def _reply(
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"strict-origin-when-cross-origin"),
         *(extra or []),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -88,7 +88,8 @@ def test_stream_failure_midway_is_an_error_event_and_a_health_fault(client, fake
     assert got[0] == ("token", {"text": "partial "})
     assert got[-1][0] == "error" and got[-1][1]["error"]["code"] == "internal"
     health = client.get("/api/health").json()
-    assert health["status"] == "degraded" and "backend fell over" in health["faults"]["answer"]
+    assert health["status"] == "degraded" and "answer" in health["faults"]
+    assert "backend fell over" not in json.dumps(health)  # health is public: no internals
 
 
 def test_openai_chat_completion_answers_the_last_user_message(client, fake_zhen):
@@ -445,3 +446,55 @@ def test_serve_rejects_a_bad_port_with_one_line_and_exit_2(tmp_path):
     )
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == ["zhen: error: port must be between 1 and 65535"]
+
+
+def test_a_good_stream_after_a_failure_clears_the_health_fault(client, fake_zhen):
+    real = fake_zhen.stream
+
+    def broken(question, **kwargs):
+        raise RuntimeError("down")
+        yield  # pragma: no cover
+
+    fake_zhen.stream = broken
+    client.post("/api/ask/stream", json={"question": EN})
+    assert client.get("/api/health").json()["status"] == "degraded"
+    fake_zhen.stream = real
+    client.post("/api/ask/stream", json={"question": EN})
+    assert client.get("/api/health").json()["status"] == "ok"
+
+
+def test_reindex_refreshes_the_outline_for_title_questions(fake_zhen, tmp_path):
+    corpus = tmp_path / "a.txt"
+    corpus.write_text("Old Title\n\nTianjin and Kobe became friendship cities in 1973.\n", "utf-8")
+    fake_zhen.settings = dataclasses.replace(fake_zhen.settings, corpus=(corpus,))
+    from bot.engine import Zhen
+
+    zhen = Zhen.load(fake_zhen.settings, fake_zhen.embedder)
+    client = make_client(zhen, rate_limit=0, admin_token="s3cret")
+    corpus.write_text(
+        "New Title\n\nOsaka and Shanghai became friendship cities in 1974.\n", "utf-8"
+    )
+    auth = {"Authorization": "Bearer s3cret"}
+    assert client.post("/api/admin/reindex", headers=auth).status_code == 200
+    answer = client.post("/api/ask", json={"question": "What is the article titled?"}).json()
+    assert "New Title" in answer["answer"]
+
+
+def test_oversized_openai_history_parts_are_422_not_500(client):
+    part = {"type": "text", "text": "a" * 15000}
+    body = {
+        "messages": [
+            {"role": "assistant", "content": [part, part]},
+            {"role": "user", "content": "hi there"},
+        ]
+    }
+    res = client.post("/v1/chat/completions", json=body)
+    assert res.status_code == 422 and "error" in res.json()
+
+
+def test_refusals_carry_the_security_headers_too(fake_zhen):
+    client = make_client(fake_zhen, rate_limit=0)
+    res = client.post("/api/ask", json={"question": EN}, headers={"Origin": "http://evil.test"})
+    assert res.status_code == 403
+    assert "frame-ancestors" in res.headers["content-security-policy"]
+    assert res.headers["x-content-type-options"] == "nosniff"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.errors import InvalidQuestion
 from bot.extractive import Selection, SentenceScorer, select
 from bot.messages import message
-from bot.retrieve import Hit, Retriever
+from bot.retrieve import Hit, Retrieval, Retriever
 from index.lang import Language, detect_language, to_script
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -47,7 +47,8 @@ class Answer:
     answer: str
     grounded: bool
     citations: list[Citation]
-    mode: str = "extractive"
+    mode: str = "extractive"  # "generated" | "extractive" | "fallback"
+    note: str | None = None  # why a generated answer was replaced by the extractive one
     hits: list[Hit] = field(default_factory=list, repr=False)
     timings_ms: dict[str, float] = field(default_factory=dict)
     features: dict[str, float] = field(default_factory=dict, repr=False)
@@ -60,6 +61,7 @@ class Answer:
             "answer": self.answer,
             "grounded": self.grounded,
             "mode": self.mode,
+            "note": self.note,
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
@@ -80,19 +82,33 @@ def check_question(question: object, max_chars: int) -> tuple[str, Language]:
     return text, language
 
 
-def answer(
+@dataclass
+class Draft:
+    """Retrieval and the extractive answer for one question, before any generation."""
+
+    question: str
+    language: Language
+    retrieval: Retrieval
+    search: str  # what was searched for: the question, or its standalone rewrite
+    extractive: Answer
+    started: float
+
+
+def draft(
     question: str,
     retriever: Retriever,
     scorer: SentenceScorer,
     *,
     k: int = 5,
     max_chars: int = 2000,
-) -> Answer:
-    """Answer ``question`` from the index behind ``retriever``, with numbered citations."""
+    search: str | None = None,
+) -> Draft:
+    """Check ``question``, retrieve (for ``search`` when given: a standalone rewrite of a
+    follow-up), and compose the extractive answer."""
     started = time.perf_counter()
     text, language = check_question(question, max_chars)
     prefer = "en" if language == "en" else "zh"
-    retrieval = retriever.search(text, k=k, prefer=prefer)
+    retrieval = retriever.search(search or text, k=k, prefer=prefer)
     retrieved = time.perf_counter()
     selection = select(retrieval, scorer, prefer)
     result = _compose(text, language, selection, retrieval.hits)
@@ -102,7 +118,20 @@ def answer(
         "answer": (done - retrieved) * 1000,
         "total": (done - started) * 1000,
     }
-    return result
+    return Draft(text, language, retrieval, search or text, result, started)
+
+
+def answer(
+    question: str,
+    retriever: Retriever,
+    scorer: SentenceScorer,
+    *,
+    k: int = 5,
+    max_chars: int = 2000,
+    search: str | None = None,
+) -> Answer:
+    """Answer ``question`` from the index behind ``retriever``, with numbered citations."""
+    return draft(question, retriever, scorer, k=k, max_chars=max_chars, search=search).extractive
 
 
 def _compose(question: str, language: Language, sel: Selection, hits: list[Hit]) -> Answer:

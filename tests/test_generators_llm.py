@@ -20,6 +20,19 @@ pytestmark = [pytest.mark.llm, pytest.mark.real]
 
 EN_Q = "When did Tianjin and Kobe become friendship cities?"
 ZH_Q = "天津和神户什么时候结为友好城市？"
+WORDS = [
+    "the",
+    "article",
+    "tianjin",
+    "kobe",
+    "1973",
+    "friendship",
+    "cities",
+    "passage",
+    "answer",
+    "user",
+    "assistant",
+]
 
 
 @pytest.fixture(scope="session")
@@ -118,20 +131,7 @@ def tiny_hf_model(tmp_path_factory):
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
-    words = [
-        "the",
-        "article",
-        "tianjin",
-        "kobe",
-        "1973",
-        "friendship",
-        "cities",
-        "passage",
-        "answer",
-        "user",
-        "assistant",
-    ]
-    vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "</s>", *words])}
+    vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "</s>", *WORDS])}
     core = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
     core.pre_tokenizer = pre_tokenizers.Whitespace()
     tokenizer = PreTrainedTokenizerFast(
@@ -167,21 +167,6 @@ def test_the_hf_backend_generates_and_streams_from_a_local_folder(tiny_hf_model,
     pieces = list(gen.stream(messages, max_tokens=6, timeout=30))
     assert whole.split() and len(whole.split()) <= 6
     assert "".join(pieces).split() == whole.split()  # greedy: the same tokens either way
-    assert set(whole.split()) <= {
-        "[UNK]",
-        *[
-            "the",
-            "article",
-            "tianjin",
-            "kobe",
-            "1973",
-            "friendship",
-            "cities",
-            "passage",
-            "answer",
-            "user",
-            "assistant",
-        ],
-    }
+    assert set(whole.split()) <= {"[UNK]", *WORDS}
     result = _with(fake_zhen, gen).ask(EN_Q)  # random words cite nothing: the article is quoted
     assert result.mode == "fallback" and result.grounded

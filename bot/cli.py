@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     p_ask.add_argument("--stdin", action="store_true", help="read one question per line")
     p_ask.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+    p_ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
     add_generator_options(p_ask)
     return parser
 
@@ -132,11 +133,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_answer(result, as_json: bool) -> None:
+def _print_answer(result, as_json: bool, *, text: bool = True) -> None:
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
         return
-    print(result.answer)
+    if text:
+        print(result.answer)
     if result.note:
         print(f"({result.note})")
     if result.citations:
@@ -145,6 +147,25 @@ def _print_answer(result, as_json: bool) -> None:
             print(f"[{c.n}] ({c.lang}, {c.passage_id}) {c.text}")
             if c.translation:
                 print(f"    ↔ {c.translation}")
+
+
+def _stream_answer(zhen, question: str) -> None:
+    """Print the answer as it is written; the checked final answer replaces it if different."""
+    from bot.answer import Answer
+
+    streamed: list[str] = []
+    final = None
+    for item in zhen.stream(question):
+        if isinstance(item, Answer):
+            final = item
+        else:
+            streamed.append(item)
+            print(item, end="", flush=True)
+    print()
+    replaced = "".join(streamed).strip() != final.answer.strip()
+    if replaced:
+        print(f"\n{final.answer}")
+    _print_answer(final, False, text=False)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -161,7 +182,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         check_question(args.question, settings.max_question_chars)  # fail before loading
     zhen = Zhen.load(settings, progress=_progress())
     if not args.stdin:
-        _print_answer(zhen.ask(args.question), args.json)
+        if args.stream and not args.json:
+            _stream_answer(zhen, args.question)
+        else:
+            _print_answer(zhen.ask(args.question), args.json)
         return 0
     failed = False
     for raw_line in sys.stdin.buffer:

@@ -72,6 +72,13 @@ class Zhen:
     ) -> Zhen:
         """Load the index, building it first when missing or stale (if ``build``), and the
         generator ``settings.generator`` names unless one is given."""
+        if generator is None and settings.generator != "extractive":
+            from bot.generators import load_generator
+
+            generator = load_generator(settings)
+            load = getattr(generator, "load", None)
+            if load is not None:  # in-process models: fail at start-up, not on the first question
+                load()
         try:
             embedder = embedder or load_embedder(settings.embedder)
         except EmbedderError as exc:
@@ -83,13 +90,6 @@ class Zhen:
                 index = store.load(settings.index_path, embedder.id)
             except store.IndexStoreError as exc:
                 raise IndexUnavailable(str(exc)) from exc
-        if generator is None and settings.generator != "extractive":
-            from bot.generators import load_generator
-
-            generator = load_generator(settings)
-            load = getattr(generator, "load", None)
-            if load is not None:  # in-process models: fail at start-up, not on the first question
-                load()
         return cls(
             settings,
             embedder,

@@ -205,3 +205,37 @@ def test_the_api_key_comes_from_the_environment_and_is_sent(tmp_path):
     assert gen.url == "http://x/v1/chat/completions"
     assert gen._headers == {"Authorization": "Bearer sk-env"}
     assert "sk-env" not in repr(settings)
+
+
+def _cli(*args, home):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHEN_")}
+    env.update(ZHEN_HOME=str(home), PYTHONPATH=str(root))
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=root,
+    )
+
+
+@pytest.mark.real
+def test_cli_with_an_unreachable_llm_server_answers_extractively_with_a_note(tmp_path):
+    url = f"http://127.0.0.1:{_free_port()}/v1"
+    question = "When did Tianjin and Kobe become friendship cities?"
+    out = _cli("ask", "--json", "--generator", "openai", "--base-url", url, question, home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["mode"] == "fallback" and data["grounded"]
+    assert "1973" in data["answer"] and data["note"]
+    missing = _cli("ask", "--generator", "openai", question, home=tmp_path)
+    assert missing.returncode == 5
+    assert missing.stderr.strip().splitlines() == [
+        "zhen: error: the openai generator needs --base-url (e.g. http://127.0.0.1:8080/v1)"
+    ]

@@ -35,7 +35,9 @@ class GGUFGenerator:
                 self._llm = Llama(
                     model_path=str(path),
                     n_ctx=self.n_ctx,
-                    n_threads=os.cpu_count() or 1,
+                    # llama.cpp's threads spin while waiting for each other: one thread per core
+                    # spent elsewhere (retrieval, a web server, other work) avoids a 10x slowdown.
+                    n_threads=max(1, (os.cpu_count() or 2) - 1),
                     verbose=False,
                 )
             except (ValueError, RuntimeError) as exc:

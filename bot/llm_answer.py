@@ -8,6 +8,7 @@ with ``mode="fallback"`` and a note saying why.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,6 +18,8 @@ from bot.generate import Generator, GeneratorError
 from bot.grounding import Passage, answer_messages, build_passages, verify
 from bot.messages import message
 from index.lang import to_script
+
+log = logging.getLogger(__name__)
 
 
 def generate_answer(d: Draft, generator: Generator, *, max_tokens: int, timeout: float) -> Answer:
@@ -49,7 +52,8 @@ def stream_answer(
         for piece in generator.stream(messages, max_tokens=max_tokens, timeout=timeout):
             pieces.append(piece)
             yield to_script(piece, d.language)
-    except GeneratorError:
+    except GeneratorError as exc:
+        log.warning("generation failed, quoting instead: %s", exc.text)
         yield _fallback(d, "generation_failed", began)
         return
     reply = "".join(pieces)
@@ -75,6 +79,7 @@ def stream_answer(
         )
         yield _timed(generated, d, began)
     else:
+        log.info("generated answer rejected (%s): %r", verdict.reason, reply[:200])
         yield _fallback(d, "generation_unverified", began)
 
 

@@ -239,3 +239,14 @@ def test_cli_with_an_unreachable_llm_server_answers_extractively_with_a_note(tmp
     assert missing.stderr.strip().splitlines() == [
         "zhen: error: the openai generator needs --base-url (e.g. http://127.0.0.1:8080/v1)"
     ]
+
+
+def test_zhen_load_picks_the_generator_from_settings(settings, fake_embedder):
+    from dataclasses import replace
+
+    from bot.engine import Zhen
+
+    assert Zhen.load(settings, fake_embedder).generator is None
+    openai = replace(settings, generator="openai", base_url="http://127.0.0.1:9/v1", model="m")
+    gen = Zhen.load(openai, fake_embedder).generator
+    assert isinstance(gen, OpenAIGenerator) and gen.id == "openai:m"

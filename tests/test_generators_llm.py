@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -119,7 +120,7 @@ def test_the_bundled_gguf_answers_in_process(real_zhen, bundled_gguf):
 
 def test_a_too_short_timeout_stops_the_in_process_model_with_a_fallback(real_zhen, bundled_gguf):
     zhen = _with(real_zhen, GGUFGenerator(bundled_gguf, bundled_gguf.parent))
-    zhen.settings = zhen.settings.__class__(**{**zhen.settings.__dict__, "gen_timeout": 0.05})
+    zhen.settings = replace(zhen.settings, gen_timeout=0.05)
     result = zhen.ask(EN_Q)
     assert result.mode == "fallback" and "time" in result.note
 

@@ -96,3 +96,17 @@ def test_ask_with_history_retrieves_for_the_follow_up_and_answers_in_its_languag
     assert followed.language == "zh-Hans" and followed.question == "那第二个呢？"
     assert followed.grounded and not alone.grounded
     assert any("市長" in c.text or "市长" in c.text for c in followed.citations)
+
+
+def test_with_a_model_the_rewritten_question_is_searched_and_answered(scripted_zhen):
+    standalone = "全国友协什么时候接待了第一个日本全国市长会代表团？"
+
+    def reply(prompt: str) -> str:
+        return standalone if "独立问题" in prompt else "文章没有提到这一点。"
+
+    gen = ScriptedGenerator(reply)
+    result = scripted_zhen(gen).ask("那第二个呢？", history=ZH_TURNS)
+    assert len(gen.calls) == 2  # the rewrite, then the answer
+    assert f"问题：{standalone}" in gen.calls[1][0]["content"]
+    assert result.question == "那第二个呢？" and result.language == "zh-Hans"
+    assert result.answer == "文章没有提到这一点。" and not result.grounded

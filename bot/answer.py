@@ -7,12 +7,12 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot import rerank
 from bot.errors import InvalidQuestion
 from bot.extractive import Selection, SentenceScorer, select
 from bot.messages import message
 from bot.outline import Outline, structural_selection
-from bot.rerank import search
-from bot.retrieve import Hit, Retriever
+from bot.retrieve import Hit, Retrieval, Retriever
 from index.lang import Language, detect_language, to_script
 from index.model import Chunk
 
@@ -50,7 +50,8 @@ class Answer:
     answer: str
     grounded: bool
     citations: list[Citation]
-    mode: str = "extractive"
+    mode: str = "extractive"  # "generated" | "extractive" | "fallback"
+    note: str | None = None  # why a generated answer was replaced by the extractive one
     hits: list[Hit] = field(default_factory=list, repr=False)
     timings_ms: dict[str, float] = field(default_factory=dict)
     features: dict[str, float] = field(default_factory=dict, repr=False)
@@ -63,6 +64,7 @@ class Answer:
             "answer": self.answer,
             "grounded": self.grounded,
             "mode": self.mode,
+            "note": self.note,
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
@@ -83,7 +85,19 @@ def check_question(question: object, max_chars: int) -> tuple[str, Language]:
     return text, language
 
 
-def answer(
+@dataclass
+class Draft:
+    """Retrieval and the extractive answer for one question, before any generation."""
+
+    question: str
+    language: Language
+    retrieval: Retrieval
+    search: str  # what was searched for: the question, or its standalone rewrite
+    extractive: Answer
+    started: float
+
+
+def draft(
     question: str,
     retriever: Retriever,
     scorer: SentenceScorer,
@@ -91,12 +105,14 @@ def answer(
     k: int = 5,
     max_chars: int = 2000,
     outline: Outline | None = None,
-) -> Answer:
-    """Answer ``question`` from the index behind ``retriever``, with numbered citations."""
+    search: str | None = None,
+) -> Draft:
+    """Check ``question``, retrieve (for ``search`` when given: a standalone rewrite of a
+    follow-up), and compose the extractive answer."""
     started = time.perf_counter()
     text, language = check_question(question, max_chars)
     prefer = "en" if language == "en" else "zh"
-    retrieval = search(retriever, scorer, text, k, prefer)
+    retrieval = rerank.search(retriever, scorer, search or text, k, prefer)
     retrieved = time.perf_counter()
     selection = None
     if outline is not None:
@@ -109,7 +125,23 @@ def answer(
         "answer": (done - retrieved) * 1000,
         "total": (done - started) * 1000,
     }
-    return result
+    return Draft(text, language, retrieval, search or text, result, started)
+
+
+def answer(
+    question: str,
+    retriever: Retriever,
+    scorer: SentenceScorer,
+    *,
+    k: int = 5,
+    max_chars: int = 2000,
+    search: str | None = None,
+    outline: Outline | None = None,
+) -> Answer:
+    """Answer ``question`` from the index behind ``retriever``, with numbered citations."""
+    return draft(
+        question, retriever, scorer, k=k, max_chars=max_chars, search=search, outline=outline
+    ).extractive
 
 
 def _compose(question: str, language: Language, sel: Selection, hits: list[Hit]) -> Answer:

@@ -37,6 +37,24 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chunk-size", type=int, help="target chunk size in tokens (default 100)")
 
 
+def add_generator_options(parser: argparse.ArgumentParser) -> None:
+    """``--generator``, ``--base-url``, ``--model``: for every command that answers questions.
+
+    The API key is read from ``ZHEN_API_KEY`` only, never from the command line.
+    """
+    parser.add_argument(
+        "--generator",
+        choices=("extractive", "openai", "hf", "gguf"),
+        help="answerer: extractive (default), openai, hf or gguf (env ZHEN_GENERATOR)",
+    )
+    parser.add_argument(
+        "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (openai)"
+    )
+    parser.add_argument(
+        "--model", help="model name (openai), id or folder (hf), .gguf file (gguf; default bundled)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="zhen", description="Bilingual (Chinese ⇄ English) answers with citations."
@@ -53,12 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     p_ask.add_argument("--stdin", action="store_true", help="read one question per line")
     p_ask.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+    p_ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
+    add_generator_options(p_ask)
 
     p_eval = sub.add_parser("eval", help="score answers against a test set and write a report")
     _common(p_eval)
     p_eval.add_argument("--testset", help="test set .jsonl or .csv (default: the bundled one)")
     p_eval.add_argument("--out", default="eval-report", help="report folder (default eval-report)")
-    p_eval.add_argument("--generator", help="answerer (default extractive)")
+    add_generator_options(p_eval)
     p_eval.add_argument("-k", type=int, help="passages to retrieve (default 5)")
     p_eval.add_argument("--export-ragas", metavar="FILE", help="also write RAGAS JSONL here")
     p_eval.add_argument(
@@ -72,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p_serve)
     p_serve.add_argument("--host", help="address to listen on (default 127.0.0.1; env ZHEN_HOST)")
     p_serve.add_argument("--port", type=int, help="port (default 7860; env ZHEN_PORT)")
+    add_generator_options(p_serve)
     return parser
 
 
@@ -87,6 +108,8 @@ def _settings(args: argparse.Namespace) -> Settings:
             generator=getattr(args, "generator", None),
             host=getattr(args, "host", None),
             port=getattr(args, "port", None),
+            base_url=getattr(args, "base_url", None),
+            model=getattr(args, "model", None),
         )
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc
@@ -134,17 +157,39 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_answer(result, as_json: bool) -> None:
+def _print_answer(result, as_json: bool, *, text: bool = True) -> None:
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
         return
-    print(result.answer)
+    if text:
+        print(result.answer)
+    if result.note:
+        print(f"({result.note})")
     if result.citations:
         print()
         for c in result.citations:
             print(f"[{c.n}] ({c.lang}, {c.passage_id}) {c.text}")
             if c.translation:
                 print(f"    ↔ {c.translation}")
+
+
+def _stream_answer(zhen, question: str) -> None:
+    """Print the answer as it is written; the checked final answer replaces it if different."""
+    from bot.answer import Answer
+
+    streamed: list[str] = []
+    final = None
+    for item in zhen.stream(question):
+        if isinstance(item, Answer):
+            final = item
+        else:
+            streamed.append(item)
+            print(item, end="", flush=True)
+    print()
+    replaced = "".join(streamed).strip() != final.answer.strip()
+    if replaced:
+        print(f"\n{final.answer}")
+    _print_answer(final, False, text=False)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -161,7 +206,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         check_question(args.question, settings.max_question_chars)  # fail before loading
     zhen = Zhen.load(settings, progress=_progress())
     if not args.stdin:
-        _print_answer(zhen.ask(args.question), args.json)
+        if args.stream and not args.json:
+            _stream_answer(zhen, args.question)
+        else:
+            _print_answer(zhen.ask(args.question), args.json)
         return 0
     failed = False
     for raw_line in sys.stdin.buffer:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from bot.answer import Answer, answer
+from bot.answer import Answer, check_question, draft
 from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable
 from bot.extractive import SentenceScorer
 from bot.generate import Generator, Message
@@ -70,8 +70,17 @@ class Zhen:
         *,
         build: bool = True,
         progress: Progress | None = None,
+        generator: Generator | None = None,
     ) -> Zhen:
-        """Load the index, building it first when missing or stale (if ``build``)."""
+        """Load the index, building it first when missing or stale (if ``build``), and the
+        generator ``settings.generator`` names unless one is given."""
+        if generator is None and settings.generator != "extractive":
+            from bot.generators import load_generator
+
+            generator = load_generator(settings)
+            load = getattr(generator, "load", None)
+            if load is not None:  # in-process models: fail at start-up, not on the first question
+                load()
         try:
             embedder = embedder or load_embedder(settings.embedder)
         except EmbedderError as exc:
@@ -90,6 +99,7 @@ class Zhen:
             Retriever(index, embedder),
             SentenceScorer(index),
             Outline.of(index),
+            generator,
         )
 
     def ask(
@@ -99,14 +109,21 @@ class Zhen:
         k: int | None = None,
         history: Sequence[Message] | None = None,
     ) -> Answer:
-        """The answer function: CLI, web UI, REST API and evaluation all call this."""
-        return answer(
-            question,
-            self.retriever,
-            self.scorer,
-            k=k or self.settings.k,
-            max_chars=self.settings.max_question_chars,
-            outline=self.outline,
+        """The answer function: CLI, web UI, REST API and evaluation all call this.
+
+        ``history`` (earlier ``{"role", "content"}`` messages) turns a follow-up question
+        into a standalone one for retrieval; the answer is in the current question's language.
+        """
+        d = self._draft(question, k, history)
+        if self.generator is None:
+            return d.extractive
+        from bot.llm_answer import generate_answer
+
+        return generate_answer(
+            d,
+            self.generator,
+            max_tokens=self.settings.max_tokens,
+            timeout=self.settings.gen_timeout,
         )
 
     def stream(
@@ -118,11 +135,51 @@ class Zhen:
     ) -> Iterator[str | Answer]:
         """Stream an answer: text pieces (``str``), then the final ``Answer``.
 
-        Joining the pieces gives ``Answer.answer``. Bad questions raise before the first piece.
+        Bad questions raise before the first piece. Extractively, joining the pieces gives
+        ``Answer.answer``. With a generator the pieces are the model's raw tokens, and the
+        final ``Answer`` is what was checked: its text replaces the streamed text (markers
+        removed, or the extractive fallback when ``mode == "fallback"``).
         """
-        result = self.ask(question, k=k, history=history)
-        yield from _pieces(result.answer)
-        yield result
+        d = self._draft(question, k, history)
+        if self.generator is None:
+            yield from _pieces(d.extractive.answer)
+            yield d.extractive
+            return
+        from bot.llm_answer import stream_answer
+
+        yield from stream_answer(
+            d,
+            self.generator,
+            max_tokens=self.settings.max_tokens,
+            timeout=self.settings.gen_timeout,
+        )
+
+    def _draft(self, question: str, k: int | None, history: Sequence[Message] | None):
+        text, _ = check_question(question, self.settings.max_question_chars)
+        search = None
+        if history:
+            from bot import history as conversation
+
+            turns = self.settings.max_history_turns
+            if self.generator is None:
+                search = conversation.condense(text, history, turns)
+            else:
+                search = conversation.rewrite(
+                    text,
+                    history,
+                    self.generator,
+                    max_turns=turns,
+                    timeout=min(self.settings.gen_timeout, 15.0),
+                )
+        return draft(
+            text,
+            self.retriever,
+            self.scorer,
+            k=k or self.settings.k,
+            max_chars=self.settings.max_question_chars,
+            outline=self.outline,
+            search=search,
+        )
 
 
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"

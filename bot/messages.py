@@ -35,6 +35,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "各节的小标题是：",
         "zh-Hant": "各節的小標題是：",
     },
+    "generation_unverified": {
+        "en": "The generated answer could not be checked against the article, so the article is quoted instead.",
+        "zh-Hans": "生成的回答无法与文章核对，因此改为直接引用文章。",
+        "zh-Hant": "生成的回答無法與文章核對，因此改為直接引用文章。",
+    },
+    "generation_failed": {
+        "en": "The language model failed or did not answer in time, so the article is quoted instead.",
+        "zh-Hans": "语言模型出错或未能及时回答，因此改为直接引用文章。",
+        "zh-Hant": "語言模型出錯或未能及時回答，因此改為直接引用文章。",
+    },
     "empty_question": {
         "en": "Please type a question.",
         "zh-Hans": "请输入问题。",

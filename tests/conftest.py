@@ -68,3 +68,54 @@ def real_zhen(tmp_path_factory: pytest.TempPathFactory) -> Zhen:
     """zhen with the bundled multilingual-e5-small, built once per test session."""
     home = tmp_path_factory.mktemp("real-home")
     return Zhen.load(Settings.from_env({}, home=home, corpus=(ARTICLE,)))
+
+
+class ScriptedGenerator:
+    """A fake LLM: replies from a script (a string, or a function of the prompt), records calls.
+
+    ``fail`` raises that exception instead of replying; ``fail_after`` raises it after
+    streaming that many pieces.
+    """
+
+    id = "fake:scripted"
+
+    def __init__(self, reply="", *, fail: Exception | None = None, fail_after: int | None = None):
+        self.reply = reply
+        self.fail = fail
+        self.fail_after = fail_after
+        self.calls: list[list[dict]] = []
+
+    def _text(self, messages) -> str:
+        self.calls.append(list(messages))
+        if self.fail is not None and self.fail_after is None:
+            raise self.fail
+        return self.reply(messages[-1]["content"]) if callable(self.reply) else self.reply
+
+    def generate(self, messages, *, max_tokens, timeout):
+        return self._text(messages)
+
+    def stream(self, messages, *, max_tokens, timeout):
+        text = self._text(messages)
+        for i, piece in enumerate(re.findall(r"\S+\s*|\s+", text)):
+            if self.fail is not None and i == self.fail_after:
+                raise self.fail
+            yield piece
+
+
+@pytest.fixture
+def scripted_zhen(settings: Settings, fake_embedder: FakeEmbedder):
+    """A factory: ``scripted_zhen(generator)`` is a fake-embedder zhen answering with it."""
+    index = Zhen.load(settings, fake_embedder)
+
+    def make(generator) -> Zhen:
+        return Zhen(
+            index.settings,
+            index.embedder,
+            index.index,
+            index.retriever,
+            index.scorer,
+            outline=index.outline,
+            generator=generator,
+        )
+
+    return make

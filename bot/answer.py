@@ -52,7 +52,8 @@ class Answer:
     citations: list[Citation]
     mode: str = "extractive"  # "generated" | "extractive" | "fallback"
     note: str | None = None  # why a generated answer was replaced by the extractive one
-    hits: list[Hit] = field(default_factory=list, repr=False)
+    hits: list[Hit] = field(default_factory=list, repr=False)  # sources as shown: cited first
+    retrieved: list[Hit] = field(default_factory=list, repr=False)  # in retrieval order
     timings_ms: dict[str, float] = field(default_factory=dict)
     features: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -119,6 +120,7 @@ def draft(
         selection = structural_selection(retrieval, scorer.index, outline, prefer)
     selection = selection or select(retrieval, scorer, prefer)
     result = _compose(text, language, selection, retrieval.hits)
+    result.retrieved = retrieval.hits
     done = time.perf_counter()
     result.timings_ms = {
         "retrieve": (retrieved - started) * 1000,

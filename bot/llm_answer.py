@@ -40,7 +40,9 @@ def stream_answer(
     The final answer's text is what counts: it may differ from the joined pieces (invalid
     citation markers removed, script converted) or replace them entirely (fallback).
     """
-    if not d.extractive.grounded:
+    # Nothing relevant, or a question about the article's outline (title, headings), which
+    # the outline answers exactly: the model has nothing to add.
+    if not d.extractive.grounded or d.extractive.features.get("structural"):
         yield d.extractive.answer
         yield d.extractive
         return

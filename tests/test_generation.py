@@ -183,3 +183,10 @@ def test_json_reports_the_mode_and_the_note(scripted_zhen):
     data = scripted_zhen(ScriptedGenerator("")).ask(EN_Q).to_dict()
     assert data["mode"] == "fallback" and data["note"]
     assert scripted_zhen(None).ask(EN_Q).to_dict()["mode"] == "extractive"
+
+
+def test_title_questions_are_answered_from_the_outline_without_the_model(scripted_zhen):
+    model = ScriptedGenerator("Something else entirely [1].")
+    result = scripted_zhen(model).ask("What is the title of this article?")
+    assert model.calls == [] and result.mode == "extractive"
+    assert "New Development" in result.answer

@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -24,7 +25,7 @@ from starlette.exceptions import HTTPException
 from bot.answer import Answer, check_question
 from bot.api_models import AskRequest, FeedbackRequest, checked_history
 from bot.engine import Zhen, build_index
-from bot.errors import ZhenError
+from bot.errors import ServerBusy, ZhenError
 from bot.extractive import SentenceScorer
 from bot.feedback import FeedbackError, FeedbackLog
 from bot.generate import Message
@@ -32,8 +33,11 @@ from bot.outline import Outline
 from bot.retrieve import Retriever
 from bot.security import Exposure, SecurityMiddleware
 from bot.settings import Settings
+from index.lang import detect_language
 
 log = logging.getLogger(__name__)
+
+SLOT_WAIT_SECONDS = 20.0  # longest a request waits for an answering slot before a 503
 _STATUS_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -81,6 +85,17 @@ class Service:
     def __post_init__(self) -> None:
         self.busy = threading.BoundedSemaphore(self.slots)
 
+    @contextmanager
+    def slot(self, language: str):
+        """One answering slot; ``ServerBusy`` (503) rather than tying up a worker thread
+        indefinitely when every slot stays taken."""
+        if not self.busy.acquire(timeout=SLOT_WAIT_SECONDS):
+            raise ServerBusy(language)
+        try:
+            yield
+        finally:
+            self.busy.release()
+
     def prepare(self, question: str, history) -> tuple[str, list[Message]]:
         """Validate a question and its history (raises ``InvalidQuestion``, in its language)."""
         text, language = check_question(question, self.settings.max_question_chars)
@@ -89,7 +104,7 @@ class Service:
     def ask(self, question: str, history, k: int | None = None) -> Answer:
         text, turns = self.prepare(question, history)
         try:
-            with self.busy:
+            with self.slot(detect_language(text)):
                 result = self.zhen.ask(text, k=k, history=turns)
         except ZhenError:
             raise
@@ -107,7 +122,7 @@ class Service:
         def pieces() -> Iterator[str | Answer]:
             try:
                 stream = self.zhen.stream(text, k=k, history=turns)
-                with self.busy:  # retrieval (and the first piece) happen on the first step
+                with self.slot(detect_language(text)):  # retrieval happens on the first step
                     first = next(stream, None)
                 if first is not None:
                     yield first
@@ -202,7 +217,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ZhenError)
     async def zhen_error(request: Request, exc: ZhenError) -> JSONResponse:
-        return JSONResponse(zhen_error_body(exc), status_code=exc.status)
+        headers = {"Retry-After": "5"} if isinstance(exc, ServerBusy) else None
+        return JSONResponse(zhen_error_body(exc), status_code=exc.status, headers=headers)
 
     @app.exception_handler(FeedbackError)
     async def feedback_error(request: Request, exc: FeedbackError) -> JSONResponse:

@@ -39,3 +39,14 @@ class IndexUnavailable(ZhenError):
 class ModelUnavailable(ZhenError):
     exit_code = 5
     status = 503
+
+
+class ServerBusy(ZhenError):
+    """Every answering slot stayed taken for longer than a client should wait."""
+
+    exit_code = 1
+    status = 503
+
+    def __init__(self, language: str = "en") -> None:
+        super().__init__(message("server_busy", language))
+        self.key = "server_busy"

@@ -45,6 +45,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "语言模型出错或未能及时回答，因此改为直接引用文章。",
         "zh-Hant": "語言模型出錯或未能及時回答，因此改為直接引用文章。",
     },
+    "server_busy": {
+        "en": "The server is busy; please try again in a few seconds.",
+        "zh-Hans": "服务器繁忙，请几秒后重试。",
+        "zh-Hant": "伺服器忙碌中，請幾秒後重試。",
+    },
     "empty_question": {
         "en": "Please type a question.",
         "zh-Hans": "请输入问题。",

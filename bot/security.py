@@ -160,9 +160,16 @@ class SecurityMiddleware:
                 return
             if message["type"] == "http.response.start":
                 started = True
-                names = {k.lower() for k, _ in message.get("headers", [])}
+                # No credentialed CORS: zhen uses no cookies, and a permissive allow-list
+                # must not become credentialed access (Gradio adds this header itself).
+                own = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() != b"access-control-allow-credentials"
+                ]
+                names = {k.lower() for k, _ in own}
                 message["headers"] = [
-                    *message.get("headers", []),
+                    *own,
                     *((k, v) for k, v in extra if k not in names or k == b"vary"),
                 ]
             await send(message)

@@ -498,3 +498,24 @@ def test_refusals_carry_the_security_headers_too(fake_zhen):
     assert res.status_code == 403
     assert "frame-ancestors" in res.headers["content-security-policy"]
     assert res.headers["x-content-type-options"] == "nosniff"
+
+
+def test_when_every_answering_slot_stays_taken_the_answer_is_503_with_retry_after(
+    client, monkeypatch
+):
+    import bot.api
+
+    monkeypatch.setattr(bot.api, "SLOT_WAIT_SECONDS", 0.05)
+    service = client.app.state.service
+    for _ in range(service.slots):
+        service.busy.acquire()
+    try:
+        res = client.post("/api/ask", json={"question": ZH})
+    finally:
+        for _ in range(service.slots):
+            service.busy.release()
+    assert res.status_code == 503 and res.headers["retry-after"] == "5"
+    assert (
+        res.json()["error"]["code"] == "server_busy" and "服务器" in res.json()["error"]["message"]
+    )
+    assert client.post("/api/ask", json={"question": ZH}).status_code == 200

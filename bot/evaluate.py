@@ -31,9 +31,6 @@ RATE_METRICS: dict[str, str] = {
     "hit@1": "hit@1",
     "hit@3": "hit@3",
     "mrr": "reciprocal_rank",
-    "retrieval_hit@1": "retrieval_hit@1",
-    "retrieval_hit@3": "retrieval_hit@3",
-    "retrieval_mrr": "retrieval_reciprocal_rank",
     "facts": "facts",
     "citation_precision": "citation_precision",
     "refusal_accuracy": "refused_correctly",
@@ -128,16 +125,6 @@ def score_item(
             else []
         )
         rank = evidence_rank(retrieved, gold)
-        # the same, in retrieval order (before cited passages move first)
-        search_rank = evidence_rank(
-            [
-                _passage_texts(h.chunk.text, getattr(h.translation, "text", None))
-                for h in result.retrieved
-            ]
-            if result
-            else [],
-            gold,
-        )
         cited = [_passage_texts(c.text, c.translation) for c in result.citations] if result else []
         good = sum(any(contains(t, g) for t in texts for g in gold) for texts in cited)
         scores |= {
@@ -145,9 +132,6 @@ def score_item(
             "hit@1": rank == 1,
             "hit@3": rank is not None and rank <= 3,
             "reciprocal_rank": 1 / rank if rank else 0.0,
-            "retrieval_hit@1": search_rank == 1,
-            "retrieval_hit@3": search_rank is not None and search_rank <= 3,
-            "retrieval_reciprocal_rank": 1 / search_rank if search_rank else 0.0,
             "facts": not refused and facts_match(result.answer, item.must_include),
             "citation_precision": good / len(cited) if cited else None,
             "refused_correctly": None,
@@ -159,9 +143,6 @@ def score_item(
             "hit@1": None,
             "hit@3": None,
             "reciprocal_rank": None,
-            "retrieval_hit@1": None,
-            "retrieval_hit@3": None,
-            "retrieval_reciprocal_rank": None,
             "facts": None,
             "citation_precision": None,
             # an error is not a refusal: a broken backend must not pass the refusal gate

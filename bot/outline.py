@@ -9,11 +9,11 @@ tell a heading from body text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.demands import ordinals
 from bot.extractive import Selection, Sentence
-from bot.retrieve import Retrieval
+from bot.retrieve import Hit, Retrieval
 from index.align import is_heading
 from index.lang import normalize
 from index.model import Chunk, Paragraph
@@ -89,6 +89,25 @@ def structural_selection(
         features={"structural": 1.0},
         lead=lead,
     )
+
+
+def route(
+    retrieval: Retrieval, index: Index, outline: Outline, question_lang: str
+) -> tuple[Retrieval, Selection | None]:
+    """Route structure questions to the outline: their title or heading passages come first
+    in the retrieval, and the selection quotes them. Other questions pass through."""
+    selection = structural_selection(retrieval, index, outline, question_lang)
+    if selection is None:
+        return retrieval, None
+    first: list[Hit] = []
+    for sentence in selection.sentences:
+        if all(h.chunk.id != sentence.chunk.id for h in first):
+            first.append(Hit(sentence.chunk, None, 0.0, 0.0, 0.0, sentence.chunk.id))
+    ids = {h.chunk.id for h in first}
+    rest = [h for h in retrieval.hits if h.chunk.id not in ids]
+    return replace(
+        retrieval, hits=(first + rest)[: max(len(retrieval.hits), len(first))]
+    ), selection
 
 
 def _headings(

@@ -10,32 +10,44 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.demands import Demands, demands, satisfies
 from bot.extractive import SentenceScorer
 from bot.retrieve import Hit, Retrieval, Retriever
 
 CANDIDATES = 10  # first-stage passages considered
 COVERAGE_WEIGHT = 0.15
 FUSED_WEIGHT = 1.0
+DEMAND_BONUS = 0.05
 
 
-def passage_score(hit: Hit, retrieval: Retrieval, scorer: SentenceScorer, weights) -> float:
-    """The best sentence score within a hit's passage and its translation."""
+def passage_score(
+    hit: Hit, retrieval: Retrieval, scorer: SentenceScorer, weights, wanted: Demands | None = None
+) -> float:
+    """The best sentence score within a hit's passage and its translation; a sentence that
+    supplies what the question asks for (a count, a date, the named edition) scores more."""
     index = scorer.index
     best = -1.0
+    context = "\n".join(c.text for c in filter(None, (hit.chunk, hit.translation)))
     for chunk in filter(None, (hit.chunk, hit.translation)):
         ci = index.position(chunk.id)
         for row, (start, end) in zip(index.sentence_rows(ci), chunk.sentences, strict=True):
             sim = float(index.sentence_vectors[row] @ retrieval.query_vector)
             coverage = scorer.share(scorer.tokens(row, chunk.text[start:end]), weights)
-            best = max(best, sim + COVERAGE_WEIGHT * coverage)
+            score = sim + COVERAGE_WEIGHT * coverage
+            if wanted is not None and satisfies(wanted, chunk.text[start:end], context, True):
+                score += DEMAND_BONUS
+            best = max(best, score)
     return best
 
 
 def rerank(retrieval: Retrieval, scorer: SentenceScorer, k: int) -> Retrieval:
     """The top ``k`` of ``retrieval``'s hits after second-stage ranking."""
     weights = scorer.weights(retrieval.query_tokens)
+    wanted = demands(retrieval.question)
+    if not (wanted.kinds or wanted.ordinals):
+        wanted = None
     scored = [
-        (passage_score(h, retrieval, scorer, weights) + FUSED_WEIGHT * h.score, i, h)
+        (passage_score(h, retrieval, scorer, weights, wanted) + FUSED_WEIGHT * h.score, i, h)
         for i, h in enumerate(retrieval.hits)
     ]
     scored.sort(key=lambda t: (-t[0], t[1]))

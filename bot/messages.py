@@ -30,6 +30,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "这一节的小标题是：",
         "zh-Hant": "這一節的小標題是：",
     },
+    "credit_is": {
+        "en": "The article is credited:",
+        "zh-Hans": "文章署名：",
+        "zh-Hant": "文章署名：",
+    },
     "headings_are": {
         "en": "The section headings are:",
         "zh-Hans": "各节的小标题是：",

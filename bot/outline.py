@@ -28,23 +28,31 @@ _TITLE = re.compile(r"\btitle\b|\btitled\b|标题|题目", re.IGNORECASE)
 _ALL = re.compile(
     r"\b(?:all|three|two|four|five|list)\b|\bheadings\b|哪些|哪几|各节|各个|有几", re.I
 )
+_CREDIT = re.compile(
+    r"\bauthors?\b|\bbyline\b|\bwritten by\b|\bcredits?\b|\bwho (?:wrote|authored|provided|"
+    r"supplied|contributed)\b.{0,20}\b(?:article|text|story|photos?|pictures?|images?|manuscript)\b|"
+    r"作者|供稿|供图|撰稿|署名|(?:文章|稿件|稿子|图片|照片).{0,8}(?:谁|哪个|哪家).{0,4}提供",
+    re.IGNORECASE,
+)
 _EN = re.compile(r"\benglish\b|英文|英语", re.IGNORECASE)
 _ZH = re.compile(r"\bchinese (?:version|text|title|half)\b|中文", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Outline:
-    """Titles and section headings of one index, per language, in document order."""
+    """Titles, section headings and credit lines of one index, per language, in order."""
 
     titles: dict[str, Paragraph]
     headings: dict[str, list[Paragraph]]
     section: dict[str, Paragraph]  # paragraph id -> the heading of its section
+    credits: dict[str, Paragraph]  # a short parenthesised line, e.g. "(Provided by …)"
 
     @classmethod
     def of(cls, index: Index) -> Outline:
         titles: dict[str, Paragraph] = {}
         headings: dict[str, list[Paragraph]] = {"zh": [], "en": []}
         section: dict[str, Paragraph] = {}
+        credits: dict[str, Paragraph] = {}
         for lang in ("zh", "en"):
             paragraphs = [p for p in index.paragraphs if p.lang == lang]
             for candidate in paragraphs[:1] + paragraphs[-1:]:
@@ -54,12 +62,15 @@ class Outline:
             for p in paragraphs:
                 if p is titles.get(lang):
                     continue
-                if is_heading(p) and not p.text.lstrip().startswith(("(", "（")):
+                parenthesised = p.text.lstrip().startswith(("(", "（"))
+                if is_heading(p) and parenthesised:
+                    credits[lang] = p
+                elif is_heading(p):
                     headings[lang].append(p)
                     current = p
                 elif current is not None:
                     section[p.id] = current
-        return cls(titles, headings, section)
+        return cls(titles, headings, section, credits)
 
 
 def structural_selection(
@@ -69,10 +80,14 @@ def structural_selection(
     the question is not about the article's structure."""
     question = normalize(retrieval.question)
     wants_headings = bool(_HEADINGS.search(question))
-    if not wants_headings and not _TITLE.search(question):
+    wants_credit = bool(outline.credits and _CREDIT.search(question))
+    if not wants_headings and not wants_credit and not _TITLE.search(question):
         return None
     lang = "en" if _EN.search(question) else "zh" if _ZH.search(question) else question_lang
-    if wants_headings:
+    if wants_credit:
+        credit = outline.credits.get(lang) or next(iter(outline.credits.values()))
+        paragraphs, lead = [credit], "credit_is"
+    elif wants_headings:
         paragraphs = _headings(retrieval, index, outline, lang, question)
         lead = "headings_are" if len(paragraphs) > 1 else "heading_is"
     else:

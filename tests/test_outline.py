@@ -17,6 +17,7 @@ def test_outline_finds_both_titles_and_the_english_headings(real_zhen):
         "of",
     ]
     assert outline.headings["zh"] == []  # the credit line is not a heading
+    assert outline.credits["zh"].text.startswith("(全國友協")
 
 
 def test_title_question_quotes_the_title_in_the_asked_language(real_zhen):
@@ -49,3 +50,15 @@ def test_heading_questions_by_ordinal_list_and_topic(real_zhen):
 def test_near_miss_questions_get_does_not_say(real_zhen, question):
     result = real_zhen.ask(question)
     assert not result.grounded and result.citations == []
+
+
+def test_credit_questions_quote_the_credit_line_in_the_asked_language(real_zhen):
+    en = real_zhen.ask("Who wrote this article?")
+    assert "Japanese Department" in en.answer and en.citations[0].lang == "en"
+    zh = real_zhen.ask("這篇文章的作者是誰？")
+    assert "日本工作部" in zh.answer and zh.citations[0].lang == "zh"
+
+
+def test_other_who_questions_are_not_taken_for_credit_questions(real_zhen):
+    result = real_zhen.ask("Who provided financial support to the cities?")
+    assert "Japanese Department" not in result.answer

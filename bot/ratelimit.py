@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 
@@ -25,7 +26,8 @@ class RateLimiter:
         self.rate = per_minute / 60.0
         self.capacity = float(burst if burst is not None else max(1, per_minute))
         self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last time)
+        # client -> (tokens, last time), least recently seen first
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
         self._max_clients = max_clients
 
@@ -42,12 +44,9 @@ class RateLimiter:
             else:
                 self._buckets[client] = (tokens, now)
                 allowed = (1.0 - tokens) / self.rate
-            if len(self._buckets) > self._max_clients:
-                self._forget_full(now)
+            self._buckets.move_to_end(client)
+            while len(self._buckets) > self._max_clients:
+                # Bounded memory: forget the client seen longest ago (at worst it gets a
+                # fresh bucket, i.e. one burst more).
+                self._buckets.popitem(last=False)
         return allowed
-
-    def _forget_full(self, now: float) -> None:
-        """Drop clients whose bucket has refilled: they are indistinguishable from new ones."""
-        for key, (tokens, last) in list(self._buckets.items()):
-            if tokens + (now - last) * self.rate >= self.capacity:
-                del self._buckets[key]

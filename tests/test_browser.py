@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -224,5 +225,33 @@ def test_widget_on_an_origin_not_allowed_is_refused(server, page, tmp_path, site
         embed = httpx.get(f"{server}/embed")
         assert site.origin not in embed.headers["content-security-policy"]
         assert f"http://127.0.0.1:{site_ports[0]}" in embed.headers["content-security-policy"]
+    finally:
+        site.close()
+
+
+def test_widget_starts_a_fresh_conversation_when_the_server_refuses_its_history(
+    server, page, tmp_path, site_ports
+):
+    site = host_site(tmp_path, server, site_ports[0])
+    sent: list[list] = []
+
+    def refuse_history(route):
+        history = json.loads(route.request.post_data or "{}").get("history", [])
+        sent.append(history)
+        if history:
+            body = {"error": {"code": "history_too_long", "message": "too long"}}
+            route.fulfill(status=422, content_type="application/json", body=json.dumps(body))
+        else:
+            route.continue_()
+
+    try:
+        page.route("**/api/ask/stream", refuse_history)
+        widget = ask_in_widget(page, site.origin, EN_QUESTION)
+        widget.locator(".cite").first.wait_for(timeout=30_000)
+        widget.locator("input").fill(EN_QUESTION)
+        widget.locator("button.send").click()
+        widget.locator(".msg.bot .cite").nth(1).wait_for(timeout=30_000)
+        assert [len(h) for h in sent] == [0, 2, 0]  # refused with history, retried without
+        assert widget.locator(".msg.err").count() == 0
     finally:
         site.close()

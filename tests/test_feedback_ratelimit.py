@@ -62,3 +62,12 @@ def test_rate_limiter_refuses_past_burst_then_refills():
 def test_rate_limit_zero_disables():
     limiter = RateLimiter(0)
     assert all(limiter.check("a") is None for _ in range(1000))
+
+
+def test_rate_limiter_memory_is_bounded_by_forgetting_the_oldest_clients():
+    now = [0.0]
+    limiter = RateLimiter(60, burst=1, clock=lambda: now[0], max_clients=100)
+    for i in range(1000):
+        limiter.check(f"client-{i}")
+    assert len(limiter._buckets) == 100
+    assert limiter.check("client-999") is not None  # recent clients are still limited

@@ -167,19 +167,32 @@
     b.textContent = text;
   }
 
+  function post(question, turns) {
+    return fetch(base + "/api/ask/stream", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
+      body: JSON.stringify({ question: question, history: turns }),
+      credentials: "omit",
+      mode: "cors"
+    });
+  }
+
   async function ask(question) {
     bubble("user", question);
     var b = bubble("bot", T.thinking);
     var text = "", answer = null;
     sendBtn.disabled = true;
     try {
-      var res = await fetch(base + "/api/ask/stream", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
-        body: JSON.stringify({ question: question, history: history.slice(-20) }),
-        credentials: "omit",
-        mode: "cors"
-      });
+      var res = await post(question, history.slice(-20));
+      if (res.status === 422 && history.length) {
+        // The server may keep fewer turns than the widget: start a fresh conversation.
+        var first = null;
+        try { first = await res.clone().json(); } catch (e) { /* not JSON */ }
+        if (first && first.error && first.error.code === "history_too_long") {
+          history = [];
+          res = await post(question, []);
+        }
+      }
       if (!res.ok) {
         var data = null;
         try { data = await res.json(); } catch (e) { /* not JSON */ }

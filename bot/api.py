@@ -33,6 +33,7 @@ from bot.outline import Outline
 from bot.retrieve import Retriever
 from bot.security import Exposure, SecurityMiddleware
 from bot.settings import Settings
+from bot.slots import FairSlots
 from index.lang import detect_language
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,10 @@ class Service:
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
     # Answering is CPU-bound: running more at once than there are cores only adds thrashing.
     slots: int = field(default_factory=lambda: os.cpu_count() or 2)
-    busy: threading.BoundedSemaphore = field(init=False)
+    busy: FairSlots = field(init=False)
 
     def __post_init__(self) -> None:
-        self.busy = threading.BoundedSemaphore(self.slots)
+        self.busy = FairSlots(self.slots)
 
     @contextmanager
     def slot(self, language: str):

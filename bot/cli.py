@@ -287,9 +287,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from bot.api import create_app, server_config
     from bot.engine import Zhen
+    from index.embed import EmbedderError, load_embedder
 
     settings = _settings(args)
-    zhen = Zhen.load(settings, progress=_progress())  # index and models load once, here
+    try:
+        # The server answers one request per core at a time; one thread per question
+        # embedding then beats every request fighting for every core.
+        embedder = load_embedder(settings.embedder, threads=1)
+    except EmbedderError as exc:
+        raise _UsageError(str(exc)) from exc
+    zhen = Zhen.load(settings, embedder, progress=_progress())  # index and models load once
     app = create_app(zhen, settings)
     print(f"zhen: serving on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
     uvicorn.Server(server_config(app, settings)).run()

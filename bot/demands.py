@@ -112,6 +112,7 @@ class Demands:
     instructions: bool = False  # the question tries to instruct the system
 
 
+@lru_cache(maxsize=1024)
 def demands(question: str) -> Demands:
     """Read the demands off a question (English, simplified or traditional Chinese)."""
     norm = normalize(question)
@@ -193,15 +194,25 @@ def satisfies(d: Demands, sentence: str, context: str, strict: bool) -> bool:
     """Whether ``sentence`` (within ``context``: its passage and aligned translation)
     can answer a question with demands ``d``. ``strict`` holds it to the question's own
     words (same language, or an aligned translation exists)."""
-    if d.ordinals and not d.ordinals <= ordinals(context):
+    if d.ordinals and not d.ordinals <= _ordinals(context):
         return False
     if strict:
-        tokens = set(tokenize(context))
-        if any(a not in tokens for a in d.actions):
+        if d.actions and not d.actions <= _tokens(context):
             return False
         if any(a not in normalize(context) for a in d.attributes if not a.isascii()):
             return False
-    return bool(answered(d, sentence, strict)) or not d.kinds
+    return not d.kinds or bool(answered(d, sentence, strict))
+
+
+# Passages recur across sentences and questions; their analysis is cached.
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+@lru_cache(maxsize=4096)
+def _ordinals(text: str) -> frozenset[int]:
+    return frozenset(ordinals(text))
 
 
 def answered(d: Demands, sentence: str, strict: bool = True) -> set[str]:

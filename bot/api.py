@@ -29,6 +29,7 @@ from bot.errors import ServerBusy, ZhenError
 from bot.extractive import SentenceScorer
 from bot.feedback import FeedbackError, FeedbackLog
 from bot.generate import Message
+from bot.messages import message
 from bot.outline import Outline
 from bot.retrieve import Retriever
 from bot.security import Exposure, SecurityMiddleware
@@ -114,7 +115,18 @@ class Service:
             self.faults.record("answer", "answering failed (details in the server log)")
             raise
         self.faults.clear("answer")
+        self._watch_generator(result)
         return result
+
+    def _watch_generator(self, result: Answer) -> None:
+        """A language model that fails or times out is a fault (answers fall back to quotes);
+        a generated answer shows it works again."""
+        if result.mode == "generated":
+            self.faults.clear("generator")
+        elif result.mode == "fallback" and result.note == message(
+            "generation_failed", result.language
+        ):
+            self.faults.record("generator", "the language model failed or timed out; quoting")
 
     def stream(self, question: str, history=None, k: int | None = None) -> Iterator[str | Answer]:
         """Validates first (so bad input fails before any event), then streams."""
@@ -127,7 +139,10 @@ class Service:
                     first = next(stream, None)
                 if first is not None:
                     yield first
-                    yield from stream
+                    for item in stream:
+                        if isinstance(item, Answer):
+                            self._watch_generator(item)
+                        yield item
             except ZhenError:
                 raise
             except Exception:

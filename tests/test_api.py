@@ -519,3 +519,15 @@ def test_when_every_answering_slot_stays_taken_the_answer_is_503_with_retry_afte
         res.json()["error"]["code"] == "server_busy" and "服务器" in res.json()["error"]["message"]
     )
     assert client.post("/api/ask", json={"question": ZH}).status_code == 200
+
+
+def test_a_failing_language_model_is_a_health_fault_while_answers_fall_back(scripted_zhen):
+    from bot.generate import GeneratorTimeout
+    from tests.conftest import ScriptedGenerator
+
+    zhen = scripted_zhen(ScriptedGenerator(fail=GeneratorTimeout("too slow")))
+    client = make_client(zhen, rate_limit=0)
+    res = client.post("/api/ask", json={"question": EN})
+    assert res.status_code == 200 and res.json()["mode"] == "fallback"
+    health = client.get("/api/health").json()
+    assert health["status"] == "degraded" and "generator" in health["faults"]

@@ -108,7 +108,11 @@ def select(
     refusal = unmet_in_question(wanted, scorer.index.bm25.known, scorer.index.mentions)
     if refusal is None:
         meeting = [s for s in ranked if _meets(wanted, s, scorer, question_lang)]
-        if not meeting or meeting[0].score < ranked[0].score - DEMAND_MARGIN:
+        # Sentences about another edition than the one named are no rival to those about it.
+        edition = any(n >= 2 for n in wanted.ordinals)
+        if not meeting or (
+            not edition and meeting[0].score < ranked[0].score - DEMAND_MARGIN
+        ):
             refusal = "demands unmet"
         ranked = meeting
     if refusal is not None:
@@ -134,6 +138,9 @@ def select(
         sentences.append(second)
         sentences.sort(key=lambda s: s.chunk.start + s.span[0])
     features = _features(retrieval, weights, scorer, best)
+    # Every candidate left names the edition the question names (第十二次, the 12th): a
+    # specific match, even where a cross-language quote scores low on similarity.
+    features["edition"] = float(edition)
     return Selection(
         sentences=sentences,
         grounded=_grounded(features),
@@ -205,6 +212,6 @@ def _features(
 def _grounded(f: dict[str, float]) -> bool:
     if f["n_terms"] == 0 or f["unknown_share"] > MAX_UNKNOWN_SHARE:
         return False
-    if f["z"] >= STRONG_Z:
+    if f["z"] >= STRONG_Z or f.get("edition"):
         return True
     return f["z"] >= MIN_Z and f["coverage"] >= MIN_COVERAGE

@@ -13,8 +13,9 @@ from dataclasses import replace
 from bot.demands import Demands, demands, satisfies
 from bot.extractive import SentenceScorer
 from bot.retrieve import Hit, Retrieval, Retriever
+from index.anchors import ordinals
 
-CANDIDATES = 10  # first-stage passages considered
+CANDIDATES = 20  # first-stage passages considered
 COVERAGE_WEIGHT = 0.15
 FUSED_WEIGHT = 1.0
 DEMAND_BONUS = 0.05
@@ -47,11 +48,25 @@ def rerank(retrieval: Retrieval, scorer: SentenceScorer, k: int) -> Retrieval:
     if not (wanted.kinds or wanted.ordinals):
         wanted = None
     scored = [
-        (passage_score(h, retrieval, scorer, weights, wanted) + FUSED_WEIGHT * h.score, i, h)
+        (
+            _names_edition(h, wanted),
+            passage_score(h, retrieval, scorer, weights, wanted) + FUSED_WEIGHT * h.score,
+            i,
+            h,
+        )
         for i, h in enumerate(retrieval.hits)
     ]
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    return replace(retrieval, hits=[h for _, _, h in scored[:k]])
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
+    return replace(retrieval, hits=[h for *_, h in scored[:k]])
+
+
+def _names_edition(hit: Hit, wanted: Demands | None) -> bool:
+    """A question naming an edition ("the 12th meeting", 第三届) can only be answered by a
+    passage naming it too: such passages rank first."""
+    if wanted is None or not wanted.ordinals:
+        return False
+    context = "\n".join(c.text for c in filter(None, (hit.chunk, hit.translation)))
+    return wanted.ordinals <= ordinals(context)
 
 
 def search(

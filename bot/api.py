@@ -35,7 +35,6 @@ from bot.retrieve import Retriever
 from bot.security import Exposure, SecurityMiddleware
 from bot.settings import Settings
 from bot.slots import FairSlots
-from index.lang import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -98,16 +97,18 @@ class Service:
         finally:
             self.busy.release()
 
-    def prepare(self, question: str, history) -> tuple[str, list[Message]]:
-        """Validate a question and its history (raises ``InvalidQuestion``, in its language)."""
+    def prepare(self, question: str, history) -> tuple[str, str, list[Message]]:
+        """Validate a question and its history (raises ``InvalidQuestion``, in its language):
+        the question, its language and the history turns."""
         text, language = check_question(question, self.settings.max_question_chars)
-        return text, checked_history(history, self.settings.max_history_turns, language)
+        return text, language, checked_history(history, self.settings.max_history_turns, language)
 
-    def ask(self, question: str, history, k: int | None = None) -> Answer:
-        text, turns = self.prepare(question, history)
+    @contextmanager
+    def answering(self):
+        """Unexpected failures while answering become the ``answer`` health fault (details
+        in the log); a success clears it."""
         try:
-            with self.slot(detect_language(text)):
-                result = self.zhen.ask(text, k=k, history=turns)
+            yield
         except ZhenError:
             raise
         except Exception:
@@ -115,6 +116,11 @@ class Service:
             self.faults.record("answer", "answering failed (details in the server log)")
             raise
         self.faults.clear("answer")
+
+    def ask(self, question: str, history, k: int | None = None) -> Answer:
+        text, language, turns = self.prepare(question, history)
+        with self.answering(), self.slot(language):
+            result = self.zhen.ask(text, k=k, history=turns)
         self._watch_generator(result)
         return result
 
@@ -130,12 +136,12 @@ class Service:
 
     def stream(self, question: str, history=None, k: int | None = None) -> Iterator[str | Answer]:
         """Validates first (so bad input fails before any event), then streams."""
-        text, turns = self.prepare(question, history)
+        text, language, turns = self.prepare(question, history)
 
         def pieces() -> Iterator[str | Answer]:
-            try:
+            with self.answering():
                 stream = self.zhen.stream(text, k=k, history=turns)
-                with self.slot(detect_language(text)):  # retrieval happens on the first step
+                with self.slot(language):  # retrieval happens on the first step
                     first = next(stream, None)
                 if first is not None:
                     yield first
@@ -143,13 +149,6 @@ class Service:
                         if isinstance(item, Answer):
                             self._watch_generator(item)
                         yield item
-            except ZhenError:
-                raise
-            except Exception:
-                log.exception("answering failed")
-                self.faults.record("answer", "answering failed (details in the server log)")
-                raise
-            self.faults.clear("answer")
 
         return pieces()
 

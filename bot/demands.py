@@ -194,7 +194,7 @@ def satisfies(d: Demands, sentence: str, context: str, strict: bool) -> bool:
     """Whether ``sentence`` (within ``context``: its passage and aligned translation)
     can answer a question with demands ``d``. ``strict`` holds it to the question's own
     words (same language, or an aligned translation exists)."""
-    if d.ordinals and not d.ordinals <= _ordinals(context):
+    if not names_editions(d, context):
         return False
     if strict:
         if d.actions and not d.actions <= _tokens(context):
@@ -202,6 +202,11 @@ def satisfies(d: Demands, sentence: str, context: str, strict: bool) -> bool:
         if any(a not in normalize(context) for a in d.attributes if not a.isascii()):
             return False
     return not d.kinds or bool(answered(d, sentence, strict))
+
+
+def names_editions(d: Demands, context: str) -> bool:
+    """Whether ``context`` names every edition (ordinal) the question names."""
+    return d.ordinals <= _ordinals(context)
 
 
 # Passages recur across sentences and questions; their analysis is cached.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.demands import Demands, answered, demands, satisfies, unmet_in_question
-from bot.retrieve import Retrieval
+from bot.retrieve import Hit, Retrieval
 from index.lexical import tokenize
 from index.model import Chunk
 from index.store import Index
@@ -25,6 +25,7 @@ MIN_Z = 1.0
 STRONG_Z = 1.5
 MIN_COVERAGE = 0.34
 MAX_UNKNOWN_SHARE = 0.5
+COVERAGE_WEIGHT = 0.15  # a sentence's score: similarity + this × weighted question-term share
 # A sentence that meets the question's demands may be chosen over a better-scored one
 # that does not, if it scores within this margin; further behind, the answer is refused.
 DEMAND_MARGIN = 0.06
@@ -79,20 +80,29 @@ class SentenceScorer:
         total = sum(weights.values()) or 1.0
         return sum(weights[t] for t in terms & weights.keys()) / total
 
+    def sentences(
+        self, hit: Hit, rank: int, retrieval: Retrieval, weights: dict[str, float]
+    ) -> list[Sentence]:
+        """The sentences of one hit's passage and its translation, scored for the question."""
+        out: list[Sentence] = []
+        for chunk in filter(None, (hit.chunk, hit.translation)):
+            ci = self.index.position(chunk.id)
+            for row, span in zip(self.index.sentence_rows(ci), chunk.sentences, strict=True):
+                text = chunk.text[span[0] : span[1]]
+                sim = float(self.index.sentence_vectors[row] @ retrieval.query_vector)
+                coverage = self.share(self.tokens(row, text), weights)
+                score = sim + COVERAGE_WEIGHT * coverage - 0.01 * rank
+                out.append(Sentence(chunk, rank, span, row, sim, coverage, score))
+        return out
+
     def candidates(
         self, retrieval: Retrieval, weights: dict[str, float], depth: int
     ) -> list[Sentence]:
-        out: list[Sentence] = []
-        for rank, hit in enumerate(retrieval.hits[:depth]):
-            for chunk in filter(None, (hit.chunk, hit.translation)):
-                ci = self.index.position(chunk.id)
-                for row, span in zip(self.index.sentence_rows(ci), chunk.sentences, strict=True):
-                    text = chunk.text[span[0] : span[1]]
-                    sim = float(self.index.sentence_vectors[row] @ retrieval.query_vector)
-                    coverage = self.share(self.tokens(row, text), weights)
-                    score = sim + 0.15 * coverage - 0.01 * rank
-                    out.append(Sentence(chunk, rank, span, row, sim, coverage, score))
-        return out
+        return [
+            s
+            for rank, hit in enumerate(retrieval.hits[:depth])
+            for s in self.sentences(hit, rank, retrieval, weights)
+        ]
 
 
 def select(
@@ -110,9 +120,7 @@ def select(
         meeting = [s for s in ranked if _meets(wanted, s, scorer, question_lang)]
         # Sentences about another edition than the one named are no rival to those about it.
         edition = any(n >= 2 for n in wanted.ordinals)
-        if not meeting or (
-            not edition and meeting[0].score < ranked[0].score - DEMAND_MARGIN
-        ):
+        if not meeting or (not edition and meeting[0].score < ranked[0].score - DEMAND_MARGIN):
             refusal = "demands unmet"
         ranked = meeting
     if refusal is not None:

@@ -10,46 +10,45 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.demands import Demands, demands, satisfies
-from bot.extractive import SentenceScorer
+from bot.demands import Demands, demands, names_editions, satisfies
+from bot.extractive import COVERAGE_WEIGHT, SentenceScorer
 from bot.retrieve import Hit, Retrieval, Retriever
-from index.anchors import ordinals
 
 CANDIDATES = 20  # first-stage passages considered
-COVERAGE_WEIGHT = 0.15
 FUSED_WEIGHT = 1.0
 DEMAND_BONUS = 0.05
 
 
 def passage_score(
-    hit: Hit, retrieval: Retrieval, scorer: SentenceScorer, weights, wanted: Demands | None = None
+    hit: Hit,
+    retrieval: Retrieval,
+    scorer: SentenceScorer,
+    weights: dict[str, float],
+    wanted: Demands | None = None,
 ) -> float:
     """The best sentence score within a hit's passage and its translation; a sentence that
     supplies what the question asks for (a count, a date, the named edition) scores more."""
-    index = scorer.index
+    context = _context(hit)
     best = -1.0
-    context = "\n".join(c.text for c in filter(None, (hit.chunk, hit.translation)))
-    for chunk in filter(None, (hit.chunk, hit.translation)):
-        ci = index.position(chunk.id)
-        for row, (start, end) in zip(index.sentence_rows(ci), chunk.sentences, strict=True):
-            sim = float(index.sentence_vectors[row] @ retrieval.query_vector)
-            coverage = scorer.share(scorer.tokens(row, chunk.text[start:end]), weights)
-            score = sim + COVERAGE_WEIGHT * coverage
-            if wanted is not None and satisfies(wanted, chunk.text[start:end], context, True):
-                score += DEMAND_BONUS
-            best = max(best, score)
+    for s in scorer.sentences(hit, 0, retrieval, weights):
+        score = s.similarity + COVERAGE_WEIGHT * s.coverage
+        if wanted is not None and satisfies(wanted, s.text, context, True):
+            score += DEMAND_BONUS
+        best = max(best, score)
     return best
 
 
 def rerank(retrieval: Retrieval, scorer: SentenceScorer, k: int) -> Retrieval:
-    """The top ``k`` of ``retrieval``'s hits after second-stage ranking."""
+    """The top ``k`` of ``retrieval``'s hits after second-stage ranking. A question naming an
+    edition ("the 12th meeting", 第三届) can only be answered by a passage naming it too:
+    such passages rank first."""
     weights = scorer.weights(retrieval.query_tokens)
     wanted = demands(retrieval.question)
     if not (wanted.kinds or wanted.ordinals):
         wanted = None
     scored = [
         (
-            _names_edition(h, wanted),
+            wanted is not None and bool(wanted.ordinals) and names_editions(wanted, _context(h)),
             passage_score(h, retrieval, scorer, weights, wanted) + FUSED_WEIGHT * h.score,
             i,
             h,
@@ -60,13 +59,8 @@ def rerank(retrieval: Retrieval, scorer: SentenceScorer, k: int) -> Retrieval:
     return replace(retrieval, hits=[h for *_, h in scored[:k]])
 
 
-def _names_edition(hit: Hit, wanted: Demands | None) -> bool:
-    """A question naming an edition ("the 12th meeting", 第三届) can only be answered by a
-    passage naming it too: such passages rank first."""
-    if wanted is None or not wanted.ordinals:
-        return False
-    context = "\n".join(c.text for c in filter(None, (hit.chunk, hit.translation)))
-    return wanted.ordinals <= ordinals(context)
+def _context(hit: Hit) -> str:
+    return "\n".join(c.text for c in filter(None, (hit.chunk, hit.translation)))
 
 
 def search(

@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -78,10 +79,12 @@ class Index:
         starts = np.searchsorted(self.sentence_chunk, np.arange(len(self.chunks) + 1))
         self._sentence_start = starts
 
+    @cached_property
+    def _normalized(self) -> str:
+        return "\n".join(normalize(c.text) for c in self.chunks)
+
     def mentions(self, text: str) -> bool:
         """Whether the corpus contains ``text`` (after normalisation: script, width, case)."""
-        if not hasattr(self, "_normalized"):
-            self._normalized = "\n".join(normalize(c.text) for c in self.chunks)
         return normalize(text) in self._normalized
 
     def chunk(self, chunk_id: str | None) -> Chunk | None:

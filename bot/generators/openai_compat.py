@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import httpx
 
@@ -43,18 +44,10 @@ class OpenAIGenerator:
         }
 
     def generate(self, messages: Sequence[Message], *, max_tokens: int, timeout: float) -> str:
-        try:
-            with self._client(timeout) as client:
-                response = client.post(self.url, json=self._body(messages, max_tokens, False))
-                self._check(response)
-                data = response.json()
-            content = data["choices"][0]["message"]["content"]
-        except httpx.TimeoutException as exc:
-            raise self._timeout(timeout) from exc
-        except httpx.HTTPError as exc:
-            raise GeneratorError(f"cannot reach the language model at {self.url}: {exc}") from exc
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise GeneratorError(f"unexpected reply from the language model at {self.url}") from exc
+        with self._errors(timeout), self._client(timeout) as client:
+            response = client.post(self.url, json=self._body(messages, max_tokens, False))
+            self._check(response)
+            content = response.json()["choices"][0]["message"]["content"]
         return content or ""
 
     def stream(
@@ -62,20 +55,26 @@ class OpenAIGenerator:
     ) -> Iterator[str]:
         """Server-sent events; ``timeout`` bounds the whole answer, not just each read."""
         deadline = time.monotonic() + timeout
+        with (
+            self._errors(timeout),
+            self._client(timeout) as client,
+            client.stream("POST", self.url, json=self._body(messages, max_tokens, True)) as r,
+        ):
+            self._check(r)
+            for line in r.iter_lines():
+                if time.monotonic() > deadline:
+                    raise self._timeout(timeout)
+                piece = _sse_piece(line)
+                if piece is None:
+                    break
+                if piece:
+                    yield piece
+
+    @contextmanager
+    def _errors(self, timeout: float) -> Iterator[None]:
+        """Transport and protocol failures as ``GeneratorError`` (``GeneratorTimeout``)."""
         try:
-            with (
-                self._client(timeout) as client,
-                client.stream("POST", self.url, json=self._body(messages, max_tokens, True)) as r,
-            ):
-                self._check(r)
-                for line in r.iter_lines():
-                    if time.monotonic() > deadline:
-                        raise self._timeout(timeout)
-                    piece = _sse_piece(line)
-                    if piece is None:
-                        break
-                    if piece:
-                        yield piece
+            yield
         except httpx.TimeoutException as exc:
             raise self._timeout(timeout) from exc
         except httpx.HTTPError as exc:

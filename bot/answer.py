@@ -127,22 +127,6 @@ def draft(
     return Draft(text, language, retrieval, search or text, result, started)
 
 
-def answer(
-    question: str,
-    retriever: Retriever,
-    scorer: SentenceScorer,
-    *,
-    k: int = 5,
-    max_chars: int = 2000,
-    search: str | None = None,
-    outline: Outline | None = None,
-) -> Answer:
-    """Answer ``question`` from the index behind ``retriever``, with numbered citations."""
-    return draft(
-        question, retriever, scorer, k=k, max_chars=max_chars, search=search, outline=outline
-    ).extractive
-
-
 def _compose(question: str, language: Language, sel: Selection, hits: list[Hit]) -> Answer:
     if not sel.grounded or not sel.sentences:
         return Answer(

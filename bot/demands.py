@@ -55,6 +55,8 @@ _EN_COUNT = re.compile(
     r"\b(\d[\d,.]*|" + "|".join(_EN_NUMBERS) + r")\b(?!\s*(?:st|nd|rd|th)\b)", re.IGNORECASE
 )
 _ZH_COUNT = re.compile(rf"(?<![第\d{_ZH_NUM}])(\d[\d,.]*|[{_ZH_NUM}]+)\s*多?\s*([\u4e00-\u9fff]?)")
+_MONTH_NEXT = re.compile(r"\s*,?\s*(?:" + "|".join(_MONTHS) + ")")
+_MONTH_BEFORE = re.compile(r"(?:" + "|".join(_MONTHS) + r")\s*,?\s*$")
 _TYPED = frozenset({"valu", "value", "amount", "sum", "cost", "worth", "total", "number"})
 _PEOPLE = set("人名位")
 _MONEY = re.compile(
@@ -238,17 +240,15 @@ def answered(d: Demands, sentence: str, strict: bool = True) -> set[str]:
     return out
 
 
-def _counts_en(norm: str) -> list[tuple[int, str]]:
-    """(word position, following text) of each count-like English number (not a year)."""
+def _counts_en(norm: str) -> list[str]:
+    """The text following each count-like English number (not a year, not a day of a month)."""
     out = []
     for m in _EN_COUNT.finditer(norm):
-        if _YEAR.fullmatch(m.group(1)) or re.match(
-            r"\s*,?\s*(?:" + "|".join(_MONTHS) + ")", norm[m.end() :]
-        ):
+        if _YEAR.fullmatch(m.group(1)) or _MONTH_NEXT.match(norm, m.end()):
             continue
-        if re.search(r"(?:" + "|".join(_MONTHS) + r")\s*,?\s*$", norm[: m.start()]):
+        if _MONTH_BEFORE.search(norm[: m.start()]):
             continue
-        out.append((m.start(), norm[m.end() : m.end() + 80]))
+        out.append(norm[m.end() : m.end() + 80])
     return out
 
 
@@ -265,7 +265,7 @@ def _count_ok(d: Demands, norm: str, same_language: bool) -> bool:
     en_counts, zh_counts = _counts_en(norm), _counts_zh(norm)
     if not same_language or not d.units:
         return bool(en_counts or zh_counts)
-    for _, after in en_counts:
+    for after in en_counts:
         if d.units & {stem(w) for w in re.findall(r"[a-z]+", after)[:8]}:
             return True
     for counter, digits in zh_counts:

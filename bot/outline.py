@@ -1,9 +1,9 @@
-"""Questions about the article's structure: its title and its section headings.
+"""Questions about the article's structure: its title, section headings and credit line.
 
 "What is the title?", "英文版第一节的小标题是什么？", "Under which heading does the
-English version discuss X?" are answered from the document outline (titles and
-headings found at indexing time) rather than by sentence similarity, which cannot
-tell a heading from body text.
+English version discuss X?", "Who wrote the article?" are answered from the document
+outline (found at indexing time) rather than by sentence similarity, which cannot tell
+a heading from body text.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.demands import ordinals
 from bot.extractive import Selection, Sentence
 from bot.retrieve import Hit, Retrieval
-from index.align import is_heading
+from index.align import find_title, is_heading
+from index.anchors import ordinals
 from index.lang import normalize
 from index.model import Chunk, Paragraph
 from index.store import Index
@@ -55,9 +55,9 @@ class Outline:
         credits: dict[str, Paragraph] = {}
         for lang in ("zh", "en"):
             paragraphs = [p for p in index.paragraphs if p.lang == lang]
-            for candidate in paragraphs[:1] + paragraphs[-1:]:
-                if lang not in titles and is_heading(candidate):
-                    titles[lang] = candidate
+            title = find_title(paragraphs)
+            if title is not None:
+                titles[lang] = title
             current = None
             for p in paragraphs:
                 if p is titles.get(lang):

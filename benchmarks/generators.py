@@ -32,10 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.answer import Answer  # noqa: E402
+from bot.answering.answer import Answer  # noqa: E402
 from bot.engine import Zhen  # noqa: E402
-from bot.generators import load_generator  # noqa: E402
-from bot.metrics import contains, facts_match, language_matches, percentile  # noqa: E402
+from bot.evaluation.metrics import contains, facts_match, language_matches, percentile  # noqa: E402
+from bot.generation.backends import load_generator  # noqa: E402
+from bot.resources import bundled_testset  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 
@@ -85,7 +86,7 @@ def run(zhen: Zhen, rows: list[dict]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--testset", default=str(ROOT / "data" / "testset.jsonl"))
+    parser.add_argument("--testset", default=str(bundled_testset()))
     parser.add_argument("--generators", nargs="+", default=["extractive", "gguf"])
     parser.add_argument("--limit", type=int, help="only the first N questions")
     parser.add_argument("--home", help="data folder (default: a temporary one)")
@@ -99,7 +100,7 @@ def main() -> None:
     base = Zhen.load(Settings.from_env({}, home=home))
     results = {}
     for name in args.generators:
-        settings = replace(base.settings, generator=name, base_url=args.base_url, model=args.model)
+        settings = base.settings.replace(generator=name, base_url=args.base_url, model=args.model)
         generator = load_generator(settings)
         load = getattr(generator, "load", None)
         if load is not None:

@@ -23,10 +23,12 @@ from pathlib import Path
 
 import httpx
 
+from bot.resources import bundled_testset
+
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
     json.loads(line)["user_input"]
-    for line in (ROOT / "data" / "testset.jsonl").read_text("utf-8").splitlines()
+    for line in bundled_testset().read_text("utf-8").splitlines()
     if line.strip()
 ]
 

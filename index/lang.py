@@ -7,6 +7,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Literal
 
+from index.clean import clean
+
 Lang = Literal["zh", "en"]
 Language = Literal["en", "zh-Hans", "zh-Hant"]
 
@@ -83,6 +85,20 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text).lower()
     return re.sub(r"\s+", " ", text).strip()
+
+
+def passage_lang(language: Language) -> Lang:
+    """The passage language (``zh``/``en``) an asker of ``language`` reads."""
+    return "en" if language == "en" else "zh"
+
+
+_DROP = re.compile(r"[\s\u200b-\u200f\ufeff]+")
+
+
+def match_form(text: str) -> str:
+    """The form used to compare texts: debris cleaned, NFKC, simplified, lower case, no
+    spaces. Never shown to users."""
+    return _DROP.sub("", normalize(clean(text).text))
 
 
 def has_letters(text: str) -> bool:

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def load_jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -71,38 +71,35 @@ def tokenize(text: str) -> list[str]:
             if run not in _EN_STOP:
                 tokens.append(stem(run.replace("’", "'").split("'")[0]))
         else:
-            for word in _jieba().lcut_for_search(run):
+            for word in load_jieba().lcut_for_search(run):
                 if word not in _ZH_STOP and word.strip():
                     tokens.append(word)
     return tokens + anchors(text)
 
 
 class BM25:
-    """Okapi BM25 over pre-tokenised documents."""
+    """Okapi BM25 (Lucene variant) over pre-tokenised documents, on ``bm25s`` sparse matrices."""
 
     def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        import bm25s  # sparse-matrix BM25; imported on first index, not at import time
+
         self.k1, self.b = k1, b
-        self.doc_tf = [Counter(d) for d in docs]
-        self.doc_len = np.array([len(d) for d in docs], dtype=np.float32)
-        self.avg_len = float(self.doc_len.mean()) if len(docs) else 0.0
+        self.n = len(docs)
+        self._model = bm25s.BM25(method="lucene", k1=k1, b=b)
+        if docs:
+            self._model.index([list(d) for d in docs], show_progress=False)
         df: Counter[str] = Counter()
-        for tf in self.doc_tf:
-            df.update(tf.keys())
-        n = len(docs)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        for doc in docs:
+            df.update(set(doc))
+        self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
 
     def scores(self, query: Iterable[str]) -> np.ndarray:
-        out = np.zeros(len(self.doc_tf), dtype=np.float32)
-        if not self.doc_tf:
-            return out
-        norm = self.k1 * (1 - self.b + self.b * self.doc_len / max(self.avg_len, 1e-9))
-        for term in set(query):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            tf = np.array([d.get(term, 0) for d in self.doc_tf], dtype=np.float32)
-            out += idf * tf * (self.k1 + 1) / (tf + norm)
-        return out
+        """BM25 of every document for ``query`` (each distinct known term counted once)."""
+        terms = [t for t in dict.fromkeys(query) if t in self.idf]
+        if not terms:
+            return np.zeros(self.n, dtype=np.float32)
+        # bm25s drops Okapi's constant (k1 + 1) factor: restore it so scores keep their scale.
+        return (self._model.get_scores(terms) * (self.k1 + 1)).astype(np.float32)
 
     def known(self, term: str) -> bool:
         return term in self.idf

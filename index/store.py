@@ -1,4 +1,4 @@
-"""The index on disk: build it from a corpus, save it atomically, load and verify it.
+"""The index in memory and on disk: save it atomically, load and verify it.
 
 Folder layout (all written to a temporary sibling folder, then renamed into place)::
 
@@ -20,24 +20,20 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from index.align import Link, align_paragraphs, is_heading, link_chunks
-from index.chunk import chunk_document
-from index.embed import Embedder
+from index.align import Link, is_heading
 from index.lang import normalize
 from index.lexical import BM25, tokenize
 from index.model import Chunk, Document, Paragraph
-from index.read import corpus_files, corpus_hash, read_document
 
 FORMAT_VERSION = 1
 _FILES = ("chunks.jsonl", "structure.json", "vectors.npz", "chunks.faiss")
-Progress = Callable[[int, int], None]
 # Headings and titles are findable by what they are ("what is the title?", "小标题是什么？").
 HEADING_WORDS = "title heading section 标题 小标题 题目 章节"
 
@@ -63,7 +59,7 @@ class Index:
     chunk_tokens: list[list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.chunk_vectors = _chunk_means(
+        self.chunk_vectors = chunk_means(
             self.sentence_vectors, self.sentence_chunk, len(self.chunks)
         )
         if self.faiss_index is None:
@@ -108,68 +104,11 @@ def _flat_index(vectors: np.ndarray):
     return flat
 
 
-def _chunk_means(vectors: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+def chunk_means(vectors: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
     dim = vectors.shape[1] if vectors.ndim == 2 else 0
     sums = np.zeros((n, dim), np.float32)
     np.add.at(sums, owner, vectors)
     return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-
-
-def build(
-    paths: Sequence[str | Path],
-    embedder: Embedder,
-    chunk_size: int = 100,
-    progress: Progress | None = None,
-) -> Index:
-    """Read, clean, chunk, embed and align a corpus into an in-memory index."""
-    files = corpus_files(paths)
-    documents = [read_document(p) for p in files]
-    ids = [d.id for d in documents]
-    if len(set(ids)) != len(ids):
-        documents = [
-            Document(f"{d.id}-{i}", d.path, d.raw, d.text, d.garbled)
-            for i, d in enumerate(documents)
-        ]
-    paragraphs: list[Paragraph] = []
-    chunks: list[Chunk] = []
-    for doc in documents:
-        doc_paragraphs, doc_chunks = chunk_document(doc, chunk_size)
-        paragraphs += doc_paragraphs
-        chunks += doc_chunks
-    sentences = [(i, text) for i, c in enumerate(chunks) for text in c.sentence_texts()]
-    vectors = _embed_with_progress(embedder, [t for _, t in sentences], progress)
-    owner = np.array([i for i, _ in sentences], dtype=np.int32)
-    by_paragraph: dict[str, list[int]] = {}
-    for row, (ci, _) in enumerate(sentences):
-        by_paragraph.setdefault(chunks[ci].paragraph_id, []).append(row)
-    links: list[Link] = []
-    for doc in documents:
-        doc_paragraphs = [p for p in paragraphs if p.doc_id == doc.id]
-        sentence_vectors = {p.id: vectors[by_paragraph[p.id]] for p in doc_paragraphs}
-        links += align_paragraphs(doc_paragraphs, sentence_vectors)
-    link_chunks(chunks, _chunk_means(vectors, owner, len(chunks)), links)
-    manifest = {
-        "format_version": FORMAT_VERSION,
-        "embedder": {"id": embedder.id, "dim": int(vectors.shape[1])},
-        "corpus": {"files": [str(p) for p in files], "hash": corpus_hash(files, chunk_size)},
-        "chunk_size": chunk_size,
-        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner)
-
-
-def _embed_with_progress(
-    embedder: Embedder, texts: list[str], progress: Progress | None, batch: int = 16
-) -> np.ndarray:
-    parts = []
-    for start in range(0, len(texts), batch):
-        parts.append(embedder.embed_passages(texts[start : start + batch]))
-        if progress:
-            progress(min(start + batch, len(texts)), len(texts))
-    if not parts:
-        raise IndexStoreError("the corpus has no text to index")
-    return np.concatenate(parts).astype(np.float32)
 
 
 def _sha256(path: Path) -> str:

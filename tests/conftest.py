@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -11,12 +12,13 @@ import numpy as np
 import pytest
 
 from bot.engine import Zhen
+from bot.resources import bundled_corpus, bundled_testset
 from bot.settings import Settings
 from index.lang import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = ROOT / "data" / "corpus" / "friendship-cities.txt"
-TESTSET = ROOT / "data" / "testset.jsonl"
+ARTICLE = bundled_corpus() / "friendship-cities.txt"
+TESTSET = bundled_testset()
 
 
 class FakeEmbedder:
@@ -108,14 +110,6 @@ def scripted_zhen(settings: Settings, fake_embedder: FakeEmbedder):
     index = Zhen.load(settings, fake_embedder)
 
     def make(generator) -> Zhen:
-        return Zhen(
-            index.settings,
-            index.embedder,
-            index.index,
-            index.retriever,
-            index.scorer,
-            outline=index.outline,
-            generator=generator,
-        )
+        return dataclasses.replace(index, generator=generator)
 
     return make

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.answer import check_question
+from bot.answering.question import check_question
 from bot.errors import InvalidQuestion
 
 

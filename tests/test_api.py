@@ -9,9 +9,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
-from bot.security import MAX_BODY_BYTES
-from bot.ui import citation_html
+from bot.web.app import create_app
+from bot.web.security import MAX_BODY_BYTES
+from bot.web.ui import citation_html
 from tests.conftest import ARTICLE, ROOT
 
 EN = "How many pairs of friendship cities have China and Japan established?"
@@ -19,7 +19,7 @@ ZH = "中日韩友好城市交流大会举办了几届？"
 
 
 def make_client(zhen, **changes) -> TestClient:
-    settings = dataclasses.replace(zhen.settings, **changes)
+    settings = zhen.settings.replace(**changes)
     zhen.settings = settings
     return TestClient(create_app(zhen, settings, ui=False), raise_server_exceptions=False)
 
@@ -358,7 +358,7 @@ def test_chat_page_is_mounted_at_root(fake_zhen):
 
 
 def test_chat_page_questions_are_rate_limited_too(fake_zhen):
-    settings = dataclasses.replace(fake_zhen.settings, rate_limit=1)
+    settings = fake_zhen.settings.replace(rate_limit=1)
     client = TestClient(create_app(fake_zhen, settings))
     first = client.post("/gradio_api/queue/join", json={})
     assert first.status_code != 429
@@ -391,12 +391,12 @@ def test_shutdown_lets_in_flight_requests_finish(fake_zhen):
     import httpx
     import uvicorn
 
-    from bot.api import server_config
+    from bot.web.app import server_config
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = dataclasses.replace(fake_zhen.settings, port=port, rate_limit=0)
+    settings = fake_zhen.settings.replace(port=port, rate_limit=0)
     real_ask = fake_zhen.ask
     started = threading.Event()
 
@@ -445,7 +445,9 @@ def test_serve_rejects_a_bad_port_with_one_line_and_exit_2(tmp_path):
         timeout=60,
     )
     assert out.returncode == 2
-    assert out.stderr.strip().splitlines() == ["zhen: error: port must be between 1 and 65535"]
+    assert out.stderr.strip().splitlines() == [
+        "zhen: error: port (ZHEN_PORT) must be less than or equal to 65535, not 70000"
+    ]
 
 
 def test_a_good_stream_after_a_failure_clears_the_health_fault(client, fake_zhen):
@@ -466,7 +468,7 @@ def test_a_good_stream_after_a_failure_clears_the_health_fault(client, fake_zhen
 def test_reindex_refreshes_the_outline_for_title_questions(fake_zhen, tmp_path):
     corpus = tmp_path / "a.txt"
     corpus.write_text("Old Title\n\nTianjin and Kobe became friendship cities in 1973.\n", "utf-8")
-    fake_zhen.settings = dataclasses.replace(fake_zhen.settings, corpus=(corpus,))
+    fake_zhen.settings = fake_zhen.settings.replace(corpus=(corpus,))
     from bot.engine import Zhen
 
     zhen = Zhen.load(fake_zhen.settings, fake_zhen.embedder)
@@ -503,9 +505,9 @@ def test_refusals_carry_the_security_headers_too(fake_zhen):
 def test_when_every_answering_slot_stays_taken_the_answer_is_503_with_retry_after(
     client, monkeypatch
 ):
-    import bot.api
+    import bot.web.service
 
-    monkeypatch.setattr(bot.api, "SLOT_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(bot.web.service, "SLOT_WAIT_SECONDS", 0.05)
     service = client.app.state.service
     for _ in range(service.slots):
         service.busy.acquire()
@@ -522,7 +524,7 @@ def test_when_every_answering_slot_stays_taken_the_answer_is_503_with_retry_afte
 
 
 def test_a_failing_language_model_is_a_health_fault_while_answers_fall_back(scripted_zhen):
-    from bot.generate import GeneratorTimeout
+    from bot.generation.base import GeneratorTimeout
     from tests.conftest import ScriptedGenerator
 
     zhen = scripted_zhen(ScriptedGenerator(fail=GeneratorTimeout("too slow")))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.feedback import FeedbackError, FeedbackLog
-from bot.ui import INTERNAL_ERROR, chat_turn, record_vote
+from bot.web.feedback import FeedbackError, FeedbackLog
+from bot.web.ui import INTERNAL_ERROR, chat_turn, record_vote
 
 EN = "How many pairs of friendship cities have China and Japan established?"
 
@@ -76,7 +76,7 @@ def test_a_vote_that_cannot_be_stored_is_reported(fake_zhen):
 
 
 def test_through_the_server_a_page_failure_shows_in_health(fake_zhen):
-    from bot.api import create_app
+    from bot.web.app import create_app
 
     service = create_app(fake_zhen, fake_zhen.settings, ui=False).state.service
     chat, _, records = last(chat_turn(service.stream, fake_zhen.settings, EN, [], []))

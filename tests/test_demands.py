@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.demands import answered, demands, satisfies, unmet_in_question
+from bot.answering.demands import answered, demands, satisfies, unmet_in_question
 from index.anchors import ordinals, zh_number
 from index.lexical import tokenize
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from bot.answer import Answer, Citation
-from bot.evaluate import THRESHOLDS, aggregate, check, failed_checks, score_item, summarise
-from bot.metrics import contains, evidence_rank, facts_match, percentile
-from bot.retrieve import Hit
-from bot.testset import TestItem
+from bot.answering.answer import Answer, Citation
+from bot.evaluation.metrics import contains, evidence_rank, facts_match, percentile
+from bot.evaluation.run import THRESHOLDS, aggregate, check, failed_checks, score_item, summarise
+from bot.evaluation.testset import TestItem
+from bot.retrieval.hybrid import Hit
 from index.model import Chunk
 
 

@@ -2,21 +2,19 @@
 
 import json
 import re
-from dataclasses import replace
 
 import pytest
 
-from bot.evaluate import METRICS, failed_checks, run_eval
-from bot.report import (
+from bot.evaluation.output import write_ragas, write_reports
+from bot.evaluation.report import (
     ReportError,
     changed_items,
     compare,
     load_report,
     render_compare,
-    write_ragas,
-    write_reports,
 )
-from bot.testset import load_testset
+from bot.evaluation.run import METRICS, failed_checks, run_eval
+from bot.evaluation.testset import load_testset
 from tests.conftest import TESTSET
 
 
@@ -26,8 +24,12 @@ def items():
     picked = [i for i in all_items if i.answerable][:6] + [
         i for i in all_items if not i.answerable
     ][:2]
-    hostile = replace(
-        picked[0], id="xss", user_input='<script>alert("x")</script> Kobe?', tags=("odd|tag",)
+    hostile = picked[0].model_copy(
+        update={
+            "id": "xss",
+            "user_input": '<script>alert("x")</script> Kobe?',
+            "tags": ("odd|tag",),
+        }
     )
     return [*picked, hostile]
 
@@ -127,7 +129,7 @@ def test_compare_lists_the_items_fixed_and_broken_between_runs(report):
 
 
 def test_an_item_the_answer_function_rejects_is_recorded_not_fatal(fake_zhen, items):
-    bad = replace(items[0], id="ctl", user_input="When\x07 was it?")
+    bad = items[0].model_copy(update={"id": "ctl", "user_input": "When\x07 was it?"})
     result = run_eval(fake_zhen, [bad, items[1]])
     assert result.n == 2 and result.metrics["errors"] == 1
     record = result.items[0]
@@ -136,7 +138,7 @@ def test_an_item_the_answer_function_rejects_is_recorded_not_fatal(fake_zhen, it
 
 
 def test_cited_passages_mark_the_quoted_spans_and_stay_escaped():
-    from bot.report_html import highlighted
+    from bot.evaluation.report_html import highlighted
 
     assert highlighted("a <b> c d", [[6, 9], [0, 1]]) == "<mark>a</mark> &lt;b&gt; <mark>c d</mark>"
     assert highlighted("abc", [[1, 9]]) == "abc"  # a span past the end is ignored

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.testset import DEFAULT_TESTSET, LANGUAGES, TestsetError, load_testset
+from bot.evaluation.testset import DEFAULT_TESTSET, LANGUAGES, TestsetError, load_testset
 
 GOOD = {
     "id": "x-1",

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from bot.answer import Answer
-from bot.generate import GeneratorError, GeneratorTimeout
-from bot.grounding import (
+from bot.answering.answer import Answer
+from bot.generation.base import GeneratorError, GeneratorTimeout
+from bot.generation.grounding import (
     build_passages,
     clean_citations,
     invented_numbers,
@@ -67,7 +67,7 @@ def test_numbers_missing_from_the_passages_are_reported():
 
 def test_chinese_passages_are_given_in_the_askers_script(scripted_zhen):
     zhen = scripted_zhen(None)
-    d = zhen._draft(ZH_Q, None, None)
+    d = zhen._draft(ZH_Q, None, None, None)
     passages = build_passages(d.retrieval.hits, d.language)
     assert any("神户" in p.text for p in passages)
     assert not any("神戶" in p.text for p in passages)  # the article's traditional form

@@ -1,7 +1,8 @@
 """Follow-up questions rewritten from the conversation before retrieval."""
 
-from bot.generate import GeneratorTimeout
-from bot.history import condense, is_follow_up, recent, rewrite
+from bot.answering.conversation import condense, is_follow_up, recent
+from bot.generation.base import GeneratorTimeout
+from bot.generation.rewrite import rewrite
 from tests.conftest import ScriptedGenerator
 
 EN_TURNS = [

@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.generate import GeneratorError, GeneratorTimeout
-from bot.generators import load_generator
-from bot.generators.bundled import join_parts, part_files
-from bot.generators.openai_compat import OpenAIGenerator
+from bot.generation.backends import load_generator
+from bot.generation.backends.bundled import join_parts, part_files
+from bot.generation.backends.openai_compat import OpenAIGenerator
+from bot.generation.base import GeneratorError, GeneratorTimeout
 from bot.settings import Settings
 
 MESSAGES = [{"role": "user", "content": "Say hi"}]
@@ -242,11 +242,10 @@ def test_cli_with_an_unreachable_llm_server_answers_extractively_with_a_note(tmp
 
 
 def test_zhen_load_picks_the_generator_from_settings(settings, fake_embedder):
-    from dataclasses import replace
 
     from bot.engine import Zhen
 
     assert Zhen.load(settings, fake_embedder).generator is None
-    openai = replace(settings, generator="openai", base_url="http://127.0.0.1:9/v1", model="m")
+    openai = settings.replace(generator="openai", base_url="http://127.0.0.1:9/v1", model="m")
     gen = Zhen.load(openai, fake_embedder).generator
     assert isinstance(gen, OpenAIGenerator) and gen.id == "openai:m"

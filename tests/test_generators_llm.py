@@ -7,16 +7,15 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import replace
 
 import httpx
 import pytest
 
-from bot.answer import Answer
+from bot.answering.answer import Answer
 from bot.engine import Zhen
-from bot.generators.gguf import GGUFGenerator
-from bot.generators.openai_compat import OpenAIGenerator
-from bot.metrics import language_matches
+from bot.evaluation.metrics import language_matches
+from bot.generation.backends.gguf import GGUFGenerator
+from bot.generation.backends.openai_compat import OpenAIGenerator
 
 pytestmark = [pytest.mark.llm, pytest.mark.real]
 
@@ -41,7 +40,7 @@ WORDS = [
 def bundled_gguf(tmp_path_factory):
     """The bundled GGUF, joined and verified once per test session."""
     pytest.importorskip("llama_cpp", reason="needs the gguf extra: pip install -e '.[gguf]'")
-    from bot.generators.bundled import bundled_model
+    from bot.generation.backends.bundled import bundled_model
 
     return bundled_model(tmp_path_factory.mktemp("llm-home"))
 
@@ -121,7 +120,7 @@ def test_the_bundled_gguf_answers_in_process(real_zhen, bundled_gguf):
 
 def test_a_too_short_timeout_stops_the_in_process_model_with_a_fallback(real_zhen, bundled_gguf):
     zhen = _with(real_zhen, GGUFGenerator(bundled_gguf, bundled_gguf.parent))
-    zhen.settings = replace(zhen.settings, gen_timeout=0.05)
+    zhen.settings = zhen.settings.replace(gen_timeout=0.05)
     result = zhen.ask(EN_Q)
     assert result.mode == "fallback" and "time" in result.note
 
@@ -161,7 +160,7 @@ def tiny_hf_model(tmp_path_factory):
 
 
 def test_the_hf_backend_generates_and_streams_from_a_local_folder(tiny_hf_model, fake_zhen):
-    from bot.generators.hf import HFGenerator
+    from bot.generation.backends.hf import HFGenerator
 
     gen = HFGenerator(str(tiny_hf_model))
     messages = [{"role": "user", "content": "the article tianjin kobe"}]

@@ -1,10 +1,17 @@
 import pytest
 
-from bot.prompts import LANGUAGES, PROMPTS_DIR, PromptError, load_prompt, render, variables
+from bot.generation.prompts import (
+    LANGUAGES,
+    PromptError,
+    load_prompt,
+    render,
+    variables,
+)
+from bot.resources import prompts_folder
 
 
 def _names() -> set[str]:
-    return {p.name.split(".")[0] for p in PROMPTS_DIR.glob("*.txt")}
+    return {p.name.split(".")[0] for p in prompts_folder().glob("*.txt")}
 
 
 def test_every_prompt_exists_in_every_language_with_the_same_variables():

@@ -7,8 +7,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import check_question
-from bot.demands import demands, satisfies
+from bot.answering.demands import demands, satisfies
+from bot.answering.question import check_question
 from bot.errors import InvalidQuestion
 from index.align import align_paragraphs
 from index.anchors import anchors

@@ -6,8 +6,8 @@ as quality improves, never lowered to pass.
 
 import pytest
 
-from bot.evaluate import THRESHOLDS, check, run_eval
-from bot.testset import DEFAULT_TESTSET, load_testset
+from bot.evaluation.run import THRESHOLDS, check, run_eval
+from bot.evaluation.testset import DEFAULT_TESTSET, load_testset
 
 pytestmark = pytest.mark.real
 

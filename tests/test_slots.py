@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from bot.slots import FairSlots
+from bot.web.slots import FairSlots
 
 
 def test_waiters_get_slots_in_arrival_order():

@@ -1,0 +1,1 @@
+"""Passages → cited answer: question checks, demands, selection, composition, follow-ups."""

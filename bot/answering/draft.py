@@ -1,0 +1,92 @@
+"""The extractive answer pipeline: check the question, retrieve, select, compose.
+
+Every entry point (CLI, web, API, evaluation) reaches it through ``Zhen.ask``; the
+generative answerers start from its ``Draft``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.answering.answer import Answer, compose
+from bot.answering.demands import DemandPreference
+from bot.answering.question import check_question
+from bot.answering.select import Selection, select
+from bot.retrieval import rerank
+from bot.retrieval.hybrid import Retrieval, Retriever
+from bot.retrieval.outline import Outline, Structure, route
+from bot.retrieval.sentences import SentenceScorer
+from index.lang import Language, passage_lang
+
+
+@dataclass
+class Draft:
+    """Retrieval and the extractive answer for one question, before any generation."""
+
+    question: str
+    language: Language
+    retrieval: Retrieval
+    search: str  # what was searched for: the question, or its standalone rewrite
+    extractive: Answer
+    started: float
+
+
+def retrieve(
+    question: str,
+    language: Language,
+    retriever: Retriever,
+    scorer: SentenceScorer,
+    *,
+    k: int = 5,
+    outline: Outline | None = None,
+    documents: Collection[str] | None = None,
+) -> tuple[Retrieval, Structure | None]:
+    """The retrieval every answer cites from: hybrid search, rerank by what the question
+    demands, and outline routing for title, heading and credit questions."""
+    prefer = passage_lang(language)
+    wanted = DemandPreference.of(question)
+    retrieval = rerank.search(retriever, scorer, question, k, prefer, wanted, documents)
+    if outline is None:
+        return retrieval, None
+    return route(retrieval, scorer.index, outline, prefer)
+
+
+def draft(
+    question: str,
+    retriever: Retriever,
+    scorer: SentenceScorer,
+    *,
+    k: int = 5,
+    max_chars: int = 2000,
+    outline: Outline | None = None,
+    search: str | None = None,
+    documents: Collection[str] | None = None,
+) -> Draft:
+    """Check ``question``, retrieve (for ``search`` when given: a standalone rewrite of a
+    follow-up), and compose the extractive answer."""
+    started = time.perf_counter()
+    text, language = check_question(question, max_chars)
+    retrieval, structure = retrieve(
+        search or text,
+        language,
+        retriever,
+        scorer,
+        k=k,
+        outline=outline,
+        documents=documents,
+    )
+    retrieved = time.perf_counter()
+    if structure is not None:
+        selection = Selection.of_structure(structure)
+    else:
+        selection = select(retrieval, scorer, passage_lang(language))
+    result = compose(text, language, selection, retrieval.hits)
+    done = time.perf_counter()
+    result.timings_ms = {
+        "retrieve": (retrieved - started) * 1000,
+        "answer": (done - retrieved) * 1000,
+        "total": (done - started) * 1000,
+    }
+    return Draft(text, language, retrieval, search or text, result, started)

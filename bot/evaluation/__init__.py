@@ -1,0 +1,1 @@
+"""Test sets, metrics, evaluation runs and reports (Markdown, HTML, comparisons)."""

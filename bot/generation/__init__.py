@@ -1,0 +1,1 @@
+"""Optional language models: the ``Generator`` protocol, prompts, grounding checks, backends."""

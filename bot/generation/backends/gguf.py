@@ -1,0 +1,60 @@
+"""A GGUF model in-process through llama-cpp-python (the ``gguf`` extra)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from bot.answering.conversation import Message
+from bot.generation.backends.bundled import INSTALL_HINT, bundled_model
+from bot.generation.base import GeneratorError, with_deadline
+
+
+class GGUFGenerator:
+    """Loads the model on first use; with no ``model_path``, the bundled Qwen2.5-Coder-0.5B."""
+
+    def __init__(self, model_path: str | Path | None, home: Path, n_ctx: int = 4096) -> None:
+        self.model_path = Path(model_path).expanduser() if model_path else None
+        self.home = home
+        self.n_ctx = n_ctx
+        self.id = f"gguf:{self.model_path.name if self.model_path else 'bundled'}"
+        self._llm = None
+        self._lock = threading.Lock()  # one llama context: one generation at a time
+
+    def load(self):
+        if self._llm is None:
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise GeneratorError(f"llama-cpp-python is not installed; {INSTALL_HINT}") from None
+            path = self.model_path or bundled_model(self.home)
+            if not path.is_file():
+                raise GeneratorError(f"no GGUF model at {path}")
+            try:
+                self._llm = Llama(
+                    model_path=str(path),
+                    n_ctx=self.n_ctx,
+                    # llama.cpp's threads spin while waiting for each other: one thread per core
+                    # spent elsewhere (retrieval, a web server, other work) avoids a 10x slowdown.
+                    n_threads=max(1, (os.cpu_count() or 2) - 1),
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError) as exc:
+                raise GeneratorError(f"cannot load the GGUF model {path}: {exc}") from exc
+        return self._llm
+
+    def generate(self, messages: Sequence[Message], *, max_tokens: int, timeout: float) -> str:
+        return "".join(self.stream(messages, max_tokens=max_tokens, timeout=timeout))
+
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, timeout: float
+    ) -> Iterator[str]:
+        llm = self.load()
+        with self._lock:
+            chunks = llm.create_chat_completion(
+                messages=list(messages), max_tokens=max_tokens, temperature=0.0, stream=True
+            )
+            pieces = (c["choices"][0]["delta"].get("content") or "" for c in chunks)
+            yield from with_deadline(pieces, timeout, "the GGUF model")

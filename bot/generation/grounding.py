@@ -1,0 +1,161 @@
+"""Grounding for generated answers: the prompt's numbered passages, and checking the reply.
+
+All pure functions. A reply is accepted only when it cites passages that exist, every
+sentence is supported by what it cites (shared normalised tokens, and no number the
+passages do not contain), and it is written in the asker's language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.answering.conversation import Message
+from bot.generation.prompts import render_prompt
+from bot.i18n import MESSAGES
+from bot.retrieval.hybrid import Hit
+from index.lang import Language, detect_lang, match_form, normalize, to_script
+from index.lexical import tokenize
+
+MIN_SUPPORT = 0.6  # share of a sentence's tokens that its cited passages must contain
+MAX_PASSAGES = 4
+
+_MARKER = re.compile(r"\s*[\[【](\d+(?:\s*[,，、]\s*\d+)*)[\]】]")
+_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|\n|$)(?:\s*\[\d+\])*")
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    n: int
+    hit: Hit
+    text: str  # as shown to the model: the asker's language where aligned, the asker's script
+
+
+@dataclass
+class Verdict:
+    """What checking a reply found. ``text`` is the reply cleaned and in the asker's script."""
+
+    ok: bool
+    text: str
+    cited: list[int] = field(default_factory=list)
+    not_found: bool = False
+    reason: str = ""
+
+
+def build_passages(hits: Sequence[Hit], language: Language, limit: int = MAX_PASSAGES):
+    """Number the top hits; each is already in the asker's language where a translation exists."""
+    return [
+        Passage(
+            n,
+            hit,
+            to_script(hit.chunk.text, language) if hit.chunk.lang == "zh" else hit.chunk.text,
+        )
+        for n, hit in enumerate(hits[:limit], start=1)
+    ]
+
+
+def format_passages(passages: Sequence[Passage]) -> str:
+    return "\n\n".join(f"[{p.n}] {p.text}" for p in passages)
+
+
+def answer_messages(
+    question: str, language: Language, passages: Sequence[Passage]
+) -> list[Message]:
+    prompt = render_prompt(
+        "answer", language, passages=format_passages(passages), question=question
+    )
+    return [{"role": "user", "content": prompt}]
+
+
+def clean_citations(text: str, count: int) -> tuple[str, list[int]]:
+    """Rewrite markers as ``[n]``, drop those pointing to no passage; the valid numbers cited."""
+    cited: list[int] = []
+
+    def keep(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+        valid = [n for n in numbers if 1 <= n <= count]
+        cited.extend(n for n in valid if n not in cited)
+        lead = " " if match.group(0)[:1].isspace() else ""
+        return lead + "".join(f"[{n}]" for n in valid) if valid else ""
+
+    cleaned = _MARKER.sub(keep, text)
+    return re.sub(r"[ \t]+", " ", cleaned).strip(), cited
+
+
+def strip_citations(text: str) -> str:
+    return _MARKER.sub("", text).strip()
+
+
+def is_not_found(text: str) -> bool:
+    """The reply is the prompt's exact "does not say" answer (any language, any script)."""
+    reply = _loose(strip_citations(text))
+    return bool(reply) and any(_loose(m) == reply for m in MESSAGES["not_found"].values())
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[\s.。!！:：]+", "", match_form(text))
+
+
+def in_language(text: str, language: Language) -> bool:
+    """The reply's own words are Chinese for a Chinese question, English for an English one."""
+    words = strip_citations(text)
+    return detect_lang(words) == ("en" if language == "en" else "zh")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a reply, each with the citation markers that follow it."""
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def support(sentence: str, passages: Sequence[str]) -> float:
+    """Share of the sentence's tokens found in ``passages``; 1.0 for a sentence with none.
+
+    A Chinese token also counts when it occurs inside the passage text, so a different
+    word segmentation of the same characters is not held against the reply.
+    """
+    tokens = set(tokenize(strip_citations(sentence)))
+    if not tokens:
+        return 1.0
+    known: set[str] = set()
+    for p in passages:
+        known.update(tokenize(p))
+    flat = normalize("".join(passages)).replace(" ", "")
+    found = sum(1 for t in tokens if t in known or (not t.isascii() and t in flat))
+    return found / len(tokens)
+
+
+def invented_numbers(sentence: str, passages: Sequence[str]) -> list[str]:
+    """Numbers in the sentence that none of the passages contain."""
+    have = set(_NUMBER.findall(unicodedata.normalize("NFKC", " ".join(passages))))
+    said = _NUMBER.findall(unicodedata.normalize("NFKC", strip_citations(sentence)))
+    return [n for n in said if n not in have]
+
+
+def verify(reply: str, language: Language, passages: Sequence[Passage]) -> Verdict:
+    """Check a generated reply against the passages it was given."""
+    text, cited = clean_citations(reply, len(passages))
+    if not strip_citations(text):
+        return Verdict(False, text, reason="empty")
+    if is_not_found(text):
+        return Verdict(False, text, not_found=True, reason="not_found")
+    if not in_language(text, language):
+        return Verdict(False, text, cited, reason="language")
+    text = to_script(text, language)
+    if not cited:
+        return Verdict(False, text, reason="no_citation")
+    evidence = {p.n: _evidence(p) for p in passages}
+    for sentence in sentences(text):
+        marks = [n for n in cited if f"[{n}]" in sentence] or cited
+        sources = [t for n in marks for t in evidence[n]]
+        if support(sentence, sources) < MIN_SUPPORT or invented_numbers(sentence, sources):
+            return Verdict(False, text, cited, reason="unsupported")
+    return Verdict(True, text, cited)
+
+
+def _evidence(passage: Passage) -> list[str]:
+    """The passage as shown and its aligned translation: a reply may draw on either."""
+    hit = passage.hit
+    return [passage.text, hit.chunk.text] + ([hit.translation.text] if hit.translation else [])

@@ -1,0 +1,1 @@
+"""zhen inside other frameworks (LangChain)."""

@@ -1,0 +1,1 @@
+"""Question → ranked passages: hybrid search, sentence scoring, rerank, outline routing."""

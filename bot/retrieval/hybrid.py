@@ -1,0 +1,135 @@
+"""Hybrid retrieval: FAISS dense search + BM25, fused by reciprocal rank, bilingual pairs.
+
+A chunk's fused score also borrows from its aligned counterpart, so a Chinese question
+finds an English-only phrasing of the same fact and vice versa. Each result is a
+*passage* in the asker's language where an aligned one exists, with its translation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.embed import Embedder
+from index.lang import Lang
+from index.lexical import tokenize
+from index.model import Chunk
+from index.store import Index
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage. ``chunk`` is shown; ``translation`` is its aligned counterpart."""
+
+    chunk: Chunk
+    translation: Chunk | None
+    score: float  # fused score (reciprocal-rank units)
+    dense: float  # cosine of the question with the matched chunk
+    lexical: float  # BM25 of the matched chunk
+    matched_id: str  # the chunk that actually matched (``chunk`` or ``translation``)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question: str
+    hits: list[Hit]
+    query_vector: np.ndarray
+    query_tokens: list[str]
+    dense: np.ndarray  # cosine per chunk, index order
+    lexical: np.ndarray  # BM25 per chunk, index order
+
+
+class Retriever:
+    """Searches one ``Index`` with one ``Embedder`` (the one the index was built with)."""
+
+    def __init__(
+        self,
+        index: Index,
+        embedder: Embedder,
+        rrf_k: int = 20,
+        pair_weight: float = 0.5,
+        per_language: bool = True,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.rrf_k = rrf_k
+        self.pair_weight = pair_weight
+        self.per_language = per_language
+        langs = np.array([c.lang for c in index.chunks])
+        self._lang_masks = [langs == lang for lang in np.unique(langs)]
+        counterpart = [index.chunk(c.counterpart_id) for c in index.chunks]
+        self._counterpart = np.array(
+            [index.position(c.id) if c is not None else -1 for c in counterpart], dtype=np.int64
+        )
+
+    def search(
+        self,
+        question: str,
+        k: int = 5,
+        prefer: Lang | None = None,
+        documents: Collection[str] | None = None,
+    ) -> Retrieval:
+        """Top ``k`` passages for ``question``; ``prefer`` is ``zh`` or ``en`` for display;
+        ``documents`` (ids) limits the search to those documents."""
+        n = len(self.index.chunks)
+        query_vector = self.embedder.embed_queries([question])[0]
+        scores, ids = self.index.faiss_index.search(query_vector[None, :].astype(np.float32), n)
+        dense = np.zeros(n, np.float32)
+        dense[ids[0]] = scores[0]
+        tokens = tokenize(question)
+        lexical = self.index.bm25.scores(tokens)
+        fused = self._rrf(dense) + self._rrf(lexical, positive_only=True)
+        if self.per_language:
+            for mask in self._lang_masks:
+                fused[mask] = np.maximum(
+                    fused[mask],
+                    self._rrf(dense[mask]) + self._rrf(lexical[mask], positive_only=True),
+                )
+        paired = fused.copy()
+        has_pair = self._counterpart >= 0
+        paired[has_pair] += self.pair_weight * fused[self._counterpart[has_pair]]
+        if documents is not None:
+            paired[~self._in_documents(documents)] = -np.inf
+        hits: list[Hit] = []
+        shown: set[str] = set()
+        for i in np.argsort(-paired, kind="stable"):
+            if paired[i] == -np.inf:
+                break
+            chunk = self.index.chunks[i]
+            if chunk.id in shown:
+                continue
+            other = self.index.chunk(chunk.counterpart_id)
+            main, translation = chunk, other
+            if prefer and other is not None and chunk.lang != prefer and other.lang == prefer:
+                main, translation = other, chunk
+            if main.id in shown:
+                continue
+            shown.update({main.id, chunk.id} | ({translation.id} if translation else set()))
+            hits.append(
+                Hit(
+                    main,
+                    translation,
+                    float(paired[i]),
+                    float(dense[i]),
+                    float(lexical[i]),
+                    chunk.id,
+                )
+            )
+            if len(hits) >= k:
+                break
+        return Retrieval(question, hits, query_vector, tokens, dense, lexical)
+
+    def _in_documents(self, documents: Collection[str]) -> np.ndarray:
+        wanted = set(documents)
+        return np.array([c.doc_id in wanted for c in self.index.chunks], dtype=bool)
+
+    def _rrf(self, scores: np.ndarray, positive_only: bool = False) -> np.ndarray:
+        """Reciprocal-rank score of each entry; with ``positive_only``, zero scores add nothing."""
+        ranks = np.empty(len(scores), np.float32)
+        ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+        out = 1.0 / (self.rrf_k + ranks)
+        if positive_only:
+            out[scores <= 0] = 0.0
+        return out

@@ -1,0 +1,80 @@
+"""Sentence-level scoring: how well each sentence of a passage answers a question.
+
+A sentence's score is its embedding similarity to the question (from the index's stored
+sentence vectors: no extra model) plus how much of the question's IDF-weighted terms it holds.
+Rerank and the extractive answerer share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.retrieval.hybrid import Hit, Retrieval
+from index.lexical import tokenize
+from index.model import Chunk
+from index.store import Index
+
+COVERAGE_WEIGHT = 0.15  # a sentence's score: similarity + this × weighted question-term share
+
+
+@dataclass(frozen=True)
+class Sentence:
+    chunk: Chunk
+    hit_rank: int
+    span: tuple[int, int]  # offsets within chunk.text
+    row: int  # row in the index's sentence vectors
+    similarity: float
+    coverage: float
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.span[0] : self.span[1]].strip()
+
+
+class SentenceScorer:
+    """Scores sentences of an index against a retrieval; caches sentence tokens."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._tokens: dict[int, set[str]] = {}
+
+    def tokens(self, row: int, text: str) -> set[str]:
+        if row not in self._tokens:
+            self._tokens[row] = set(tokenize(text))
+        return self._tokens[row]
+
+    def weights(self, query_tokens: list[str]) -> dict[str, float]:
+        idf = self.index.bm25.idf
+        top = max(idf.values(), default=1.0)
+        return {t: idf.get(t, top) for t in set(query_tokens)}
+
+    @staticmethod
+    def share(terms: set[str], weights: dict[str, float]) -> float:
+        """The weighted fraction of the question's terms found in ``terms``."""
+        total = sum(weights.values()) or 1.0
+        return sum(weights[t] for t in terms & weights.keys()) / total
+
+    def sentences(
+        self, hit: Hit, rank: int, retrieval: Retrieval, weights: dict[str, float]
+    ) -> list[Sentence]:
+        """The sentences of one hit's passage and its translation, scored for the question."""
+        out: list[Sentence] = []
+        for chunk in filter(None, (hit.chunk, hit.translation)):
+            ci = self.index.position(chunk.id)
+            for row, span in zip(self.index.sentence_rows(ci), chunk.sentences, strict=True):
+                text = chunk.text[span[0] : span[1]]
+                sim = float(self.index.sentence_vectors[row] @ retrieval.query_vector)
+                coverage = self.share(self.tokens(row, text), weights)
+                score = sim + COVERAGE_WEIGHT * coverage - 0.01 * rank
+                out.append(Sentence(chunk, rank, span, row, sim, coverage, score))
+        return out
+
+    def candidates(
+        self, retrieval: Retrieval, weights: dict[str, float], depth: int
+    ) -> list[Sentence]:
+        return [
+            s
+            for rank, hit in enumerate(retrieval.hits[:depth])
+            for s in self.sentences(hit, rank, retrieval, weights)
+        ]

@@ -1,0 +1,60 @@
+"""The web server: one FastAPI application with the REST API, the OpenAI-compatible API,
+the embeddable widget and the Gradio chat page mounted at ``/``.
+
+``create_app`` builds it around an already loaded ``Zhen``; running it (uvicorn) is the CLI's job.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from bot.engine import Zhen
+from bot.settings import Settings
+from bot.web.errors import install_error_handlers
+from bot.web.feedback import FeedbackLog
+from bot.web.openai import openai_router
+from bot.web.routes import api_router, static_router
+from bot.web.security import Exposure, SecurityMiddleware
+from bot.web.service import Service
+
+
+def create_app(zhen: Zhen, settings: Settings, *, ui: bool = True) -> FastAPI:
+    """The whole web application around a loaded ``zhen`` (``ui=False``: API and widget only)."""
+    service = Service(zhen, settings, FeedbackLog(settings.feedback_path))
+    app = FastAPI(
+        title="zhen",
+        summary="Bilingual (Chinese ⇄ English) answers with citations",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.service = service
+    install_error_handlers(app)
+    routers = [api_router(service), openai_router(service)]
+    for router in routers:
+        app.include_router(router)
+    app.include_router(static_router({r.path for router in routers for r in router.routes}))
+    app.add_middleware(SecurityMiddleware, exposure=Exposure(settings))
+    if ui:
+        import gradio as gr
+
+        from bot.web.ui import build_ui, ui_options
+
+        blocks = build_ui(zhen, settings, vote=service.vote, stream=service.stream)
+        app = gr.mount_gradio_app(app, blocks, path="/", **ui_options())
+    return app
+
+
+def server_config(app: FastAPI, settings: Settings):
+    """How ``zhen serve`` runs ``app``: on SIGINT/SIGTERM uvicorn stops accepting connections
+    and lets in-flight requests finish (up to 15 s)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=os.environ.get("ZHEN_LOG_LEVEL", "warning"),
+        timeout_graceful_shutdown=15,
+    )

@@ -1,0 +1,36 @@
+"""Per-client rate limiting through the ``limits`` library (in memory by default; its Redis
+storage lets several server replicas share one budget per client)."""
+
+from __future__ import annotations
+
+import time
+
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+
+class RateLimiter:
+    """Allows ``per_minute`` requests per client on average, in bursts of up to ``burst``.
+
+    ``check(client)`` returns ``None`` when the request may proceed, else the seconds to wait
+    (for a ``Retry-After`` header). ``per_minute=0`` disables limiting. Counters expire with
+    their window, so memory holds only clients seen in the last two windows.
+    """
+
+    def __init__(self, per_minute: int, *, burst: int | None = None, storage: str = "memory://"):
+        self.enabled = per_minute > 0
+        if not self.enabled:
+            return
+        burst = max(1, min(burst or per_minute, per_minute))
+        # ``burst`` requests per the time ``per_minute`` takes to earn them: the same average
+        # rate, with no burst larger than ``burst``.
+        self.item = RateLimitItemPerSecond(burst, max(1, round(60 * burst / per_minute)))
+        self.storage = storage_from_string(storage)
+        self._limiter = SlidingWindowCounterRateLimiter(self.storage)
+
+    def check(self, client: str) -> float | None:
+        if not self.enabled or self._limiter.hit(self.item, client):
+            return None
+        reset = self._limiter.get_window_stats(self.item, client).reset_time
+        return max(0.0, reset - time.time())

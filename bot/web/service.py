@@ -1,0 +1,163 @@
+"""What every endpoint shares: the loaded zhen, answering slots, feedback, health faults."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from bot.answering.answer import Answer
+from bot.answering.conversation import Message
+from bot.answering.question import check_question
+from bot.engine import Zhen
+from bot.errors import ServerBusy, ZhenError
+from bot.i18n import message
+from bot.settings import Settings
+from bot.web.feedback import FeedbackError, FeedbackLog
+from bot.web.models import checked_history
+from bot.web.slots import FairSlots
+
+log = logging.getLogger(__name__)
+
+SLOT_WAIT_SECONDS = 20.0  # longest a request waits for an answering slot before a 503
+
+
+class Faults:
+    """What is currently wrong (shown by ``/api/health``); thread-safe."""
+
+    def __init__(self) -> None:
+        self._faults: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def record(self, name: str, message: str) -> None:
+        with self._lock:
+            self._faults[name] = message
+
+    def clear(self, name: str) -> None:
+        with self._lock:
+            self._faults.pop(name, None)
+
+    def items(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._faults)
+
+
+@dataclass
+class Service:
+    """What every endpoint shares: the loaded zhen, the settings and the feedback log."""
+
+    zhen: Zhen
+    settings: Settings
+    feedback: FeedbackLog
+    faults: Faults = field(default_factory=Faults)
+    reindex_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Answering is CPU-bound: running more at once than there are cores only adds thrashing.
+    slots: int = field(default_factory=lambda: os.cpu_count() or 2)
+    busy: FairSlots = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.busy = FairSlots(self.slots)
+
+    @contextmanager
+    def slot(self, language: str):
+        """One answering slot; ``ServerBusy`` (503) rather than tying up a worker thread
+        indefinitely when every slot stays taken."""
+        if not self.busy.acquire(timeout=SLOT_WAIT_SECONDS):
+            raise ServerBusy(language)
+        try:
+            yield
+        finally:
+            self.busy.release()
+
+    def prepare(self, question: str, history) -> tuple[str, str, list[Message]]:
+        """Validate a question and its history (raises ``InvalidQuestion``, in its language):
+        the question, its language and the history turns."""
+        text, language = check_question(question, self.settings.max_question_chars)
+        return text, language, checked_history(history, self.settings.max_history_turns, language)
+
+    @contextmanager
+    def answering(self):
+        """Unexpected failures while answering become the ``answer`` health fault (details
+        in the log); a success clears it."""
+        try:
+            yield
+        except ZhenError:
+            raise
+        except Exception:
+            log.exception("answering failed")
+            self.faults.record("answer", "answering failed (details in the server log)")
+            raise
+        self.faults.clear("answer")
+
+    def ask(self, question: str, history, k: int | None = None) -> Answer:
+        text, language, turns = self.prepare(question, history)
+        with self.answering(), self.slot(language):
+            result = self.zhen.ask(text, k=k, history=turns)
+        self._watch_generator(result)
+        return result
+
+    def _watch_generator(self, result: Answer) -> None:
+        """A language model that fails or times out is a fault (answers fall back to quotes);
+        a generated answer shows it works again."""
+        if result.mode == "generated":
+            self.faults.clear("generator")
+        elif result.mode == "fallback" and result.note == message(
+            "generation_failed", result.language
+        ):
+            self.faults.record("generator", "the language model failed or timed out; quoting")
+
+    def stream(self, question: str, history=None, k: int | None = None) -> Iterator[str | Answer]:
+        """Validates first (so bad input fails before any event), then streams."""
+        text, language, turns = self.prepare(question, history)
+
+        def pieces() -> Iterator[str | Answer]:
+            with self.answering():
+                stream = self.zhen.stream(text, k=k, history=turns)
+                with self.slot(language):  # retrieval happens on the first step
+                    first = next(stream, None)
+                if first is not None:
+                    yield first
+                    for item in stream:
+                        if isinstance(item, Answer):
+                            self._watch_generator(item)
+                        yield item
+
+        return pieces()
+
+    def vote(self, record: dict) -> dict:
+        try:
+            entry = self.feedback.append(record)
+        except FeedbackError as exc:
+            log.error("%s", exc)
+            self.faults.record("feedback", "the feedback log cannot be written")
+            raise
+        self.faults.clear("feedback")
+        return entry
+
+    def health(self) -> dict:
+        faults = self.faults.items()
+        missing = [p for p in self.settings.corpus if not p.exists()]
+        if missing:  # no paths: health is public
+            faults["corpus"] = f"{len(missing)} corpus file(s) missing"
+        manifest = self.zhen.index.manifest
+        return {
+            "status": "degraded" if faults else "ok",
+            "index_loaded": True,
+            "corpus_hash": manifest.get("corpus", {}).get("hash"),
+            "chunks": len(self.zhen.index.chunks),
+            "embedder": self.zhen.embedder.id,
+            "generator": getattr(self.zhen.generator, "id", self.settings.generator),
+            "faults": faults,
+        }
+
+    def reindex(self) -> dict:
+        """Rebuild the index and swap it in (one rebuild at a time; answers in progress
+        finish on the index they started with)."""
+        with self.reindex_lock:
+            started = time.perf_counter()
+            built = self.zhen.reindex()
+        return {"counts": built.manifest["counts"], "seconds": time.perf_counter() - started}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import socket
 
 import pytest
 from fastapi.testclient import TestClient
@@ -128,8 +129,19 @@ def test_openai_streaming_sends_deltas_then_citations_then_done(client, fake_zhe
     assert len(chunks[-1]["citations"]) == len(expected.citations)
 
 
-def test_openai_refuses_a_conversation_not_ending_with_a_user_message(client):
+def test_openai_answers_the_last_user_message_even_when_an_assistant_message_follows(
+    client, fake_zhen
+):
     body = {"messages": [{"role": "user", "content": EN}, {"role": "assistant", "content": "x"}]}
+    res = client.post("/v1/chat/completions", json=body)
+    assert res.status_code == 200
+    assert res.json()["choices"][0]["message"]["content"] == fake_zhen.ask(EN).answer
+
+
+def test_openai_refuses_a_conversation_without_a_user_message(client):
+    body = {
+        "messages": [{"role": "system", "content": "hi"}, {"role": "assistant", "content": "x"}]
+    }
     res = client.post("/v1/chat/completions", json=body)
     assert res.status_code == 422 and res.json()["error"]["code"] == "empty_question"
 
@@ -187,6 +199,10 @@ BAD_BODIES = [
     ("history too long", {"question": EN, "history": [{"role": "user", "content": "a"}] * 21}, 422,
      "history_too_long"),
     ("body not an object", [EN], 422, "invalid_request"),
+    ("control character stripping would hide", {"question": EN + "\x0b"}, 422,
+     "control_characters"),
+    ("history C1 control", {"question": EN, "history": [{"role": "user", "content": "a\x85"}]},
+     422, "control_characters"),
 ]  # fmt: skip
 
 
@@ -246,6 +262,7 @@ def test_unknown_endpoint_and_wrong_method_are_json_errors(client):
     assert client.get("/api/nope").json()["error"]["code"] == "not_found"
     res = client.get("/api/ask")
     assert res.status_code == 405 and res.json()["error"]["code"] == "method_not_allowed"
+    assert res.headers["allow"] == "POST"
 
 
 def test_internal_errors_are_500_json_without_traceback(client, fake_zhen):
@@ -383,8 +400,14 @@ def test_example_host_page_documents_the_widget_snippet():
         assert attribute in page
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def test_shutdown_lets_in_flight_requests_finish(fake_zhen):
-    import socket
     import threading
     import time
 
@@ -393,9 +416,7 @@ def test_shutdown_lets_in_flight_requests_finish(fake_zhen):
 
     from bot.web.app import server_config
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     settings = fake_zhen.settings.replace(port=port, rate_limit=0)
     real_ask = fake_zhen.ask
     started = threading.Event()
@@ -482,15 +503,19 @@ def test_reindex_refreshes_the_outline_for_title_questions(fake_zhen, tmp_path):
     assert "New Title" in answer["answer"]
 
 
-def test_oversized_openai_history_parts_are_422_not_500(client):
-    part = {"type": "text", "text": "a" * 15000}
-    body = {
-        "messages": [
-            {"role": "assistant", "content": [part, part]},
-            {"role": "user", "content": "hi there"},
-        ]
-    }
-    res = client.post("/v1/chat/completions", json=body)
+def test_openai_history_parts_are_limited_one_by_one_not_joined(client):
+    def body(*parts: str) -> dict:
+        content = [{"type": "text", "text": text} for text in parts]
+        return {
+            "messages": [
+                {"role": "assistant", "content": content},
+                {"role": "user", "content": "hi there"},
+            ]
+        }
+
+    res = client.post("/v1/chat/completions", json=body("a" * 15000, "a" * 15000))
+    assert res.status_code == 200  # each part within the schema's limit
+    res = client.post("/v1/chat/completions", json=body("a" * 20001))
     assert res.status_code == 422 and "error" in res.json()
 
 

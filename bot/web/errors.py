@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.message
 import json
 import logging
 
@@ -30,6 +31,18 @@ def error_response(status: int, code: str, message: str, headers=None) -> JSONRe
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
     )
+
+
+def json_body(request: Request) -> None:
+    """A route dependency: bodies must be JSON (``application/json`` or ``…+json``, as
+    FastAPI parses them), else 415."""
+    header = email.message.Message()
+    header["content-type"] = request.headers.get("content-type", "")
+    subtype = header.get_content_subtype()
+    if header.get_content_maintype() != "application" or not (
+        subtype == "json" or subtype.endswith("+json")
+    ):
+        raise HTTPException(415, "the body must be JSON (Content-Type: application/json)")
 
 
 def sse(event: str, data: dict) -> str:

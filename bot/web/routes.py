@@ -6,33 +6,47 @@ import hmac
 import logging
 from collections.abc import Iterator
 from importlib import resources
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
-from bot.web.errors import sse, zhen_error_body
+from bot.web.errors import error_response, json_body, sse, zhen_error_body
 from bot.web.models import AskRequest, FeedbackRequest
+from bot.web.openapi import answering_errors, error_responses, event_stream
 from bot.web.service import Service
 
 log = logging.getLogger(__name__)
+
+# Module level: FastAPI resolves the annotations of the routes' dependencies by name.
+Bearer = Annotated[
+    HTTPAuthorizationCredentials | None,
+    Depends(HTTPBearer(auto_error=False, description="`ZHEN_ADMIN_TOKEN`")),
+]
 
 
 def api_router(service: Service) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["zhen"])
 
-    def admin(request: Request) -> None:
+    def admin(credentials: Bearer) -> None:
         token = service.settings.admin_token
         if not token:
             raise HTTPException(403, "admin endpoints are disabled (set ZHEN_ADMIN_TOKEN)")
-        given = request.headers.get("authorization", "")
-        scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-            value.strip().encode(), token.encode()
-        ):
+        given = credentials.credentials.strip() if credentials else ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "admin token required", {"WWW-Authenticate": "Bearer"})
 
-    @router.post("/ask", summary="Answer a question (the object of `zhen ask --json`)")
+    answering = answering_errors()
+
+    @router.post(
+        "/ask",
+        summary="Answer a question (the object of `zhen ask --json`)",
+        dependencies=[Depends(json_body)],
+        responses=answering,
+    )
     def ask(body: AskRequest) -> dict:
         return service.ask(body.question, body.history, body.k).to_dict()
 
@@ -40,6 +54,16 @@ def api_router(service: Service) -> APIRouter:
         "/ask/stream",
         summary="Answer as server-sent events: `token` pieces, then `answer` (or `error`)",
         response_class=StreamingResponse,
+        dependencies=[Depends(json_body)],
+        responses={
+            200: event_stream(
+                '`event: token` (`{"text"}`) pieces, then `event: answer` (the object of '
+                '`/api/ask`), or `event: error` (`{"error": {"code", "message"}}`) '
+                "if answering fails midway.",
+                ["token", "answer", "error"],
+            ),
+            **answering,
+        },
     )
     def ask_stream(body: AskRequest) -> StreamingResponse:
         pieces = service.stream(body.question, body.history, body.k)
@@ -61,28 +85,66 @@ def api_router(service: Service) -> APIRouter:
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    @router.get("/health", summary="Index, models and current faults")
+    @router.get("/health", summary="Index, models and current faults", responses=error_responses())
     def health() -> dict:
         return service.health()
 
-    @router.post("/feedback", summary="Thumbs up or down on an answer")
+    @router.post(
+        "/feedback",
+        summary="Thumbs up or down on an answer",
+        dependencies=[Depends(json_body)],
+        responses=error_responses(
+            body=True, limited=True, unavailable="The vote could not be stored."
+        ),
+    )
     def feedback(body: FeedbackRequest) -> dict:
         entry = service.vote(body.model_dump())
         return {"ok": True, "time": entry["time"]}
 
-    @router.post("/admin/reindex", dependencies=[Depends(admin)], summary="Rebuild the index")
+    @router.post(
+        "/admin/reindex",
+        dependencies=[Depends(admin)],
+        summary="Rebuild the index",
+        responses=error_responses(
+            admin=True, limited=True, unavailable="The corpus or the index is unavailable."
+        ),
+    )
     def reindex() -> dict:
         return service.reindex()
 
-    @router.get("/admin/feedback", dependencies=[Depends(admin)], summary="Export all votes")
+    @router.get(
+        "/admin/feedback",
+        dependencies=[Depends(admin)],
+        summary="Export all votes",
+        responses=error_responses(admin=True),
+    )
     def feedback_export() -> dict:
         return {"entries": service.feedback.read()}
 
     return router
 
 
-def static_router(known_paths: set[str]) -> APIRouter:
-    """The widget, the compact chat page, and JSON 404/405 for unknown API paths."""
+class NotHere:
+    """JSON 405 (with ``Allow``) for a method a documented path does not answer; else 404."""
+
+    def __init__(self, methods: dict[str, set[str]]) -> None:
+        self.methods = methods
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path, method = scope["path"], scope["method"]
+        allowed = self.methods.get(path)
+        if allowed:
+            allow = {"Allow": ", ".join(sorted(allowed))}
+            message = f"{method} is not allowed on {path}"
+            response = error_response(405, "method_not_allowed", message, allow)
+        else:
+            response = error_response(404, "not_found", "no such endpoint")
+        await response(scope, receive, send)
+
+
+def static_router(methods: dict[str, set[str]]) -> APIRouter:
+    """The widget, the compact chat page, and JSON 404/405 for unknown API paths and methods
+    (``methods``: the methods of each documented path)."""
     router = APIRouter(include_in_schema=False)
     static = resources.files("bot.web") / "static"
 
@@ -98,12 +160,9 @@ def static_router(known_paths: set[str]) -> APIRouter:
     def embed() -> Response:
         return Response((static / "embed.html").read_bytes(), media_type="text/html")
 
-    @router.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
-    @router.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
-    def unknown(rest: str, request: Request) -> Response:
-        path = request.url.path
-        if path in known_paths:
-            raise HTTPException(405, f"{request.method} is not allowed on {path}")
-        raise HTTPException(404, "no such endpoint")
-
+    # An ASGI app, not a function: a Starlette route to a function answers only GET and HEAD,
+    # one to an app every method (OPTIONS, TRACE, ...), so none of them reaches the chat
+    # page mounted at ``/``.
+    for prefix in ("/api", "/v1"):
+        router.add_route(prefix + "/{rest:path}", NotHere(methods), include_in_schema=False)
     return router

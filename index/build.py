@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from index.align import Link, align_paragraphs, link_chunks
+from index.bridge import build_bridge
 from index.chunk import chunk_document
 from index.embed import Embedder
 from index.model import Chunk, Document, Paragraph
@@ -66,6 +67,13 @@ def build(
         sentence_vectors = {p.id: vectors[by_paragraph[p.id]] for p in doc_paragraphs}
         links += align_paragraphs(doc_paragraphs, sentence_vectors)
     link_chunks(chunks, chunk_means(vectors, owner, len(chunks)), links)
+    by_id = {c.id: c for c in chunks}
+    pairs = [
+        (c.text, by_id[c.counterpart_id].text)
+        for c in chunks
+        if c.lang == "zh" and c.counterpart_id in by_id
+    ]
+    bridge = build_bridge([d.text for d in documents], pairs)
     manifest = {
         "format_version": FORMAT_VERSION,
         "embedder": {"id": embedder.id, "dim": int(vectors.shape[1])},
@@ -74,7 +82,7 @@ def build(
         "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner)
+    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner, bridge=bridge)
 
 
 def _embed_with_progress(

@@ -43,10 +43,29 @@ def to_traditional(text: str) -> str:
     return _convert("s2t", text)
 
 
+# Grammatical words: in a text that mixes scripts, the language whose grammar words it uses
+# is the language it is written in ("What does 全国友协 stand for?" is English).
+_EN_GRAMMAR = re.compile(
+    r"\b(?:what|when|where|who|whom|whose|why|how|which|is|are|was|were|do|does|did|the|a|an|"
+    r"of|in|on|for|to|with|and|or|this|that|these|those|can|could|will|would|has|have|had)\b",
+    re.IGNORECASE,
+)
+_ZH_GRAMMAR = re.compile(
+    r"的|了|吗|呢|吧|是|在|和|与|有|什么|什麼|哪|谁|誰|怎么|怎麼|为什么|為什麼|多少|几|幾|这|這|那"
+)
+_QUOTED = re.compile(r"[“\"「『《][^”\"」』》]*[”\"」』》]")
+
+
 def detect_lang(text: str) -> Lang:
-    """``zh`` when Chinese characters outweigh Latin words, else ``en``."""
+    """The language of a text: where it mixes scripts, the one whose grammatical words it
+    uses (quoted names aside); otherwise ``zh`` when Chinese characters outweigh Latin words."""
     cjk = len(_CJK_CHAR.findall(text))
     latin_words = len(re.findall(r"[A-Za-z]+", text))
+    if cjk and latin_words:
+        bare = _QUOTED.sub(" ", text)
+        en, zh = len(_EN_GRAMMAR.findall(bare)), len(_ZH_GRAMMAR.findall(bare))
+        if en != zh and (en == 0 or zh == 0):
+            return "en" if en > zh else "zh"
     return "zh" if cjk and cjk >= latin_words else "en"
 
 

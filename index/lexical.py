@@ -22,7 +22,7 @@ from index.anchors import anchors
 from index.lang import normalize
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
-_EN_STOP = frozenset(
+EN_STOP = frozenset(
     """a an the of and or to in on at for from by with as is are was were be been being has
     have had do does did what which who whom whose when where why how that this these those
     it its there their they them he she his her we our you your i me my not no but if than
@@ -68,7 +68,7 @@ def tokenize(text: str) -> list[str]:
     tokens: list[str] = []
     for run in _RUNS.findall(normalize(text)):
         if run[0].isascii():
-            if run not in _EN_STOP:
+            if run not in EN_STOP:
                 tokens.append(stem(run.replace("’", "'").split("'")[0]))
         else:
             for word in load_jieba().lcut_for_search(run):

@@ -5,7 +5,7 @@ Folder layout (all written to a temporary sibling folder, then renamed into plac
     manifest.json   format version, embedder id and dimension, corpus hash, build time,
                     and the SHA-256 of every other file
     chunks.jsonl    chunks with offsets, sentences and aligned counterpart
-    structure.json  documents (cleaned text), paragraphs and the alignment
+    structure.json  documents (cleaned text), paragraphs, the alignment and the bridge
     vectors.npz     sentence vectors and which chunk each sentence belongs to
     chunks.faiss    FAISS inner-product index over the chunk vectors
 """
@@ -28,11 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from index.align import Link, is_heading
+from index.bridge import Bridge
 from index.lang import normalize
 from index.lexical import BM25, tokenize
 from index.model import Chunk, Document, Paragraph
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _FILES = ("chunks.jsonl", "structure.json", "vectors.npz", "chunks.faiss")
 # Headings and titles are findable by what they are ("what is the title?", "小标题是什么？").
 HEADING_WORDS = "title heading section 标题 小标题 题目 章节"
@@ -54,6 +55,7 @@ class Index:
     sentence_vectors: np.ndarray  # (n_sentences, dim), normalised
     sentence_chunk: np.ndarray  # (n_sentences,) chunk index of each sentence
     faiss_index: object = None  # faiss.IndexFlatIP over chunk_vectors; built when not given
+    bridge: Bridge = field(default_factory=Bridge)  # cross-lingual term pairs of this corpus
     chunk_vectors: np.ndarray = field(init=False)
     bm25: BM25 = field(init=False)
     chunk_tokens: list[list[str]] = field(init=False)
@@ -76,12 +78,38 @@ class Index:
         self._sentence_start = starts
 
     @cached_property
-    def _normalized(self) -> str:
-        return "\n".join(normalize(c.text) for c in self.chunks)
+    def _normalized(self) -> list[str]:
+        return [normalize(c.text) for c in self.chunks]
+
+    @cached_property
+    def _paragraphs(self) -> dict[str, Paragraph]:
+        return {p.id: p for p in self.paragraphs}
+
+    @cached_property
+    def baseline_rows(self) -> np.ndarray:
+        """Up to 2,000 sentence rows, evenly spread: enough to estimate how similar an
+        unrelated sentence is to a question, at any library size."""
+        n = len(self.sentence_vectors)
+        return np.unique(np.linspace(0, n - 1, num=min(n, 2000)).astype(np.int64))
+
+    @cached_property
+    def baseline_langs(self) -> np.ndarray:
+        """The language of each baseline row."""
+        return np.array([self.chunks[self.sentence_chunk[r]].lang for r in self.baseline_rows])
 
     def mentions(self, text: str) -> bool:
         """Whether the corpus contains ``text`` (after normalisation: script, width, case)."""
-        return normalize(text) in self._normalized
+        return self.frequency(text) > 0
+
+    def frequency(self, text: str) -> float:
+        """The share of chunks that contain ``text`` (after normalisation)."""
+        needle = normalize(text)
+        if not needle or not self.chunks:
+            return 0.0
+        return sum(needle in c for c in self._normalized) / len(self.chunks)
+
+    def paragraph(self, paragraph_id: str) -> Paragraph | None:
+        return self._paragraphs.get(paragraph_id)
 
     def chunk(self, chunk_id: str | None) -> Chunk | None:
         return self.chunks[self._by_id[chunk_id]] if chunk_id in self._by_id else None
@@ -128,6 +156,7 @@ def save(index: Index, folder: str | Path) -> Path:
             "documents": [asdict(d) for d in index.documents],
             "paragraphs": [asdict(p) for p in index.paragraphs],
             "links": [asdict(link) for link in index.links],
+            "bridge": index.bridge.to_dict(),
         }
         (tmp / "structure.json").write_text(json.dumps(structure, ensure_ascii=False), "utf-8")
         with open(tmp / "vectors.npz", "wb") as f:
@@ -234,4 +263,5 @@ def load(folder: str | Path, embedder_id: str | None = None) -> Index:
         or flat.ntotal != len(chunks)
     ):
         raise IndexStoreError(f"index vectors in {folder} do not match the manifest: {fix}")
-    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner, flat)
+    bridge = Bridge.from_dict(structure.get("bridge", {}))
+    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner, flat, bridge)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,13 @@ from index.lang import normalize
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = bundled_corpus() / "friendship-cities.txt"
 TESTSET = bundled_testset()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class FakeEmbedder:

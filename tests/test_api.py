@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import socket
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +12,7 @@ from fastapi.testclient import TestClient
 from bot.web.app import create_app
 from bot.web.security import MAX_BODY_BYTES
 from bot.web.ui import citation_html
-from tests.conftest import ARTICLE, ROOT
+from tests.conftest import ARTICLE, ROOT, free_port
 
 EN = "How many pairs of friendship cities have China and Japan established?"
 ZH = "中日韩友好城市交流大会举办了几届？"
@@ -398,13 +397,6 @@ def test_example_host_page_documents_the_widget_snippet():
     page = (ROOT / "examples" / "embed.html").read_text("utf-8")
     for attribute in ("data-title", "data-lang", "data-position", "data-color", "data-greeting"):
         assert attribute in page
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (for servers the tests start)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_shutdown_lets_in_flight_requests_finish(fake_zhen):

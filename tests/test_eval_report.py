@@ -72,11 +72,12 @@ def test_html_report_is_self_contained_with_every_section(report, tmp_path):
         'id="summary"',
         'id="by-language"',
         'id="by-tag"',
+        'id="answerability"',
         'id="latency"',
         'id="failures"',
     ):
         assert section in html
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4
     assert not re.search(r"https?://|<link|<script|src=|url\(|@import", html, re.I)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html  # user text is escaped
 

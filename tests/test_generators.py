@@ -4,7 +4,6 @@ and choosing a backend from settings."""
 import hashlib
 import http.server
 import json
-import socket
 import threading
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from bot.generation.backends.bundled import join_parts, part_files
 from bot.generation.backends.openai_compat import OpenAIGenerator
 from bot.generation.base import GeneratorError, GeneratorTimeout
 from bot.settings import Settings
+from tests.conftest import free_port
 
 MESSAGES = [{"role": "user", "content": "Say hi"}]
 
@@ -80,14 +80,8 @@ def test_openai_malformed_reply_is_a_model_error():
         gen.generate(MESSAGES, max_tokens=5, timeout=5)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_openai_unreachable_server_fails_fast_with_its_address():
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     gen = OpenAIGenerator(url)
     started = time.monotonic()
     with pytest.raises(GeneratorError, match="cannot reach"):
@@ -227,7 +221,7 @@ def _cli(*args, home):
 
 @pytest.mark.real
 def test_cli_with_an_unreachable_llm_server_answers_extractively_with_a_note(tmp_path):
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     question = "When did Tianjin and Kobe become friendship cities?"
     out = _cli("ask", "--json", "--generator", "openai", "--base-url", url, question, home=tmp_path)
     assert out.returncode == 0, out.stderr

@@ -3,7 +3,6 @@ bundled GGUF in-process, and a tiny transformers model built here from a config.
 
 import dataclasses
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from bot.engine import Zhen
 from bot.evaluation.metrics import language_matches
 from bot.generation.backends.gguf import GGUFGenerator
 from bot.generation.backends.openai_compat import OpenAIGenerator
+from tests.conftest import free_port
 
 pytestmark = [pytest.mark.llm, pytest.mark.real]
 
@@ -49,15 +49,9 @@ def _with(zhen: Zhen, generator) -> Zhen:
     return dataclasses.replace(zhen, generator=generator)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(bundled_gguf, tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w")
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from bot.errors import InvalidQuestion
 from bot.web.app import create_app
-from tests.conftest import ROOT
-from tests.test_api import EN, free_port, make_client
+from tests.conftest import ROOT, free_port
+from tests.test_api import EN, make_client
 
 TOKEN = "openapi-test-token"
 EXAMPLES = 25  # per operation and phase: 670 requests, about 35 s on 2 cores

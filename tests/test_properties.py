@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answering.demands import demands, satisfies
+from bot.answering.analysis import analyse, constraints_met, sentence_types, supplies
 from bot.answering.question import check_question
 from bot.errors import InvalidQuestion
 from index.align import align_paragraphs
@@ -134,6 +134,8 @@ def test_question_checks_accept_or_refuse_clearly(text):
         assert exc.text and "\n" not in exc.text
         return
     assert question == question.strip() and question
-    wanted = demands(question)
-    assert isinstance(satisfies(wanted, question, question, True), bool)
+    wanted = analyse(question)
+    assert isinstance(supplies(wanted, question), bool)
+    assert 0.0 <= constraints_met(wanted, question) <= 1.0
+    assert "other" in sentence_types(question)
     assert language in ("en", "zh-Hans", "zh-Hant")

@@ -10,9 +10,9 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from bot.answering.analysis import AnswerPreference, analyse
 from bot.answering.answer import Answer, compose
-from bot.answering.demands import DemandPreference
-from bot.answering.question import check_question
+from bot.answering.decision import Decision
 from bot.answering.select import Selection, select
 from bot.retrieval import rerank
 from bot.retrieval.hybrid import Retrieval, Retriever
@@ -46,7 +46,7 @@ def retrieve(
     """The retrieval every answer cites from: hybrid search, rerank by what the question
     demands, and outline routing for title, heading and credit questions."""
     prefer = passage_lang(language)
-    wanted = DemandPreference.of(question)
+    wanted = AnswerPreference.of(question)
     retrieval = rerank.search(retriever, scorer, question, k, prefer, wanted, documents)
     if outline is None:
         return retrieval, None
@@ -54,20 +54,20 @@ def retrieve(
 
 
 def draft(
-    question: str,
+    text: str,
+    language: Language,
     retriever: Retriever,
     scorer: SentenceScorer,
     *,
+    decision: Decision,
     k: int = 5,
-    max_chars: int = 2000,
     outline: Outline | None = None,
     search: str | None = None,
     documents: Collection[str] | None = None,
 ) -> Draft:
-    """Check ``question``, retrieve (for ``search`` when given: a standalone rewrite of a
-    follow-up), and compose the extractive answer."""
+    """Retrieve for a checked question ``text`` (for ``search`` when given: a standalone
+    rewrite of a follow-up), and compose the extractive answer."""
     started = time.perf_counter()
-    text, language = check_question(question, max_chars)
     retrieval, structure = retrieve(
         search or text,
         language,
@@ -81,7 +81,8 @@ def draft(
     if structure is not None:
         selection = Selection.of_structure(structure)
     else:
-        selection = select(retrieval, scorer, passage_lang(language))
+        analysis = analyse(search or text)
+        selection = select(retrieval, scorer, passage_lang(language), analysis, decision)
     result = compose(text, language, selection, retrieval.hits)
     done = time.perf_counter()
     result.timings_ms = {

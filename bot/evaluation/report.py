@@ -61,7 +61,13 @@ def render_markdown(data: dict) -> str:
         "",
         *_table(["metric", "value"], [[k, fmt(data["metrics"].get(k))] for k in METRICS]),
     ]
-    for title, key in (("By language", "by_language"), ("By tag", "by_tag")):
+    for title, key in (
+        ("By language", "by_language"),
+        ("By category", "by_category"),
+        ("By tag", "by_tag"),
+    ):
+        if not data.get(key):
+            continue
         lines += ["", f"## {title}", ""]
         lines += _table(["group", "n", *METRICS], breakdown_rows(data[key]))
     failures = [(item, failed_checks(item)) for item in data["items"]]

@@ -49,9 +49,11 @@ def render_html(data: dict) -> str:
         _summary_table(data),
         '<h2 id="by-language">By language</h2>',
         f'<div class="chart">{bar_chart(data["by_language"])}</div>',
+        *_category_section(data.get("by_category") or {}),
         '<h2 id="by-tag">By tag</h2>',
         f'<div class="chart">{bar_chart(_tags_only(data))}</div>',
         _tag_table(data["by_tag"]),
+        *_answerability_section(data),
         '<h2 id="latency">Latency</h2>',
         f'<div class="chart">{histogram([i["latency_ms"] for i in data["items"]])}</div>',
         _failures(data["items"]),
@@ -115,8 +117,18 @@ def _target(name: str) -> str:
     return "–" if floor is None else f"≥ {floor:g}"
 
 
-def _tag_table(by_tag: dict[str, dict]) -> str:
-    return _table(["tag", "n", *(SHORT.get(k, k) for k in METRICS)], breakdown_rows(by_tag))
+def _tag_table(by_tag: dict[str, dict], label: str = "tag") -> str:
+    return _table([label, "n", *(SHORT.get(k, k) for k in METRICS)], breakdown_rows(by_tag))
+
+
+def _category_section(by_category: dict[str, dict]) -> list[str]:
+    if not by_category:
+        return []
+    return [
+        '<h2 id="by-category">By category</h2>',
+        f'<div class="chart">{bar_chart(by_category)}</div>',
+        _tag_table(by_category, "category"),
+    ]
 
 
 def bar_chart(groups: dict[str, dict], metrics: Sequence[str] = CHART_METRICS) -> str:
@@ -210,6 +222,70 @@ def histogram(values: Sequence[float], bins: int = 20) -> str:
         )
     svg.append("</svg>")
     return "".join(svg)
+
+
+def _answerability_section(data: dict) -> list[str]:
+    items = [i for i in data["items"] if i.get("answer_probability") is not None]
+    if not any(i["answerable"] for i in items) or all(i["answerable"] for i in items):
+        return []
+    return [
+        '<h2 id="answerability">Answer or refuse</h2>',
+        '<p class="meta">As the threshold on the probability that the article answers moves: '
+        "unanswerable questions refused (refusal accuracy) against answerable ones refused "
+        "(false refusals). The dashed line is the threshold in use.</p>",
+        f'<div class="chart">{answerability_curve(items, data["config"].get("answer_threshold"))}</div>',
+    ]
+
+
+def answerability_curve(items: Sequence[dict], threshold: float | None, steps: int = 50) -> str:
+    """Refusal accuracy and false refusals against the answer threshold, as inline SVG."""
+    answerable = [i["answer_probability"] for i in items if i["answerable"]]
+    unanswerable = [i["answer_probability"] for i in items if not i["answerable"]]
+    left, top, width, height = 40, 12, 600, 170
+    series = {
+        "refusal accuracy": ("#2e8b57", [sum(p < t for p in unanswerable) / len(unanswerable)
+                                         for t in _grid(steps)]),
+        "false refusals": ("#c0392b", [sum(p < t for p in answerable) / len(answerable)
+                                       for t in _grid(steps)]),
+    }  # fmt: skip
+    svg = [
+        f'<svg viewBox="0 0 {left + width + 150} {top + height + 36}" width="{left + width + 150}" '
+        f'height="{top + height + 36}" role="img" aria-label="answer threshold curve">',
+        f'<rect x="{left}" y="{top}" width="{width}" height="{height}" fill="none" stroke="#dde1e6"/>',
+    ]
+    for n, (name, (colour, ys)) in enumerate(series.items()):
+        points = " ".join(
+            f"{left + t * width:.1f},{top + height * (1 - y):.1f}"
+            for t, y in zip(_grid(steps), ys, strict=True)
+        )
+        svg.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        svg.append(
+            f'<text x="{left + width + 8}" y="{top + 14 + 16 * n}" font-size="11" '
+            f'fill="{colour}">{escape(name)}</text>'
+        )
+    if threshold is not None:
+        x = left + threshold * width
+        svg.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + height}" stroke="#333" '
+            f'stroke-dasharray="4 3"/><text x="{x + 3:.1f}" y="{top + height - 4}" '
+            f'font-size="10">{threshold:.2f}</text>'
+        )
+    for frac in (0, 0.5, 1):
+        svg.append(
+            f'<text x="{left + frac * width:.1f}" y="{top + height + 14}" font-size="10" '
+            f'text-anchor="middle">{frac:g}</text>'
+            f'<text x="{left - 4}" y="{top + height * (1 - frac) + 4:.1f}" font-size="10" '
+            f'text-anchor="end">{frac:g}</text>'
+        )
+    svg.append(
+        f'<text x="{left + width / 2}" y="{top + height + 30}" font-size="10" '
+        'text-anchor="middle">threshold on P(the article answers)</text></svg>'
+    )
+    return "".join(svg)
+
+
+def _grid(steps: int) -> list[float]:
+    return [i / steps for i in range(steps + 1)]
 
 
 def highlighted(text: str, spans: Sequence[Sequence[int]]) -> str:

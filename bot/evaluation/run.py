@@ -65,6 +65,7 @@ class Report:
     by_language: dict[str, dict]
     by_tag: dict[str, dict]
     items: list[dict] = field(repr=False)
+    by_category: dict[str, dict] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -73,6 +74,7 @@ class Report:
             "metrics": self.metrics,
             "by_language": self.by_language,
             "by_tag": self.by_tag,
+            "by_category": self.by_category,
             "items": self.items,
         }
 
@@ -107,7 +109,7 @@ def run_eval(
             progress(done, len(items))
     config = _config(zhen, k, testset, results, started)
     metrics, by_language, by_tag = aggregate(results)
-    return Report(len(results), config, metrics, by_language, by_tag, results)
+    return Report(len(results), config, metrics, by_language, by_tag, results, by_category(results))
 
 
 def _passage_texts(text: str, translation: str | None) -> list[str]:
@@ -160,6 +162,7 @@ def score_item(
         "id": item.id,
         "language": item.language,
         "tags": list(item.tags),
+        "category": item.category,
         "answerable": item.answerable,
         "question": item.user_input,
         "reference": item.reference,
@@ -172,8 +175,16 @@ def score_item(
         if result
         else [],
         "scores": scores,
+        # the decision's probability that the article answers (None: not the decision's call)
+        "answer_probability": _probability(result),
         "latency_ms": round(latency_ms, 2),
     }
+
+
+def _probability(result: Answer | None) -> float | None:
+    if result is None or "probability" not in result.features:
+        return None
+    return round(float(result.features["probability"]), 4)
 
 
 def summarise(records: Iterable[dict]) -> dict[str, float | int | None]:
@@ -203,6 +214,12 @@ def aggregate(records: Sequence[dict]) -> tuple[dict, dict[str, dict], dict[str,
     tags = sorted({t for r in records for t in r["tags"]})
     by_tag = {tag: summarise(r for r in records if tag in r["tags"]) for tag in tags}
     return summarise(records), by_language, by_tag
+
+
+def by_category(records: Sequence[dict]) -> dict[str, dict]:
+    """Every metric per question category (items without one are left out)."""
+    categories = sorted({r["category"] for r in records if r.get("category")})
+    return {c: summarise(r for r in records if r.get("category") == c) for c in categories}
 
 
 def check(metrics: dict, thresholds: dict[str, float] = THRESHOLDS) -> list[str]:
@@ -243,6 +260,7 @@ def _config(
         "modes": dict(Counter(r["mode"] for r in records if r["mode"])),
         "k": k or settings.k,
         "chunk_size": settings.chunk_size,
+        "answer_threshold": getattr(getattr(zhen, "decision", None), "threshold", None),
         "corpus": [str(p) for p in settings.corpus],
         "started": started.isoformat(timespec="seconds"),
         "python": platform.python_version(),

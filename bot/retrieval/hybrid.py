@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.retrieval.terms import Terms
 from index.embed import Embedder
 from index.lang import Lang
 from index.lexical import tokenize
 from index.model import Chunk
 from index.store import Index
+
+BRIDGE_WEIGHT = 0.5  # a bridged rendering counts half as much as the question's own word
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Retrieval:
     hits: list[Hit]
     query_vector: np.ndarray
     query_tokens: list[str]
+    terms: Terms
+    # Added to a similarity in each language so both languages are on one scale: a question
+    # is less similar to any text in the other language, relevant or not.
+    offsets: dict[str, float]
     dense: np.ndarray  # cosine per chunk, index order
     lexical: np.ndarray  # BM25 per chunk, index order
 
@@ -58,7 +65,8 @@ class Retriever:
         self.pair_weight = pair_weight
         self.per_language = per_language
         langs = np.array([c.lang for c in index.chunks])
-        self._lang_masks = [langs == lang for lang in np.unique(langs)]
+        self._mask_langs = [str(lang) for lang in np.unique(langs)]
+        self._lang_masks = [langs == lang for lang in self._mask_langs]
         counterpart = [index.chunk(c.counterpart_id) for c in index.chunks]
         self._counterpart = np.array(
             [index.position(c.id) if c is not None else -1 for c in counterpart], dtype=np.int64
@@ -78,8 +86,15 @@ class Retriever:
         scores, ids = self.index.faiss_index.search(query_vector[None, :].astype(np.float32), n)
         dense = np.zeros(n, np.float32)
         dense[ids[0]] = scores[0]
+        offsets = self._offsets(query_vector)
+        for mask, lang in zip(self._lang_masks, self._mask_langs, strict=True):
+            dense[mask] += offsets.get(lang, 0.0)
         tokens = tokenize(question)
+        terms = Terms.of(tokens, self.index)
         lexical = self.index.bm25.scores(tokens)
+        renderings = terms.bridged()
+        if renderings:
+            lexical = lexical + BRIDGE_WEIGHT * self.index.bm25.scores(renderings)
         fused = self._rrf(dense) + self._rrf(lexical, positive_only=True)
         if self.per_language:
             for mask in self._lang_masks:
@@ -87,9 +102,12 @@ class Retriever:
                     fused[mask],
                     self._rrf(dense[mask]) + self._rrf(lexical[mask], positive_only=True),
                 )
-        paired = fused.copy()
+        # A chunk scores with its aligned translation's evidence; one with no translation
+        # (a caption, a heading) stands in for it, so it is not outranked for lacking one.
         has_pair = self._counterpart >= 0
-        paired[has_pair] += self.pair_weight * fused[self._counterpart[has_pair]]
+        partner = fused.copy()
+        partner[has_pair] = fused[self._counterpart[has_pair]]
+        paired = fused + self.pair_weight * partner
         if documents is not None:
             paired[~self._in_documents(documents)] = -np.inf
         hits: list[Hit] = []
@@ -119,7 +137,18 @@ class Retriever:
             )
             if len(hits) >= k:
                 break
-        return Retrieval(question, hits, query_vector, tokens, dense, lexical)
+        return Retrieval(question, hits, query_vector, tokens, terms, offsets, dense, lexical)
+
+    def _offsets(self, query_vector: np.ndarray) -> dict[str, float]:
+        """Per language, the mean similarity of all sentences minus that language's mean."""
+        index = self.index
+        sims = index.sentence_vectors[index.baseline_rows] @ query_vector
+        overall = float(sims.mean()) if sims.size else 0.0
+        langs = index.baseline_langs
+        return {
+            lang: overall - float(sims[langs == lang].mean()) if (langs == lang).any() else 0.0
+            for lang in ("zh", "en")
+        }
 
     def _in_documents(self, documents: Collection[str]) -> np.ndarray:
         wanted = set(documents)

@@ -40,14 +40,13 @@ def passage_score(
     hit: Hit,
     retrieval: Retrieval,
     scorer: SentenceScorer,
-    weights: dict[str, float],
     preference: Preference | None = None,
 ) -> float:
     """The best sentence score within a hit's passage and its translation; a sentence that
     supplies what the question asks for scores more."""
     context = hit_context(hit)
     best = -1.0
-    for s in scorer.sentences(hit, 0, retrieval, weights):
+    for s in scorer.sentences(hit, 0, retrieval):
         score = s.similarity + COVERAGE_WEIGHT * s.coverage
         if preference is not None and preference.supplies(s.text, context):
             score += DEMAND_BONUS
@@ -60,11 +59,10 @@ def rerank(
 ) -> Retrieval:
     """The top ``k`` of ``retrieval``'s hits after second-stage ranking; passages the
     preference pins rank first."""
-    weights = scorer.weights(retrieval.query_tokens)
     scored = [
         (
             preference is not None and preference.pins(hit_context(h)),
-            passage_score(h, retrieval, scorer, weights, preference) + FUSED_WEIGHT * h.score,
+            passage_score(h, retrieval, scorer, preference) + FUSED_WEIGHT * h.score,
             i,
             h,
         )

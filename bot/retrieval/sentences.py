@@ -44,37 +44,23 @@ class SentenceScorer:
             self._tokens[row] = set(tokenize(text))
         return self._tokens[row]
 
-    def weights(self, query_tokens: list[str]) -> dict[str, float]:
-        idf = self.index.bm25.idf
-        top = max(idf.values(), default=1.0)
-        return {t: idf.get(t, top) for t in set(query_tokens)}
-
-    @staticmethod
-    def share(terms: set[str], weights: dict[str, float]) -> float:
-        """The weighted fraction of the question's terms found in ``terms``."""
-        total = sum(weights.values()) or 1.0
-        return sum(weights[t] for t in terms & weights.keys()) / total
-
-    def sentences(
-        self, hit: Hit, rank: int, retrieval: Retrieval, weights: dict[str, float]
-    ) -> list[Sentence]:
+    def sentences(self, hit: Hit, rank: int, retrieval: Retrieval) -> list[Sentence]:
         """The sentences of one hit's passage and its translation, scored for the question."""
         out: list[Sentence] = []
         for chunk in filter(None, (hit.chunk, hit.translation)):
             ci = self.index.position(chunk.id)
             for row, span in zip(self.index.sentence_rows(ci), chunk.sentences, strict=True):
                 text = chunk.text[span[0] : span[1]]
-                sim = float(self.index.sentence_vectors[row] @ retrieval.query_vector)
-                coverage = self.share(self.tokens(row, text), weights)
+                raw = float(self.index.sentence_vectors[row] @ retrieval.query_vector)
+                sim = raw + retrieval.offsets.get(chunk.lang, 0.0)
+                coverage = retrieval.terms.share(self.tokens(row, text))
                 score = sim + COVERAGE_WEIGHT * coverage - 0.01 * rank
                 out.append(Sentence(chunk, rank, span, row, sim, coverage, score))
         return out
 
-    def candidates(
-        self, retrieval: Retrieval, weights: dict[str, float], depth: int
-    ) -> list[Sentence]:
+    def candidates(self, retrieval: Retrieval, depth: int) -> list[Sentence]:
         return [
             s
             for rank, hit in enumerate(retrieval.hits[:depth])
-            for s in self.sentences(hit, rank, retrieval, weights)
+            for s in self.sentences(hit, rank, retrieval)
         ]

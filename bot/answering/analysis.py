@@ -1,0 +1,328 @@
+"""What a question asks for, and what a sentence supplies, from cues that hold for any article.
+
+- The answer type comes from the question word (when/哪一年 → date, how many/多少 → number,
+  where/哪里 → place, who/谁 → person, why/为什么 → reason, how/怎么 → manner).
+- Explicit constraints are the years, numbers, ordinals and names the question states: an
+  answer must be about them (the 2024 survey is not the 2023 one).
+- Instructions addressed to the system (ignore the above, 系统提示) mark an injection.
+
+A sentence's own types come from numbers and dates in either language, jieba's part-of-speech
+tags (ns place, nr person, nt organisation) and capitalised English names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.answering.numbers import DIGITS, YEAR, ZH_NUMERAL, has_quantity, numbers_in
+from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, months, ordinals
+from index.lang import normalize
+from index.lexical import load_jieba, stem
+
+Kind = str  # "name" | "date" | "number" | "place" | "person" | "reason" | "manner" | "other"
+
+# Question words per answer type; Chinese after normalisation to simplified script.
+_KIND_CUES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (
+            "name",
+            r"\bwhat (?:is|was|are|were) (?:the |its |their )?(?:name|title)s?\b|\bwhat(?:'s| is) it "
+            r"called\b|\bcalled what\b|\bnamed what\b|\bwhat (?:is|was) .{1,40} called\b|"
+            r"叫什么|什么名字|名字是|名称是|什么名称|叫做什么|名叫什么",
+        ),
+        (
+            "reason",
+            r"\bwhy\b|\bfor what reason\b|\bwhat (?:led|caused)\b|为什么|为何|什么原因|何故|怎么会",
+        ),
+        (
+            "date",
+            r"\bwhen\b|\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|month|day)\b|"
+            r"\bin what year\b|\bhow long ago\b|什么时候|何时|哪一?年|哪一?天|几月|哪个月|什么日期|几号|何年",
+        ),
+        (
+            "number",
+            r"\bhow (?:many|much|far|long|old|big|large|high|often)\b|\bwhat (?:number|percentage|"
+            r"share|proportion|amount|sum|total|size)\b|多少|几|多大|多远|多长|多久|多高|比例|百分之",
+        ),
+        (
+            "place",
+            r"\bwhere\b|\b(?:which|what) (?:city|cities|country|countries|place|town|province|"
+            r"island|region|venue|site|port)\b|\bin which\b|哪里|哪儿|在哪|何地|何处|什么地方|"
+            r"哪个(?:城市|国家|地方|省|岛|县|市|港)|哪座",
+        ),
+        (
+            "person",
+            r"\bwho\b|\bwhom\b|\bwhose\b|\bby whom\b|\bwhich (?:organi[sz]ation|institution|"
+            r"company|museum|person|people)\b|谁|哪位|何人|哪些人|哪家|什么人|什么机构|哪个机构",
+        ),
+        ("manner", r"\bhow\b|\bin what way\b|\bby what means\b|怎么|怎样|如何|什么方式|什么方法"),
+    )
+)
+# What a sentence offers: causal and instrumental connectives.
+_REASON = re.compile(
+    r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result\b|\bthanks to\b|\bin order to\b|"
+    r"\bso that\b|\bsince\b|\bled to\b|\blead to\b|\breasons?\b|\bcaused?\b|"
+    r"因为|由于|因此|所以|原因|为了|以便|导致|使得|鉴于|因而",
+    re.IGNORECASE,
+)
+_MANNER = re.compile(
+    r"\bby\b|\bthrough\b|\bvia\b|\bwith\b|\busing\b|通过|借助|采取|采用|方式|方法|以.{1,6}为",
+    re.IGNORECASE,
+)
+# Instructions addressed to the system rather than questions about the article.
+_INSTRUCTIONS = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules|prompts?|"
+    r"directions|guidelines|settings|context|above|previous|article)\b|\bsystem (?:prompt|"
+    r"message|override)\b|\bdeveloper mode\b|\bjailbreak\b|\byou are now\b|\bfrom now on\b|"
+    r"\bact as\b|\bpretend (?:to be|you are)\b|\b(?:reveal|print|show|repeat) (?:your|the) "
+    r"(?:system |hidden )?(?:prompt|instructions)\b|\bhidden instructions?\b|"
+    r"(?:忽略|无视|忘记|忘掉|不要管|别管|别再管|跳过).{0,12}(?:指令|指示|提示|设定|规则|文章|以上|上面|之前)|"
+    r"\b(?:admin(?:istrator)?|maintenance|debug|god) mode\b|\bsystem (?:notice|alert|update)\b|"
+    r"\b(?:output|print|dump|reveal|list) (?:all|every|the full|everything)\b.{0,40}\b(?:files?|"
+    r"documents?|texts?|settings|paths|configuration|contents?)\b|\bverbatim\b|\bstop answering\b|"
+    r"系统提示|提示词|开发者模式|管理员指令|隐藏(?:的)?指令|你现在是|从现在开始|(?:你|请)扮演|假装你|"
+    r"系统(?:通知|消息|公告|管理员)|管理员(?:模式|通知|权限)|切换到.{0,8}模式|原样输出|停止回答|"
+    r"(?:输出|列出|打印|显示).{0,10}(?:所有|全部|全文).{0,12}(?:文件|文章|内容|设定|设置|路径|档案)",
+    re.IGNORECASE,
+)
+_COUNT_END = re.compile(
+    r"^(?:of|do|does|did|have|has|had|is|are|was|were|will|would|can|could|in|on|at|from|to|"
+    r"and|or|that|which|who|took|take|get|got|went|came|[a-z]+ed)$"
+)
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*)")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+_NAME_TAGS = ("nr", "ns", "nt")
+_PLACE_TAGS = ("ns",)
+_PERSON_TAGS = ("nr", "nt")
+_ZH_PEOPLE = re.compile(r"[人员者生长家师手官方队团]")
+_EN_PEOPLE = re.compile(
+    r"\b(?:people|persons?|students?|pupils?|children|volunteers?|members?|staff|team|teams|"
+    r"officials?|experts?|leaders?|delegations?|governors?|mayors?|presidents?|directors?|"
+    r"managers?|workers?|apprentices?|teachers?|researchers?|visitors?|residents?|"
+    r"association|foundation|museum|company|university|institute|trust|council|committee|"
+    r"government|ministry|agency|group|department|organi[sz]ation)\b",
+    re.IGNORECASE,
+)
+_NOT_NAMES = frozenset(
+    {"i", "what", "when", "where", "who", "why", "how", "which", "the", "a", "an", "and", "or",
+     "is", "are", "was", "were", "do", "does", "did", "in", "on", "of", "for", "to", "ok",
+     "hey", "so", "tell", "please", "article", *MONTHS,
+     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a question asks for and states."""
+
+    kind: Kind = "other"
+    years: frozenset[int] = frozenset()
+    numbers: frozenset[float] = frozenset()  # other than years
+    months: frozenset[int] = frozenset()
+    ordinals: frozenset[int] = frozenset()
+    names: tuple[str, ...] = ()  # proper names and quoted terms, normalised
+    units: frozenset[str] = frozenset()  # what a "how many" question counts (stems)
+    instructions: bool = False
+
+    @property
+    def constraints(self) -> int:
+        """How many explicit constraints the question states."""
+        return (
+            len(self.years)
+            + len(self.numbers)
+            + len(self.months)
+            + len(self.ordinals)
+            + len(self.names)
+        )
+
+
+@lru_cache(maxsize=2048)
+def analyse(question: str) -> Analysis:
+    """Analyse a question in English, simplified or traditional Chinese (or a mix)."""
+    norm = normalize(question)
+    kind = next((k for k, cue in _KIND_CUES if cue.search(norm)), "other")
+    years = set(map(int, YEAR.findall(norm)))
+    numbers = {n for n in numbers_in(norm, exact=True) if n not in years}
+    return Analysis(
+        kind=kind,
+        years=frozenset(years),
+        numbers=frozenset(numbers),
+        months=frozenset(months(question)),
+        ordinals=frozenset(ordinals(question)),
+        names=tuple(names_in(question)),
+        units=frozenset(_units(norm)) if kind == "number" else frozenset(),
+        instructions=bool(_INSTRUCTIONS.search(norm)),
+    )
+
+
+def names_in(question: str) -> list[str]:
+    """Proper names a question states: capitalised English words not opening the sentence,
+    quoted terms, and Chinese words jieba tags as names; normalised, longest first."""
+    found = [m.group(1) for m in _QUOTED.finditer(question)]
+    for m in _PROPER.finditer(question):
+        words = [re.sub(r"['’]s$", "", w) for w in m.group(1).split()]
+        words = [w for w in words if w.lower() not in _NOT_NAMES]
+        if words and not all(w.lower() in EN_ORDINALS for w in words):
+            found.append(" ".join(words))
+    for run in re.findall(r"[\u4e00-\u9fff]+", normalize(question)):
+        found += [w for w, flag in _tagged(run) if flag.startswith(_NAME_TAGS) and len(w) > 1]
+    names = dict.fromkeys(normalize(n) for n in found if n.strip())
+    return sorted(names, key=len, reverse=True)
+
+
+def _units(norm: str) -> set[str]:
+    """What a count question counts: the noun after "how many", or the counter after 多少/几."""
+    units = set()
+    for m in re.finditer(r"\bhow many ((?:[a-z-]+ ){0,4}[a-z-]+)", norm):
+        words: list[str] = []
+        for word in m.group(1).split():
+            if _COUNT_END.match(word):
+                break
+            words.append(word)
+        if words:
+            units.add(stem(words[-1]))
+    for m in re.finditer(r"(?:多少|几)([\u4e00-\u9fff])", norm):
+        if m.group(1) not in "年月日号天次":
+            units.add(m.group(1))
+    return units
+
+
+@lru_cache(maxsize=8192)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba part-of-speech tags of a Chinese run (cached: sentences recur across questions)."""
+    return tuple((w, f) for w, f in _posseg().cut(text))
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    load_jieba()
+    import jieba.posseg  # its tagger model loads on first use
+
+    return jieba.posseg
+
+
+@lru_cache(maxsize=8192)
+def sentence_entities(text: str) -> frozenset[str]:
+    """Named entities in a sentence (normalised): capitalised English names, quoted terms and
+    words jieba tags as names."""
+    found = {normalize(m.group(1)) for m in _QUOTED.finditer(text)}
+    for m in _PROPER.finditer(text):
+        words = [w for w in m.group(1).split() if w.lower() not in _NOT_NAMES]
+        if words:
+            found.add(normalize(" ".join(words)))
+    for run in re.findall(r"[\u4e00-\u9fff]+", normalize(text)):
+        found |= {w for w, flag in _tagged(run) if flag.startswith(_NAME_TAGS) and len(w) > 1}
+    return frozenset(found)
+
+
+def new_entities(a: Analysis, text: str) -> bool:
+    """Whether a sentence names something the question does not (a name asked for)."""
+    asked = {n for n in a.names}
+    return any(not any(e in n or n in e for n in asked) for e in sentence_entities(text))
+
+
+@lru_cache(maxsize=8192)
+def sentence_types(text: str) -> frozenset[Kind]:
+    """The answer types a sentence can supply."""
+    norm = normalize(text)
+    types = {"other"}
+    if YEAR.search(norm) or months(text) or re.search(rf"[\d{ZH_NUM}]+\s*[年月日号]", norm):
+        types.add("date")
+    if has_quantity(norm):
+        types.add("number")
+    tags = [f for run in re.findall(r"[\u4e00-\u9fff]+", norm) for _, f in _tagged(run)]
+    english_names = any(w.lower() not in _NOT_NAMES for w in _PROPER.findall(text))
+    if english_names or any(f.startswith(_PLACE_TAGS) for f in tags):
+        types.add("place")
+    if (
+        english_names
+        or any(f.startswith(_PERSON_TAGS) for f in tags)
+        or _EN_PEOPLE.search(norm)
+        or _ZH_PEOPLE.search(norm)
+    ):
+        types.add("person")
+    if sentence_entities(text):
+        types.add("name")
+    if _REASON.search(norm):
+        types.add("reason")
+    if _MANNER.search(norm) or len(re.findall(r"[,，、;；]", norm)) >= 2:
+        types.add("manner")
+    return frozenset(types)
+
+
+def counts_unit(units: frozenset[str], text: str) -> bool:
+    """Whether ``text`` gives a number of the thing counted (120名学生 for 多少名, "250 pairs"
+    for "how many pairs")."""
+    if not units:
+        return True
+    norm = normalize(text)
+    for m in DIGITS.finditer(norm):
+        after = norm[m.end() : m.end() + 40]
+        if units & {stem(w) for w in re.findall(r"[a-z]+", after)[:4]}:
+            return True
+        if after.lstrip()[:2] and (set(after.lstrip()[:2]) & units):
+            return True
+    for m in ZH_NUMERAL.finditer(norm):
+        if norm[m.end() : m.end() + 2] and set(norm[m.end() : m.end() + 2]) & units:
+            return True
+    return False
+
+
+def supplies(a: Analysis, text: str) -> bool:
+    """Whether ``text`` offers the asked answer type: a name the question does not already
+    give, for name, person and place questions."""
+    if a.kind not in sentence_types(text):
+        return False
+    return a.kind not in ("name", "person", "place") or new_entities(a, text)
+
+
+@lru_cache(maxsize=4096)
+def _stated(context: str) -> tuple[str, frozenset[float], frozenset[int], frozenset[int]]:
+    """A context's normalised text, numbers, months and ordinals (passages recur across
+    questions, so this is cached)."""
+    norm = normalize(context)
+    return (
+        norm,
+        frozenset(numbers_in(norm)),
+        frozenset(months(context)),
+        frozenset(ordinals(context)),
+    )
+
+
+def constraints_met(a: Analysis, context: str) -> float:
+    """The share of the question's explicit constraints that ``context`` (a sentence with its
+    translation and paragraph) meets; 1.0 when there are none."""
+    if not a.constraints:
+        return 1.0
+    norm, values, stated_months, stated_ordinals = _stated(context)
+    flat = norm.replace(" ", "")
+    met = sum(y in values for y in a.years)
+    met += sum(n in values for n in a.numbers)
+    met += len(a.months & stated_months)
+    met += len(a.ordinals & stated_ordinals)
+    met += sum(n in norm or n.replace(" ", "") in flat for n in a.names)
+    return met / a.constraints
+
+
+@dataclass(frozen=True)
+class AnswerPreference:
+    """A question's analysis as a rerank ``Preference``: passages naming the edition the
+    question names rank first; sentences of the asked answer type score more."""
+
+    analysis: Analysis
+
+    @classmethod
+    def of(cls, question: str) -> AnswerPreference | None:
+        """None when the question asks for nothing a passage could be preferred for."""
+        a = analyse(question)
+        return cls(a) if a.kind != "other" or a.ordinals else None
+
+    def pins(self, context: str) -> bool:
+        return bool(self.analysis.ordinals) and self.analysis.ordinals <= ordinals(context)
+
+    def supplies(self, sentence: str, context: str) -> bool:
+        a = self.analysis
+        return supplies(a, sentence) and counts_unit(a.units, sentence)

@@ -1,0 +1,123 @@
+"""The one answer/refuse decision, as two small logistic models over named features.
+
+- The ranker scores each candidate sentence: how likely it states the answer.
+- The answerability model looks at the best-scored sentence (its score, its lead over the
+  next, whether it offers the asked answer type, the question's terms its passage or the
+  whole article lacks) and gives the probability that the article answers the question.
+
+The article is quoted when that probability reaches the threshold (the "no answer" score of
+SQuAD 2.0), else the answer is "does not say". Both models and the threshold are fitted on
+the development question sets by ``scripts/fit_decision.py`` and shipped as
+``bot/data/decision.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from bot.answering.features import FEATURES
+from bot.resources import decision_parameters
+
+# What the answerability model sees of the best sentence (besides its score and lead).
+EVIDENCE = (
+    "passage_type_match",  # the best sentence's passage offers the asked answer type
+    "passage_unit_match",  # it counts the thing a "how many" question counts
+    "missing_idf",  # the rarest question term its passage lacks
+    "unknown_names",  # the question names something the article never mentions
+    "unknown_terms",  # the share of question terms the article never uses
+)
+QUESTION_FEATURES = ("score", "margin", *EVIDENCE)
+
+
+class DecisionError(ValueError):
+    """The decision parameters do not fit this version's features."""
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A logistic model over standardised named features."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        if rows.size == 0:
+            return np.zeros(0)
+        return ((rows - self.mean) / self.scale) @ self.weights + self.bias
+
+    def to_dict(self) -> dict:
+        return {
+            "features": list(self.names),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "weights": self.weights.round(6).tolist(),
+            "bias": round(float(self.bias), 6),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, names: tuple[str, ...]) -> Linear:
+        if tuple(data["features"]) != names:
+            raise DecisionError("decision parameters were fitted on other features; refit them")
+        return cls(
+            names,
+            np.asarray(data["mean"], float),
+            np.asarray(data["scale"], float),
+            np.asarray(data["weights"], float),
+            float(data["bias"]),
+        )
+
+    @classmethod
+    def neutral(cls, names: tuple[str, ...]) -> Linear:
+        """All weights zero: every input scores the same (a starting point for fitting)."""
+        n = len(names)
+        return cls(names, np.zeros(n), np.ones(n), np.zeros(n), 0.0)
+
+
+@dataclass(frozen=True)
+class Decision:
+    ranker: Linear
+    answerable: Linear
+    threshold: float  # quote when P(the article answers) reaches this
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """The ranker's score of each candidate sentence (rows in ``FEATURES`` order)."""
+        return self.ranker.logits(rows)
+
+    def probability(self, best: dict[str, float], score: float, margin: float) -> float:
+        """P(the article answers the question), from its best sentence."""
+        row = np.array([[score, margin, *(best[name] for name in EVIDENCE)]])
+        return float(1.0 / (1.0 + np.exp(-self.answerable.logits(row)[0])))
+
+    def to_dict(self) -> dict:
+        return {
+            "ranker": self.ranker.to_dict(),
+            "answerable": self.answerable.to_dict(),
+            "threshold": round(self.threshold, 4),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Decision:
+        return cls(
+            Linear.from_dict(data["ranker"], FEATURES),
+            Linear.from_dict(data["answerable"], QUESTION_FEATURES),
+            float(data["threshold"]),
+        )
+
+    @classmethod
+    def neutral(cls) -> Decision:
+        return cls(Linear.neutral(FEATURES), Linear.neutral(QUESTION_FEATURES), 0.5)
+
+
+@lru_cache(maxsize=4)
+def load_decision(path: Path | None = None) -> Decision:
+    """The fitted decision (the shipped one unless ``path`` names another)."""
+    data = json.loads((path or decision_parameters()).read_text("utf-8"))
+    return Decision.from_dict(data.get("decision", data))

@@ -1,0 +1,201 @@
+"""Named features of each candidate sentence: what the answer/refuse decision is fitted on.
+
+Every feature is a general signal (similarity, term coverage through the bridge, answer
+type, the question's explicit constraints, rank); none names a word of any one article.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from bot.answering.analysis import Analysis, constraints_met, counts_unit, supplies
+from bot.retrieval.hybrid import Retrieval
+from bot.retrieval.sentences import Sentence, SentenceScorer
+from index.align import is_heading
+from index.lang import Lang, normalize
+from index.lexical import tokenize
+
+FEATURES = (
+    "sim_z",
+    "sim_gap",
+    "coverage",
+    "coverage_context",
+    "type_match",
+    "typed_question",
+    "unit_match",
+    "passage_type_match",
+    "passage_unit_match",
+    "constraints",
+    "rank",
+    "fused",
+    "same_language",
+    "question_like",
+    "heading",
+    "unknown_terms",
+    "unknown_names",
+    "missing_idf",
+    "missing_share",
+    "length",
+)
+# A name in fewer than this share of passages is specific: an answer must be about it.
+SPECIFIC_NAME = 0.2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    sentence: Sentence
+    features: dict[str, float]
+    vetoed: bool  # not evidence: shares no question term, or lacks an explicit constraint
+
+
+@lru_cache(maxsize=8192)
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def _name_tokens(name: str) -> list[str]:
+    return [t for t in tokenize(name) if not t.startswith("#")]
+
+
+def context_of(s: Sentence, scorer: SentenceScorer) -> str:
+    """A sentence with its chunk, the aligned translation and its paragraph."""
+    index = scorer.index
+    other = index.chunk(s.chunk.counterpart_id)
+    paragraph = index.paragraph(s.chunk.paragraph_id)
+    parts = [s.chunk.text, other.text if other else "", paragraph.text if paragraph else ""]
+    return "\n".join(dict.fromkeys(p for p in parts if p))
+
+
+class Featurizer:
+    """Computes the candidates' features for one question and its retrieval."""
+
+    def __init__(self, retrieval: Retrieval, scorer: SentenceScorer, analysis: Analysis):
+        self.retrieval, self.scorer, self.analysis = retrieval, scorer, analysis
+        index = scorer.index
+        terms = retrieval.terms
+        baseline = index.sentence_vectors[index.baseline_rows] @ retrieval.query_vector
+        self.mean, self.spread = float(baseline.mean()), float(baseline.std()) or 1.0
+        total = sum(terms.weights.values()) or 1.0
+        self.unknown = sum(w for t, w in terms.weights.items() if t not in terms.known) / total
+        self.names = {name: self._renderings(name) for name in analysis.names}
+        self.absent = [n for n, forms in self.names.items() if not any(map(index.mentions, forms))]
+        # Names few passages hold: an answer must be about them.
+        self.specific = [
+            n
+            for n, forms in self.names.items()
+            if n not in self.absent and max(map(index.frequency, forms)) < SPECIFIC_NAME
+        ]
+        self.top_fused = max((h.score for h in retrieval.hits), default=1.0) or 1.0
+
+    def _renderings(self, name: str) -> set[str]:
+        """The name, and its rendering in the other language where the bridge has one."""
+        tokens = _name_tokens(name)
+        forms = {name}
+        if len(tokens) == 1:
+            forms |= self.retrieval.terms.renderings.get(tokens[0], frozenset())
+        return forms
+
+    def candidates(self, question_lang: Lang, depth: int = 4) -> list[Candidate]:
+        sentences = self.scorer.candidates(self.retrieval, depth)
+        best_sim = max((s.similarity for s in sentences), default=0.0)
+        return [self._candidate(s, question_lang, best_sim) for s in sentences]
+
+    def _candidate(self, s: Sentence, question_lang: Lang, best_sim: float) -> Candidate:
+        a, terms = self.analysis, self.retrieval.terms
+        context = context_of(s, self.scorer)
+        context_tokens = set(_token_set(context))
+        text = s.text
+        hit = self.retrieval.hits[s.hit_rank]
+        features = {
+            "sim_z": (s.similarity - self.mean) / self.spread,
+            "sim_gap": s.similarity - best_sim,
+            "coverage": s.coverage,
+            "coverage_context": terms.share(context_tokens),
+            "type_match": float(supplies(a, text)),
+            "typed_question": float(a.kind != "other"),
+            "unit_match": float(counts_unit(a.units, text)),
+            **self._passage_types(s),
+            "constraints": self._constraints(context, context_tokens),
+            "rank": float(s.hit_rank),
+            "fused": hit.score / self.top_fused,
+            "same_language": float(s.chunk.lang == question_lang),
+            "question_like": float(bool(re.search(r"[?？]\s*$", text))),
+            "heading": float(self._is_heading(s)),
+            "unknown_terms": self.unknown,
+            "unknown_names": float(bool(self.absent)),
+            **self._missing(set(_token_set(self._passage(s)))),
+            "length": math.log1p(len(text)),
+        }
+        shares_a_term = bool(self.retrieval.terms.found(set(_token_set(self._passage(s)))))
+        vetoed = not shares_a_term or self._vetoed(context, context_tokens)
+        return Candidate(s, features, vetoed)
+
+    def _passage_types(self, s: Sentence) -> dict[str, float]:
+        """Whether the passage (with its translation) offers the asked type and count: the
+        answer quotes the whole passage."""
+        a = self.analysis
+        texts = [t for t in self._passage(s).split("\n") if t]
+        return {
+            "passage_type_match": float(any(supplies(a, t) for t in texts)),
+            "passage_unit_match": float(any(counts_unit(a.units, t) for t in texts)),
+        }
+
+    def _passage(self, s: Sentence) -> str:
+        other = self.scorer.index.chunk(s.chunk.counterpart_id)
+        return s.chunk.text + ("\n" + other.text if other else "")
+
+    def _missing(self, tokens: set[str]) -> dict[str, float]:
+        """How much of the question the passage lacks, of what the article has: the rarest
+        such term (IDF relative to the question's rarest term) and the weighted share."""
+        terms = self.retrieval.terms
+        weights = terms.weights
+        absent = set(terms.known) - terms.found(tokens)
+        top = max(weights.values(), default=1.0) or 1.0
+        total = sum(weights.values()) or 1.0
+        return {
+            "missing_idf": max((weights[t] for t in absent), default=0.0) / top,
+            "missing_share": sum(weights[t] for t in absent) / total,
+        }
+
+    def _constraints(self, context: str, tokens: set[str]) -> float:
+        """The share of the question's constraints (years, numbers, months, editions,
+        names in either language) that the context meets."""
+        a = self.analysis
+        if not a.constraints:
+            return 1.0
+        plain = constraints_met(a, context) * a.constraints
+        bridged = sum(
+            1
+            for n, forms in self.names.items()
+            if normalize(n) not in normalize(context) and self._name_in(forms, context, tokens)
+        )
+        return min(1.0, (plain + bridged) / a.constraints)
+
+    def _vetoed(self, context: str, tokens: set[str]) -> bool:
+        """The context lacks a year, number or edition the question states, or a specific
+        name (one few passages hold), in either language."""
+        a = self.analysis
+        if a.years or a.numbers or a.ordinals:
+            numeric = type(a)(years=a.years, numbers=a.numbers, ordinals=a.ordinals)
+            if constraints_met(numeric, context) < 1.0:
+                return True
+        return any(not self._name_in(self.names[n], context, tokens) for n in self.specific)
+
+    @staticmethod
+    def _name_in(forms: set[str], context: str, tokens: set[str]) -> bool:
+        norm = normalize(context)
+        return any(f in tokens or normalize(f) in norm for f in forms)
+
+    def _is_heading(self, s: Sentence) -> bool:
+        paragraph = self.scorer.index.paragraph(s.chunk.paragraph_id)
+        return paragraph is not None and is_heading(paragraph)
+
+
+def matrix(candidates: list[Candidate]) -> np.ndarray:
+    """The candidates' features as rows, in ``FEATURES`` order."""
+    return np.array([[c.features[f] for f in FEATURES] for c in candidates], dtype=np.float64)

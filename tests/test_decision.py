@@ -1,0 +1,54 @@
+"""The fitted answer/refuse decision: loading, consistency with its features, and its vetoes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bot.answering.decision import DecisionError, load_decision
+from bot.answering.features import FEATURES
+from bot.answering.select import pick
+from bot.resources import decision_parameters
+
+
+def test_the_shipped_decision_fits_this_versions_features():
+    decision = load_decision()
+    assert decision.ranker.names == FEATURES and 0 < decision.threshold < 1
+    data = json.loads(decision_parameters().read_text("utf-8"))
+    assert data["fitted_on"] and all("heldout" not in name for name in data["fitted_on"])
+
+
+def test_parameters_fitted_on_other_features_are_refused(tmp_path):
+    data = json.loads(decision_parameters().read_text("utf-8"))
+    data["decision"]["ranker"]["features"] = ["sim_z"]
+    path = tmp_path / "decision.json"
+    path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(DecisionError):
+        load_decision(path)
+
+
+def test_the_evidence_is_the_best_sentence_of_the_first_passage_not_vetoed():
+    scores = np.array([0.1, 0.9, 0.5, 2.0])
+    ranks = np.array([0, 0, 1, 2])
+    assert pick(scores, ranks, np.array([False, False, False, False])) == (1, -1.1)
+    assert pick(scores, ranks, np.array([True, True, False, False])) == (2, -1.5)
+    assert pick(scores, ranks, np.array([True, True, True, True])) is None
+
+
+def test_a_year_the_passage_lacks_is_refused_not_answered_about_another_year(real_zhen):
+    right = real_zhen.ask("第二届中日省长知事论坛是哪一年在北京举办的？")
+    wrong = real_zhen.ask("2019年的中日省长知事论坛在哪里举办？")
+    assert right.grounded and "2014" in right.answer
+    assert not wrong.grounded and wrong.citations == []
+
+
+def test_more_evidence_never_lowers_the_probability_of_answering():
+    fitted = load_decision()
+    best = dict.fromkeys(FEATURES, 0.0)
+    assert fitted.probability(best, 2.0, 1.0) >= fitted.probability(best, -2.0, 0.0)
+    typed = best | {"passage_type_match": 1.0, "passage_unit_match": 1.0}
+    assert fitted.probability(typed, 0.0, 0.5) > fitted.probability(best, 0.0, 0.5)
+    lacking = best | {"unknown_names": 1.0, "missing_idf": 1.0, "unknown_terms": 1.0}
+    assert fitted.probability(lacking, 0.0, 0.5) <= fitted.probability(best, 0.0, 0.5)

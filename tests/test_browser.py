@@ -95,7 +95,7 @@ def server(real_zhen, site_ports, tmp_path_factory) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed with this module: Playwright's event loop goes too
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.answering.answer import Answer
@@ -12,63 +16,93 @@ from bot.answering.conversation import Message, condense
 from bot.answering.decision import Decision, load_decision
 from bot.answering.draft import Draft, draft, retrieve
 from bot.answering.question import check_question
-from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable
+from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable, UnknownDocuments
 from bot.generation.answer import generate_answer, stream_answer
 from bot.generation.backends import load_generator
 from bot.generation.base import Generator
 from bot.generation.rewrite import rewrite
+from bot.resources import bundled_corpus
 from bot.retrieval.hybrid import Hit, Retriever
 from bot.retrieval.outline import Outline
 from bot.retrieval.sentences import SentenceScorer
 from bot.settings import Settings
 from index import store
-from index.build import build as build_corpus
-from index.build import is_current
 from index.embed import Embedder, EmbedderError, load_embedder
+from index.library import DocInfo, Library
 from index.read import CorpusError
 
 if TYPE_CHECKING:  # langchain-core is imported only when a retriever is asked for
     from bot.integrations.langchain import ZhenRetriever
 
 Progress = Callable[[int, int], None]
+REFRESH_SECONDS = 1.0
 
 
-def index_is_current(settings: Settings, embedder: Embedder) -> bool:
-    """True when the stored index matches the corpus, chunking and embedder."""
-    try:
-        return is_current(settings.index_path, settings.corpus, settings.chunk_size, embedder.id)
-    except CorpusError as exc:
-        raise CorpusUnavailable(str(exc)) from exc
+def open_library(settings: Settings, embedder: Embedder) -> Library:
+    """The library ``settings`` name (see ``Settings.index_path``)."""
+    return Library(settings.index_path, embedder, settings.chunk_size)
+
+
+def needs_build(settings: Settings, embedder: Embedder) -> bool:
+    """Whether loading will embed documents first (a first start, a changed corpus)."""
+    library = open_library(settings, embedder)
+    with _translated():
+        if not library.exists() or not library.current():
+            return True
+        return settings.corpus is not None and bool(library.stale(settings.corpus))
 
 
 def build_index(
-    settings: Settings, embedder: Embedder, progress: Progress | None = None
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    *,
+    rebuild: bool = False,
 ) -> store.Index:
-    """Build the index for ``settings`` and save it atomically, under a lock."""
-    with store.lock(settings.index_path):
-        try:
-            built = build_corpus(settings.corpus, embedder, settings.chunk_size, progress)
-        except CorpusError as exc:
-            raise CorpusUnavailable(str(exc)) from exc
-        except EmbedderError as exc:
-            raise ModelUnavailable(str(exc)) from exc
-        store.save(built, settings.index_path)
-    return built
+    """Bring the library up to date and load it: for a given corpus, exactly its documents;
+    otherwise the documents added so far (the bundled article until the first change)."""
+    library = open_library(settings, embedder)
+    with _translated():
+        if settings.corpus is not None:
+            if rebuild and library.exists():
+                library.rebuild(progress)
+            library.sync(settings.corpus, progress)
+        elif not library.exists():
+            library.add([bundled_corpus()], progress)
+        elif rebuild or not library.current():
+            library.rebuild(progress)
+        return library.load()
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Library errors as the errors users see (with their exit codes and HTTP statuses)."""
+    try:
+        yield
+    except CorpusError as exc:
+        raise CorpusUnavailable(str(exc)) from exc
+    except EmbedderError as exc:
+        raise ModelUnavailable(str(exc)) from exc
+    except store.IndexStoreError as exc:
+        raise IndexUnavailable(str(exc)) from exc
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One index and the searchers built on it, swapped as one when the index changes:
+    """One index and the searchers built on it, swapped as one when the library changes:
     an answer in progress keeps the snapshot it started with."""
 
     index: store.Index
     retriever: Retriever
     scorer: SentenceScorer
     outline: Outline
+    version: tuple[int, int] = (0, 0)  # the library's version it was loaded from
 
     @classmethod
-    def of(cls, index: store.Index, embedder: Embedder) -> Snapshot:
-        return cls(index, Retriever(index, embedder), SentenceScorer(index), Outline.of(index))
+    def of(cls, index: store.Index, embedder: Embedder, version=(0, 0)) -> Snapshot:
+        return cls(
+            index, Retriever(index, embedder), SentenceScorer(index), Outline.of(index), version
+        )
 
 
 @dataclass
@@ -80,6 +114,8 @@ class Zhen:
     snapshot: Snapshot
     generator: Generator | None = None  # None: the extractive answerer
     decision: Decision = field(default_factory=load_decision)
+    _checked: float = field(default=0.0, repr=False)
+    _reloading: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def index(self) -> store.Index:
@@ -112,22 +148,64 @@ class Zhen:
             embedder = embedder or load_embedder(settings.embedder)
         except EmbedderError as exc:
             raise ModelUnavailable(str(exc)) from exc
-        if build and not index_is_current(settings, embedder):
+        version = open_library(settings, embedder).version()
+        if build:
             index = build_index(settings, embedder, progress)
+            version = open_library(settings, embedder).version()
         else:
-            try:
-                index = store.load(settings.index_path, embedder.id)
-            except store.IndexStoreError as exc:
-                raise IndexUnavailable(str(exc)) from exc
-        snapshot = Snapshot.of(index, embedder)
+            with _translated():
+                index = open_library(settings, embedder).load()
+        snapshot = Snapshot.of(index, embedder, version)
         return cls(settings, embedder, snapshot, generator, decision or load_decision())
 
+    @property
+    def library(self) -> Library:
+        return open_library(self.settings, self.embedder)
+
+    def documents(self) -> list[DocInfo]:
+        """The documents answers come from."""
+        with _translated():
+            return self.library.documents()
+
+    def add(self, paths: Sequence[str | Path], progress: Progress | None = None) -> list[DocInfo]:
+        """Add (or update) documents; only they are embedded. Answers pick them up at once."""
+        with _translated():
+            added = self.library.add(paths, progress)
+        self.refresh(force=True)
+        return added
+
+    def remove(self, ids: Sequence[str]) -> list[DocInfo]:
+        """Remove documents by id; an unknown id is ``UnknownDocuments`` (nothing removed)."""
+        try:
+            with _translated():
+                removed = self.library.remove(ids)
+        except KeyError as exc:
+            raise UnknownDocuments(str(exc.args[0])) from None
+        self.refresh(force=True)
+        return removed
+
     def reindex(self, progress: Progress | None = None) -> store.Index:
-        """Rebuild the index from the corpus and swap it in; answers already running finish
-        on the old one."""
-        built = build_index(self.settings, self.embedder, progress)
-        self.snapshot = Snapshot.of(built, self.embedder)
+        """Re-index every document and swap the result in; answers already running finish on
+        the old index."""
+        built = build_index(self.settings, self.embedder, progress, rebuild=True)
+        self.snapshot = Snapshot.of(built, self.embedder, self.library.version())
         return built
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Pick up a library changed by another process (``zhen add``, another server);
+        checked at most once a second, a ``stat`` each time."""
+        now = time.monotonic()
+        if not force and now - self._checked < REFRESH_SECONDS:
+            return
+        self._checked = now
+        with self._reloading:
+            library = self.library
+            version = library.version()
+            if version == self.snapshot.version:
+                return
+            with _translated():
+                index = library.load()
+            self.snapshot = Snapshot.of(index, self.embedder, version)
 
     def search(
         self, question: str, *, k: int | None = None, documents: Collection[str] | None = None
@@ -135,7 +213,7 @@ class Zhen:
         """The passages an answer to ``question`` would cite from, best first, each shown in
         the asker's language with its aligned translation."""
         text, language = check_question(question, self.settings.max_question_chars)
-        snap = self.snapshot
+        snap = self._current(documents, language)
         retrieval, _ = retrieve(
             text,
             language,
@@ -210,6 +288,18 @@ class Zhen:
             documents=list(documents) if documents is not None else None,
         )
 
+    def _current(self, documents: Collection[str] | None, language: str = "en") -> Snapshot:
+        """The snapshot to answer from (refreshed when the library changed); unknown document
+        ids in ``documents`` raise ``UnknownDocuments``."""
+        self.refresh()
+        snap = self.snapshot
+        if documents is not None:
+            known = {d.id for d in snap.index.documents}
+            unknown = [d for d in documents if d not in known]
+            if unknown:
+                raise UnknownDocuments(", ".join(unknown), language)
+        return snap
+
     def _draft(
         self,
         question: str,
@@ -231,7 +321,7 @@ class Zhen:
                     max_turns=turns,
                     timeout=min(self.settings.gen_timeout, 15.0),
                 )
-        snap = self.snapshot
+        snap = self._current(documents, language)
         return draft(
             text,
             language,

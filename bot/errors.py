@@ -50,3 +50,15 @@ class ServerBusy(ZhenError):
     def __init__(self, language: str = "en") -> None:
         super().__init__(message("server_busy", language))
         self.key = "server_busy"
+
+
+class UnknownDocuments(ZhenError):
+    """A document id that names no document of the library."""
+
+    exit_code = 2
+    status = 422
+
+    def __init__(self, ids: str, language: str = "en") -> None:
+        super().__init__(message("unknown_documents", language, ids=ids))
+        self.key = "unknown_documents"
+        self.ids = ids

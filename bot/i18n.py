@@ -75,6 +75,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "对话历史中有一条消息太长（上限为 {limit} 个字符）。",
         "zh-Hant": "對話歷史中有一則訊息太長（上限為 {limit} 個字元）。",
     },
+    "unknown_documents": {
+        "en": "No document has the id {ids}.",
+        "zh-Hans": "没有编号为 {ids} 的文档。",
+        "zh-Hant": "沒有編號為 {ids} 的文件。",
+    },
     "history_too_long": {
         "en": "The conversation history is too long (the limit is {limit} turns).",
         "zh-Hans": "对话历史太长（上限为 {limit} 轮）。",

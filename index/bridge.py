@@ -103,6 +103,21 @@ class Bridge:
         }
 
     @classmethod
+    def merge(cls, bridges: Iterable[Bridge]) -> Bridge:
+        """One bridge for a corpus of several documents (each restricted to its own words)."""
+        out = cls()
+        for b in bridges:
+            for mine, theirs in (
+                (out.en_to_zh, b.en_to_zh),
+                (out.zh_to_en, b.zh_to_en),
+                (out.synonyms, b.synonyms),
+            ):
+                for key, values in theirs.items():
+                    mine.setdefault(key, set()).update(values)
+            out.aliases += [a for a in b.aliases if a not in out.aliases]
+        return out
+
+    @classmethod
     def from_dict(cls, data: dict) -> Bridge:
         return cls(
             {tuple(k): set(v) for k, v in data.get("en_to_zh", [])},

@@ -1,71 +1,51 @@
-"""Text → verified index: read, clean, chunk, embed and align a corpus into an ``Index``."""
+"""Text → index of one document: read, clean, chunk, embed, align and bridge."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
 import numpy as np
 
-from index.align import Link, align_paragraphs, link_chunks
+from index.align import align_paragraphs, find_title, link_chunks
 from index.bridge import build_bridge
 from index.chunk import chunk_document
 from index.embed import Embedder
-from index.model import Chunk, Document, Paragraph
-from index.read import corpus_files, corpus_hash, read_document
-from index.store import FORMAT_VERSION, Index, IndexStoreError, chunk_means, read_manifest
+from index.lang import detect_lang
+from index.model import Document
+from index.read import Source, read_source, source_hash
+from index.store import FORMAT_VERSION, Index, IndexStoreError, chunk_means
 
 Progress = Callable[[int, int], None]
 
 
-def is_current(
-    folder: str | Path, paths: Sequence[str | Path], chunk_size: int, embedder_id: str
-) -> bool:
-    """True when the index in ``folder`` matches the corpus, chunking and embedder."""
-    manifest = read_manifest(folder)
-    if manifest is None:
-        return False
-    expected = corpus_hash(corpus_files(paths), chunk_size)
-    return (
-        manifest.get("format_version") == FORMAT_VERSION
-        and manifest.get("embedder", {}).get("id") == embedder_id
-        and manifest.get("corpus", {}).get("hash") == expected
-    )
-
-
-def build(
-    paths: Sequence[str | Path],
+def build_document(
+    source: Source,
     embedder: Embedder,
     chunk_size: int = 100,
     progress: Progress | None = None,
 ) -> Index:
-    """Read, clean, chunk, embed and align a corpus into an in-memory index."""
-    files = corpus_files(paths)
-    documents = [read_document(p) for p in files]
-    ids = [d.id for d in documents]
-    if len(set(ids)) != len(ids):
-        documents = [
-            Document(f"{d.id}-{i}", d.path, d.raw, d.text, d.garbled)
-            for i, d in enumerate(documents)
-        ]
-    paragraphs: list[Paragraph] = []
-    chunks: list[Chunk] = []
-    for doc in documents:
-        doc_paragraphs, doc_chunks = chunk_document(doc, chunk_size)
-        paragraphs += doc_paragraphs
-        chunks += doc_chunks
+    """The index of one document (one file, or a pair of language versions)."""
+    return index_document(read_source(source), embedder, chunk_size, progress, source)
+
+
+def index_document(
+    doc: Document,
+    embedder: Embedder,
+    chunk_size: int = 100,
+    progress: Progress | None = None,
+    source: Source | None = None,
+) -> Index:
+    """Chunk, embed, align and bridge a read document into its own index."""
+    paragraphs, chunks = chunk_document(doc, chunk_size)
     sentences = [(i, text) for i, c in enumerate(chunks) for text in c.sentence_texts()]
     vectors = _embed_with_progress(embedder, [t for _, t in sentences], progress)
     owner = np.array([i for i, _ in sentences], dtype=np.int32)
     by_paragraph: dict[str, list[int]] = {}
     for row, (ci, _) in enumerate(sentences):
         by_paragraph.setdefault(chunks[ci].paragraph_id, []).append(row)
-    links: list[Link] = []
-    for doc in documents:
-        doc_paragraphs = [p for p in paragraphs if p.doc_id == doc.id]
-        sentence_vectors = {p.id: vectors[by_paragraph[p.id]] for p in doc_paragraphs}
-        links += align_paragraphs(doc_paragraphs, sentence_vectors)
+    sentence_vectors = {p.id: vectors[by_paragraph[p.id]] for p in paragraphs}
+    links = align_paragraphs(paragraphs, sentence_vectors)
     link_chunks(chunks, chunk_means(vectors, owner, len(chunks)), links)
     by_id = {c.id: c for c in chunks}
     pairs = [
@@ -73,16 +53,33 @@ def build(
         for c in chunks
         if c.lang == "zh" and c.counterpart_id in by_id
     ]
-    bridge = build_bridge([d.text for d in documents], pairs)
+    titles = {}
+    for lang in ("zh", "en"):
+        title = find_title([p for p in paragraphs if p.lang == lang])
+        if title is not None:
+            titles[lang] = title.text
+    if doc.title and detect_lang(doc.title) not in titles:
+        titles[detect_lang(doc.title)] = doc.title
     manifest = {
         "format_version": FORMAT_VERSION,
         "embedder": {"id": embedder.id, "dim": int(vectors.shape[1])},
-        "corpus": {"files": [str(p) for p in files], "hash": corpus_hash(files, chunk_size)},
+        "source": {
+            "id": doc.id,
+            "files": doc.path.split(";"),
+            "hash": source_hash(source, chunk_size) if source else None,
+        },
+        "document": {
+            "titles": titles,
+            "languages": sorted({p.lang for p in paragraphs}),
+            "pages": max((n for _, n in doc.pages), default=None),
+            "passages": len(chunks),
+        },
         "chunk_size": chunk_size,
-        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
+        "counts": {"documents": 1, "chunks": len(chunks), "sentences": len(sentences)},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner, bridge=bridge)
+    bridge = build_bridge([doc.text], pairs)
+    return Index(manifest, [doc], paragraphs, links, chunks, vectors, owner, bridge=bridge)
 
 
 def _embed_with_progress(
@@ -94,5 +91,5 @@ def _embed_with_progress(
         if progress:
             progress(min(start + batch, len(texts)), len(texts))
     if not parts:
-        raise IndexStoreError("the corpus has no text to index")
+        raise IndexStoreError("the document has no text to index")
     return np.concatenate(parts).astype(np.float32)

@@ -111,6 +111,7 @@ def chunk_paragraph(
                 text=text[s:e],
                 sentences=[(a - s, b - s) for a, b in group],
                 garbled=_inside(doc.garbled, abs_start, abs_end),
+                page=doc.page_at(abs_start),
             )
         )
     return chunks

@@ -36,6 +36,14 @@ class Cleaned:
     # Copy segments (clean_start, orig_start, length): the cleaned text is these pieces in order.
     segments: tuple[tuple[int, int, int], ...] = field(default=(), repr=False)
 
+    def from_original(self, offset: int) -> int:
+        """Offset in the cleaned text of the original character at ``offset`` (a deleted
+        character maps to where the cleaned text continues)."""
+        for clean_start, orig_start, length in self.segments:
+            if offset < orig_start + length:
+                return clean_start + max(0, offset - orig_start)
+        return len(self.text)
+
     def to_original(self, offset: int) -> int:
         """Offset in the original text of the cleaned character at ``offset``."""
         if not self.segments:

@@ -9,13 +9,29 @@ from index.lang import Lang
 
 @dataclass(frozen=True)
 class Document:
-    """A cleaned source document. ``raw`` is the text as read; ``text`` the cleaned text."""
+    """A cleaned source document. ``raw`` is the text as read; ``text`` the cleaned text.
+
+    ``path`` names its source file(s) (``;``-separated when two language versions are paired);
+    ``pages`` holds (offset in ``text`` where a page starts, page number), empty when the
+    source has no pages; ``title`` is the title its metadata gives, if any.
+    """
 
     id: str
     path: str
     raw: str
     text: str
     garbled: tuple[tuple[int, int], ...] = ()
+    pages: tuple[tuple[int, int], ...] = ()
+    title: str | None = None
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number of the text at ``offset`` (None when the source has no pages)."""
+        page = None
+        for start, number in self.pages:
+            if start > offset:
+                break
+            page = number
+        return page
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,7 @@ class Chunk:
     sentences: list[tuple[int, int]] = field(default_factory=list)  # offsets within ``text``
     counterpart_id: str | None = None
     garbled: list[tuple[int, int]] = field(default_factory=list)  # offsets within ``text``
+    page: int | None = None  # the source page the chunk starts on (None: no pages)
 
     def to_dict(self) -> dict:
         return asdict(self)

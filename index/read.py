@@ -1,20 +1,44 @@
-"""Read corpus files (UTF-8 ``.txt`` and ``.md``) into cleaned documents."""
+"""Read source files into cleaned documents.
+
+A document is one file holding both language halves, one file in one language, or two files
+paired by name as the two language versions of one document (``NAME.zh.pdf`` + ``NAME.en.pdf``,
+any supported extensions). Its id is the file name without language suffix and extension,
+slugified.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.clean import clean
 from index.model import Document
 
 SUPPORTED = (".txt", ".md", ".markdown")
+_LANGUAGE_SUFFIX = re.compile(r"\.(zh|en)$", re.IGNORECASE)
 
 
 class CorpusError(RuntimeError):
     """The corpus cannot be read: missing, unreadable, not UTF-8, empty or unsupported."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file(s) of one document: one, or a Chinese and an English version, in that order."""
+
+    id: str
+    files: tuple[Path, ...]
+
+
+def doc_id(path: Path) -> str:
+    """The document id of a file: its name without language suffix and extension, slugified."""
+    stem = _LANGUAGE_SUFFIX.sub("", path.stem)
+    slug = re.sub(r"[^\w]+", "-", unicodedata.normalize("NFKC", stem).lower()).strip("-_")
+    return slug or "doc"
 
 
 def corpus_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -25,7 +49,7 @@ def corpus_files(paths: Sequence[str | Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED)
             if not found:
-                raise CorpusError(f"no .txt or .md files in {path}")
+                raise CorpusError(f"no supported files ({', '.join(SUPPORTED)}) in {path}")
             files += found
         elif path.is_file():
             if path.suffix.lower() not in SUPPORTED:
@@ -36,6 +60,34 @@ def corpus_files(paths: Sequence[str | Path]) -> list[Path]:
     if not files:
         raise CorpusError("no corpus files given")
     return files
+
+
+def sources(paths: Sequence[str | Path]) -> list[Source]:
+    """The documents the files at ``paths`` make, language versions paired by name."""
+    by_id: dict[str, list[Path]] = {}
+    for path in corpus_files(paths):
+        by_id.setdefault(doc_id(path), []).append(path)
+    out = []
+    for ident, files in sorted(by_id.items()):
+        versions = {_language_of(f): f for f in files}
+        if len(files) == 2 and set(versions) == {"zh", "en"}:
+            out.append(Source(ident, (versions["zh"], versions["en"])))
+        elif len(files) == 1:
+            out.append(Source(ident, tuple(files)))
+        else:
+            names = ", ".join(str(f) for f in files)
+            raise CorpusError(f"several files make the document {ident!r}: {names}")
+    return out
+
+
+def _language_of(path: Path) -> str | None:
+    m = _LANGUAGE_SUFFIX.search(path.stem)
+    return m.group(1).lower() if m else None
+
+
+def source_hash(source: Source, *extra: object) -> str:
+    """SHA-256 over a document's file names and bytes plus any build settings in ``extra``."""
+    return corpus_hash(source.files, *extra)
 
 
 def corpus_hash(files: Sequence[Path], *extra: object) -> str:
@@ -64,8 +116,7 @@ def _strip_markdown(text: str) -> str:
     return re.sub(r"(\*\*|__|`)", "", text)
 
 
-def read_document(path: Path) -> Document:
-    """Read and clean one file; the document id is its file stem."""
+def _text(path: Path) -> str:
     data = _read_bytes(path)
     try:
         raw = data.decode("utf-8-sig")
@@ -76,6 +127,23 @@ def read_document(path: Path) -> Document:
         raw = _strip_markdown(raw)
     if not raw.strip():
         raise CorpusError(f"{path} is empty")
+    return raw
+
+
+def read_source(source: Source) -> Document:
+    """Read and clean one document (both files of a pair, Chinese first)."""
+    parts = [_text(path) for path in source.files]
+    raw = "\n".join(part.rstrip("\n") for part in parts) + "\n"
     cleaned = clean(raw)
-    doc_id = re.sub(r"[^\w-]+", "-", path.stem).strip("-") or "doc"
-    return Document(doc_id, str(path), raw, cleaned.text, cleaned.garbled)
+    return Document(
+        source.id,
+        ";".join(str(p) for p in source.files),
+        raw,
+        cleaned.text,
+        cleaned.garbled,
+    )
+
+
+def read_document(path: Path) -> Document:
+    """Read and clean one file."""
+    return read_source(Source(doc_id(path), (path,)))

@@ -1,13 +1,15 @@
-"""The index in memory and on disk: save it atomically, load and verify it.
+"""The index in memory and on disk: save it atomically, load and verify it, merge several.
 
-Folder layout (all written to a temporary sibling folder, then renamed into place)::
+An index folder holds the index of one document or a whole corpus (the library keeps one per
+document and merges them when it loads). Its files, all written to a temporary sibling folder,
+then renamed into place::
 
-    manifest.json   format version, embedder id and dimension, corpus hash, build time,
+    manifest.json   format version, embedder id and dimension, source hash, build time,
                     and the SHA-256 of every other file
-    chunks.jsonl    chunks with offsets, sentences and aligned counterpart
+    chunks.jsonl    chunks with offsets, sentences, aligned counterpart and page
+    tokens.json     each chunk's lexical tokens (so merging needs no re-tokenising)
     structure.json  documents (cleaned text), paragraphs, the alignment and the bridge
     vectors.npz     sentence vectors and which chunk each sentence belongs to
-    chunks.faiss    FAISS inner-product index over the chunk vectors
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,8 +35,8 @@ from index.lang import normalize
 from index.lexical import BM25, tokenize
 from index.model import Chunk, Document, Paragraph
 
-FORMAT_VERSION = 2
-_FILES = ("chunks.jsonl", "structure.json", "vectors.npz", "chunks.faiss")
+FORMAT_VERSION = 3
+_FILES = ("chunks.jsonl", "tokens.json", "structure.json", "vectors.npz")
 # Headings and titles are findable by what they are ("what is the title?", "小标题是什么？").
 HEADING_WORDS = "title heading section 标题 小标题 题目 章节"
 
@@ -56,9 +58,9 @@ class Index:
     sentence_chunk: np.ndarray  # (n_sentences,) chunk index of each sentence
     faiss_index: object = None  # faiss.IndexFlatIP over chunk_vectors; built when not given
     bridge: Bridge = field(default_factory=Bridge)  # cross-lingual term pairs of this corpus
+    chunk_tokens: list[list[str]] | None = None  # lexical tokens per chunk; made when not given
     chunk_vectors: np.ndarray = field(init=False)
     bm25: BM25 = field(init=False)
-    chunk_tokens: list[list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.chunk_vectors = chunk_means(
@@ -66,12 +68,13 @@ class Index:
         )
         if self.faiss_index is None:
             self.faiss_index = _flat_index(self.chunk_vectors)
-        headings = {p.id for p in self.paragraphs if is_heading(p)}
-        structural = tokenize(HEADING_WORDS)
-        self.chunk_tokens = [
-            tokenize(c.text) + (structural if c.paragraph_id in headings else [])
-            for c in self.chunks
-        ]
+        if self.chunk_tokens is None:
+            headings = {p.id for p in self.paragraphs if is_heading(p)}
+            structural = tokenize(HEADING_WORDS)
+            self.chunk_tokens = [
+                tokenize(c.text) + (structural if c.paragraph_id in headings else [])
+                for c in self.chunks
+            ]
         self.bm25 = BM25(self.chunk_tokens)
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         starts = np.searchsorted(self.sentence_chunk, np.arange(len(self.chunks) + 1))
@@ -107,6 +110,28 @@ class Index:
         if not needle or not self.chunks:
             return 0.0
         return sum(needle in c for c in self._normalized) / len(self.chunks)
+
+    @cached_property
+    def _titles(self) -> dict[str, dict[str, str]]:
+        listed = {d["id"]: d.get("titles", {}) for d in self.manifest.get("documents", [])}
+        single = self.manifest.get("document")
+        if single is not None:
+            listed[self.manifest.get("source", {}).get("id", "")] = single.get("titles", {})
+        return listed
+
+    def doc_title(self, doc_id: str, lang: str) -> str:
+        """A document's title in ``lang`` (``zh``/``en``), else in the other language, else
+        its id."""
+        titles = self._titles.get(doc_id, {})
+        return titles.get(lang) or next(iter(titles.values()), doc_id)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "documents": len(self.documents),
+            "chunks": len(self.chunks),
+            "sentences": len(self.sentence_vectors),
+        }
 
     def paragraph(self, paragraph_id: str) -> Paragraph | None:
         return self._paragraphs.get(paragraph_id)
@@ -163,9 +188,7 @@ def save(index: Index, folder: str | Path) -> Path:
             np.savez(
                 f, sentence_vectors=index.sentence_vectors, sentence_chunk=index.sentence_chunk
             )
-        import faiss
-
-        faiss.write_index(index.faiss_index, str(tmp / "chunks.faiss"))
+        (tmp / "tokens.json").write_text(json.dumps(index.chunk_tokens, ensure_ascii=False))
         manifest = dict(index.manifest, files={n: _sha256(tmp / n) for n in _FILES})
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8"
@@ -214,10 +237,12 @@ def read_manifest(folder: str | Path) -> dict | None:
         return None
 
 
-def load(folder: str | Path, embedder_id: str | None = None) -> Index:
-    """Load and verify an index; any damage or mismatch raises ``IndexStoreError``."""
+def load(
+    folder: str | Path, embedder_id: str | None = None, fix: str = "run `zhen index --rebuild`"
+) -> Index:
+    """Load and verify an index; any damage or mismatch raises ``IndexStoreError`` (its
+    message ends with ``fix``)."""
     folder = Path(folder)
-    fix = "run `zhen index --rebuild`"
     manifest = read_manifest(folder)
     if manifest is None:
         raise IndexStoreError(f"no valid index in {folder}: {fix}")
@@ -244,24 +269,52 @@ def load(folder: str | Path, embedder_id: str | None = None) -> Index:
         ]
         structure = json.loads((folder / "structure.json").read_text("utf-8"))
         documents = [
-            Document(**{**d, "garbled": tuple(map(tuple, d["garbled"]))})
+            Document(
+                **{
+                    **d,
+                    "garbled": tuple(map(tuple, d["garbled"])),
+                    "pages": tuple(map(tuple, d.get("pages", ()))),
+                }
+            )
             for d in structure["documents"]
         ]
+        tokens = json.loads((folder / "tokens.json").read_text("utf-8"))
         paragraphs = [Paragraph(**p) for p in structure["paragraphs"]]
         links = [Link(tuple(x["zh"]), tuple(x["en"])) for x in structure["links"]]
         with np.load(folder / "vectors.npz") as data:
             vectors = data["sentence_vectors"].astype(np.float32)
             owner = data["sentence_chunk"].astype(np.int32)
-        import faiss
-
-        flat = faiss.read_index(str(folder / "chunks.faiss"))
     except (ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexStoreError(f"index in {folder} cannot be read ({exc}): {fix}") from exc
     if (
         vectors.shape[1:] != (manifest["embedder"]["dim"],)
         or len(owner) != len(vectors)
-        or flat.ntotal != len(chunks)
+        or len(tokens) != len(chunks)
+        or (len(owner) and int(owner.max()) >= len(chunks))
     ):
         raise IndexStoreError(f"index vectors in {folder} do not match the manifest: {fix}")
     bridge = Bridge.from_dict(structure.get("bridge", {}))
-    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner, flat, bridge)
+    return Index(
+        manifest, documents, paragraphs, links, chunks, vectors, owner, None, bridge, tokens
+    )
+
+
+def merge(parts: Sequence[Index], manifest: dict) -> Index:
+    """One index over several (a library's documents): their passages side by side."""
+    owners, offset = [], 0
+    for part in parts:
+        owners.append(part.sentence_chunk + offset)
+        offset += len(part.chunks)
+    dim = int(manifest.get("embedder", {}).get("dim", 0))
+    vectors = [p.sentence_vectors for p in parts] or [np.zeros((0, dim), np.float32)]
+    return Index(
+        manifest,
+        [d for p in parts for d in p.documents],
+        [g for p in parts for g in p.paragraphs],
+        [link for p in parts for link in p.links],
+        [c for p in parts for c in p.chunks],
+        np.concatenate(vectors).astype(np.float32),
+        np.concatenate(owners).astype(np.int32) if owners else np.zeros(0, np.int32),
+        bridge=Bridge.merge(p.bridge for p in parts),
+        chunk_tokens=[t for p in parts for t in (p.chunk_tokens or [])],
+    )

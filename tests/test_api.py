@@ -153,8 +153,8 @@ def test_health_reports_index_models_and_no_faults(client, fake_zhen):
     data = client.get("/api/health").json()
     assert data["status"] == "ok" and data["faults"] == {}
     assert data["index_loaded"] is True and data["embedder"] == fake_zhen.embedder.id
-    assert data["corpus_hash"] == fake_zhen.index.manifest["corpus"]["hash"]
-    assert data["chunks"] == len(fake_zhen.index.chunks)
+    assert data["library_version"] == fake_zhen.index.manifest["version"]
+    assert data["documents"] == 1 and data["chunks"] == len(fake_zhen.index.chunks)
 
 
 def test_health_reports_a_missing_corpus_file_and_keeps_answering(fake_zhen, tmp_path):

@@ -6,8 +6,6 @@ import sys
 
 import pytest
 
-from tests.conftest import ARTICLE
-
 pytestmark = pytest.mark.real
 
 
@@ -91,8 +89,8 @@ def test_non_utf8_corpus_fails_cleanly(tmp_path):
 
 def test_corrupt_index_fails_with_the_rebuild_hint_and_rebuild_fixes_it(tmp_path):
     home = tmp_path / "h"
-    assert zhen("index", "--corpus", str(ARTICLE), home=home).returncode == 0
-    (home / "index" / "vectors.npz").write_bytes(b"garbage")
+    assert zhen("index", home=home).returncode == 0  # the library, seeded with the article
+    (home / "index" / "docs" / "friendship-cities" / "vectors.npz").write_bytes(b"garbage")
     out = zhen("ask", "What is MIJBC?", home=home)
     assert out.returncode == 4
     assert "zhen index --rebuild" in out.stderr and "Traceback" not in out.stderr

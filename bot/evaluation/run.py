@@ -261,7 +261,7 @@ def _config(
         "k": k or settings.k,
         "chunk_size": settings.chunk_size,
         "answer_threshold": getattr(getattr(zhen, "decision", None), "threshold", None),
-        "corpus": [str(p) for p in settings.corpus],
+        "corpus": [str(p) for p in settings.corpus] if settings.corpus else "library",
         "started": started.isoformat(timespec="seconds"),
         "python": platform.python_version(),
     }

@@ -18,7 +18,7 @@ from bot.answering.draft import Draft
 from bot.generation.base import Generator, GeneratorError
 from bot.generation.grounding import Passage, answer_messages, build_passages, verify
 from bot.i18n import message
-from index.lang import to_script
+from index.lang import passage_lang, to_script
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def stream_answer(
         generated = replace(
             d.extractive,
             answer=verdict.text,
-            citations=[_citation(passages[n - 1]) for n in sorted(verdict.cited)],
+            citations=[_citation(passages[n - 1], d) for n in sorted(verdict.cited)],
             mode="generated",
         )
         yield _timed(generated, d, began)
@@ -100,7 +100,7 @@ def _timed(result: Answer, d: Draft, began: float) -> Answer:
     return result
 
 
-def _citation(p: Passage) -> Citation:
+def _citation(p: Passage, d: Draft) -> Citation:
     hit = p.hit
     return Citation(
         n=p.n,
@@ -111,4 +111,7 @@ def _citation(p: Passage) -> Citation:
         translation_id=hit.translation.id if hit.translation else None,
         score=hit.score,
         highlight=[],
+        doc_id=hit.chunk.doc_id,
+        doc_title=d.index.doc_title(hit.chunk.doc_id, passage_lang(d.language)),
+        page=hit.chunk.page,
     )

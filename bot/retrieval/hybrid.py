@@ -83,6 +83,11 @@ class Retriever:
         ``documents`` (ids) limits the search to those documents."""
         n = len(self.index.chunks)
         query_vector = self.embedder.embed_queries([question])[0]
+        if n == 0:  # an empty library
+            tokens = tokenize(question)
+            empty = np.zeros(0, np.float32)
+            terms = Terms.of(tokens, self.index)
+            return Retrieval(question, [], query_vector, tokens, terms, {}, empty, empty)
         scores, ids = self.index.faiss_index.search(query_vector[None, :].astype(np.float32), n)
         dense = np.zeros(n, np.float32)
         dense[ids[0]] = scores[0]

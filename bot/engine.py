@@ -27,8 +27,9 @@ from bot.retrieval.outline import Outline
 from bot.retrieval.sentences import SentenceScorer
 from bot.settings import Settings
 from index import store
+from index.bridge import lexicon
 from index.embed import Embedder, EmbedderError, load_embedder
-from index.library import DocInfo, Library
+from index.library import DocInfo, Library, Parts
 from index.read import CorpusError
 
 if TYPE_CHECKING:  # langchain-core is imported only when a retriever is asked for
@@ -52,15 +53,11 @@ def needs_build(settings: Settings, embedder: Embedder) -> bool:
         return settings.corpus is not None and bool(library.stale(settings.corpus))
 
 
-def build_index(
-    settings: Settings,
-    embedder: Embedder,
-    progress: Progress | None = None,
-    *,
-    rebuild: bool = False,
-) -> store.Index:
-    """Bring the library up to date and load it: for a given corpus, exactly its documents;
-    otherwise the documents added so far (the bundled article until the first change)."""
+def update_library(
+    settings: Settings, embedder: Embedder, progress: Progress | None = None, *, rebuild=False
+) -> Library:
+    """Bring the library up to date: for a given corpus, exactly its documents; otherwise the
+    documents added so far (the bundled article until the first change)."""
     library = open_library(settings, embedder)
     with _translated():
         if settings.corpus is not None:
@@ -71,7 +68,45 @@ def build_index(
             library.add([bundled_corpus()], progress)
         elif rebuild or not library.current():
             library.rebuild(progress)
-        return library.load()
+    return library
+
+
+def add_documents(
+    settings: Settings, embedder: Embedder, paths: Sequence[str | Path], progress=None
+) -> list[DocInfo]:
+    """Add (or update) documents in the library; only they are embedded."""
+    library = update_library(settings, embedder, progress)
+    with _translated():
+        return library.add(paths, progress)
+
+
+def remove_documents(settings: Settings, embedder: Embedder, ids: Sequence[str]) -> list[DocInfo]:
+    """Remove documents by id; an unknown id is ``UnknownDocuments`` and nothing is removed."""
+    library = update_library(settings, embedder)
+    try:
+        with _translated():
+            return library.remove(ids)
+    except KeyError as exc:
+        raise UnknownDocuments(str(exc.args[0])) from None
+
+
+def list_documents(settings: Settings, embedder: Embedder) -> list[DocInfo]:
+    library = update_library(settings, embedder)
+    with _translated():
+        return library.documents()
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    *,
+    rebuild: bool = False,
+) -> store.Index:
+    """Bring the library up to date (``update_library``) and load it."""
+    library = update_library(settings, embedder, progress, rebuild=rebuild)
+    with _translated():
+        return library.load()[0]
 
 
 @contextmanager
@@ -97,11 +132,19 @@ class Snapshot:
     scorer: SentenceScorer
     outline: Outline
     version: tuple[int, int] = (0, 0)  # the library's version it was loaded from
+    parts: Parts = field(default_factory=dict)  # each document's own index, reused on reload
 
     @classmethod
-    def of(cls, index: store.Index, embedder: Embedder, version=(0, 0)) -> Snapshot:
+    def of(
+        cls, index: store.Index, embedder: Embedder, version=(0, 0), parts: Parts | None = None
+    ) -> Snapshot:
         return cls(
-            index, Retriever(index, embedder), SentenceScorer(index), Outline.of(index), version
+            index,
+            Retriever(index, embedder),
+            SentenceScorer(index),
+            Outline.of(index),
+            version,
+            parts or {},
         )
 
 
@@ -148,14 +191,18 @@ class Zhen:
             embedder = embedder or load_embedder(settings.embedder)
         except EmbedderError as exc:
             raise ModelUnavailable(str(exc)) from exc
-        version = open_library(settings, embedder).version()
-        if build:
-            index = build_index(settings, embedder, progress)
-            version = open_library(settings, embedder).version()
-        else:
-            with _translated():
-                index = open_library(settings, embedder).load()
-        snapshot = Snapshot.of(index, embedder, version)
+        library = (
+            update_library(settings, embedder, progress)
+            if build
+            else open_library(settings, embedder)
+        )
+        version = library.version()
+        with _translated():
+            index, parts = library.load()
+        snapshot = Snapshot.of(index, embedder, version, parts)
+        # CC-CEDICT takes about two seconds to read: on a thread, so the first question
+        # rarely waits for it and start-up never does
+        threading.Thread(target=lexicon, daemon=True).start()
         return cls(settings, embedder, snapshot, generator, decision or load_decision())
 
     @property
@@ -164,31 +211,28 @@ class Zhen:
 
     def documents(self) -> list[DocInfo]:
         """The documents answers come from."""
-        with _translated():
-            return self.library.documents()
+        return list_documents(self.settings, self.embedder)
 
     def add(self, paths: Sequence[str | Path], progress: Progress | None = None) -> list[DocInfo]:
         """Add (or update) documents; only they are embedded. Answers pick them up at once."""
-        with _translated():
-            added = self.library.add(paths, progress)
+        added = add_documents(self.settings, self.embedder, paths, progress)
         self.refresh(force=True)
         return added
 
     def remove(self, ids: Sequence[str]) -> list[DocInfo]:
         """Remove documents by id; an unknown id is ``UnknownDocuments`` (nothing removed)."""
-        try:
-            with _translated():
-                removed = self.library.remove(ids)
-        except KeyError as exc:
-            raise UnknownDocuments(str(exc.args[0])) from None
+        removed = remove_documents(self.settings, self.embedder, ids)
         self.refresh(force=True)
         return removed
 
     def reindex(self, progress: Progress | None = None) -> store.Index:
         """Re-index every document and swap the result in; answers already running finish on
         the old index."""
-        built = build_index(self.settings, self.embedder, progress, rebuild=True)
-        self.snapshot = Snapshot.of(built, self.embedder, self.library.version())
+        library = update_library(self.settings, self.embedder, progress, rebuild=True)
+        version = library.version()
+        with _translated():
+            built, parts = library.load()
+        self.snapshot = Snapshot.of(built, self.embedder, version, parts)
         return built
 
     def refresh(self, *, force: bool = False) -> None:
@@ -204,8 +248,8 @@ class Zhen:
             if version == self.snapshot.version:
                 return
             with _translated():
-                index = library.load()
-            self.snapshot = Snapshot.of(index, self.embedder, version)
+                index, parts = library.load(dict(self.snapshot.parts))
+            self.snapshot = Snapshot.of(index, self.embedder, version, parts)
 
     def search(
         self, question: str, *, k: int | None = None, documents: Collection[str] | None = None

@@ -10,8 +10,9 @@ in the corpus, from three sources:
   of the article (桥头岛 ⇄ Qiaotou), and word pairs that recur in aligned paragraphs;
 - abbreviations the article defines (以下简称“全国友协”, hereinafter “the Trust”, MIJBC).
 
-It is built with the index and restricted to the corpus vocabulary, so it stays small and a
-translation that never occurs in the article cannot add noise.
+Renderings are restricted to the corpus' own words, so a translation that never occurs in the
+article cannot add noise. What a document teaches (names, abbreviations) is stored with its
+index; CC-CEDICT is read once per process and consulted at question time.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import gzip
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -54,21 +55,49 @@ _CAPITALISED_RUN = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """CC-CEDICT as two maps: a simplified headword's English senses, and each sense's
+    headwords. Built once per process (about two seconds) and shared by every corpus."""
+
+    senses: dict[str, list[tuple[str, ...]]]
+    headwords: dict[tuple[str, ...], list[str]]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    senses: dict[str, list[tuple[str, ...]]] = {}
+    headwords: dict[tuple[str, ...], list[str]] = {}
+    for head, gloss in cedict_glosses():
+        found = _senses(gloss)
+        if not found:
+            continue
+        senses.setdefault(head, []).extend(found)
+        for sense in found:
+            headwords.setdefault(sense, []).append(head)
+    return Lexicon(senses, headwords)
+
+
 @dataclass
 class Bridge:
-    """Translations of question terms into corpus terms of the other language."""
+    """What one corpus teaches about its two languages: names it writes in both scripts and
+    abbreviations it defines. CC-CEDICT (``lexicon()``) is consulted at question time against
+    the corpus' own words, so the bridge of a whole library is the union of its documents'."""
 
-    en_to_zh: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
-    zh_to_en: dict[str, set[str]] = field(default_factory=dict)
-    # English words the corpus uses for an English term it does not (grown-up → adult), found
-    # through a Chinese word that has both senses
-    synonyms: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    names: dict[str, set[str]] = field(default_factory=dict)  # Chinese word → English words
     # (abbreviation tokens, tokens of the full name it stands for), one per definition
     aliases: list[tuple[tuple[str, ...], frozenset[str]]] = field(default_factory=list)
 
-    def translate(self, tokens: Sequence[str]) -> dict[str, set[str]]:
-        """For each question token, the corpus terms that render it (other language, or the
-        full name of an abbreviation, or the abbreviation of a full name). Tokens with no
+    def __post_init__(self) -> None:
+        self._english: dict[str, set[str]] = {}
+        for zh, words in self.names.items():
+            for word in words:
+                self._english.setdefault(word, set()).add(zh)
+
+    def translate(self, tokens: Sequence[str], vocab: Container[str]) -> dict[str, set[str]]:
+        """For each question token, the corpus terms (in ``vocab``) that render it: in the
+        other language, English synonyms through a shared Chinese word (grown-up → adult),
+        the full name of an abbreviation or the abbreviation of a full name. Tokens with no
         rendering are left out."""
         out: dict[str, set[str]] = {}
         present = set(tokens)
@@ -79,88 +108,75 @@ class Bridge:
             elif full <= present:  # the full name: add its abbreviation
                 for token in full:
                     out.setdefault(token, set()).update(alias)
+        lex = lexicon()
         for i, token in enumerate(tokens):
             found: set[str] = out.get(token, set())
             if token.isascii():
                 for n in range(1, MAX_GLOSS_TOKENS + 1):
                     for start in range(max(0, i - n + 1), i + 1):
                         phrase = tuple(tokens[start : start + n])
-                        found |= self.en_to_zh.get(phrase, set())
-                        found |= self.synonyms.get(phrase, set())
+                        found |= self._from_english(phrase, lex, vocab)
             else:
-                found |= self.zh_to_en.get(token, set())
+                for sense in lex.senses.get(token, ()):
+                    if all(t in vocab for t in sense):
+                        found.update(sense)
+                found |= {w for w in self.names.get(token, ()) if w in vocab}
             found.discard(token)
             if found:
                 out[token] = found
         return out
 
+    def _from_english(self, phrase: tuple[str, ...], lex: Lexicon, vocab: Container[str]):
+        found = {zh for zh in self._english.get(phrase[0], ()) if len(phrase) == 1}
+        own = all(t in vocab for t in phrase)
+        for head in lex.headwords.get(phrase, ()):
+            if head in vocab:
+                found.add(head)
+            if not own and len(lex.senses[head]) <= MAX_PIVOT_SENSES:
+                for other in lex.senses[head]:
+                    if other != phrase and all(t in vocab for t in other):
+                        found.update(set(other) - set(phrase))
+        return found
+
     def to_dict(self) -> dict:
         return {
-            "en_to_zh": [[list(k), sorted(v)] for k, v in sorted(self.en_to_zh.items())],
-            "zh_to_en": {k: sorted(v) for k, v in sorted(self.zh_to_en.items())},
-            "synonyms": [[list(k), sorted(v)] for k, v in sorted(self.synonyms.items())],
+            "names": {k: sorted(v) for k, v in sorted(self.names.items())},
             "aliases": [[list(k), sorted(v)] for k, v in self.aliases],
         }
 
     @classmethod
     def merge(cls, bridges: Iterable[Bridge]) -> Bridge:
-        """One bridge for a corpus of several documents (each restricted to its own words)."""
-        out = cls()
+        """The bridge of a library: the union of its documents' bridges."""
+        names: dict[str, set[str]] = {}
+        aliases: list[tuple[tuple[str, ...], frozenset[str]]] = []
         for b in bridges:
-            for mine, theirs in (
-                (out.en_to_zh, b.en_to_zh),
-                (out.zh_to_en, b.zh_to_en),
-                (out.synonyms, b.synonyms),
-            ):
-                for key, values in theirs.items():
-                    mine.setdefault(key, set()).update(values)
-            out.aliases += [a for a in b.aliases if a not in out.aliases]
-        return out
+            for zh, words in b.names.items():
+                names.setdefault(zh, set()).update(words)
+            aliases += [a for a in b.aliases if a not in aliases]
+        return cls(names, aliases)
 
     @classmethod
     def from_dict(cls, data: dict) -> Bridge:
         return cls(
-            {tuple(k): set(v) for k, v in data.get("en_to_zh", [])},
-            {k: set(v) for k, v in data.get("zh_to_en", {}).items()},
-            {tuple(k): set(v) for k, v in data.get("synonyms", [])},
+            {k: set(v) for k, v in data.get("names", {}).items()},
             [(tuple(k), frozenset(v)) for k, v in data.get("aliases", [])],
         )
 
 
 def build_bridge(texts: Iterable[str], aligned_pairs: Iterable[tuple[str, str]] = ()) -> Bridge:
-    """The bridge for a corpus of ``texts`` (cleaned documents); ``aligned_pairs`` are the
+    """The bridge of a corpus of ``texts`` (cleaned documents); ``aligned_pairs`` are the
     (Chinese, English) texts of aligned paragraphs or chunks."""
     texts = list(texts)
     vocab = {t for text in texts for t in tokenize(text)}
     zh_vocab = {t for t in vocab if _CJK_WORD.match(t)}
-    en_vocab = {t for t in vocab if t.isascii() and t.isalpha()}
     bridge = Bridge()
-    for headword, senses in _parsed():
-        renderable = [sense for sense in senses if set(sense) <= en_vocab]
-        if headword in zh_vocab:
-            for sense in senses:
-                bridge.en_to_zh.setdefault(sense, set()).add(headword)
-        if renderable:
-            bridge.zh_to_en.setdefault(headword, set()).update(t for s in renderable for t in s)
-            if len(senses) <= MAX_PIVOT_SENSES:
-                for sense in senses:
-                    others = {t for s in renderable if s != sense for t in s} - set(sense)
-                    if others and not set(sense) <= en_vocab:
-                        bridge.synonyms.setdefault(sense, set()).update(others)
-    for zh, en in _pinyin_names(zh_vocab, texts):
-        _pair(bridge, zh, (en,), en_vocab)
-    for zh, en in _cooccurring(aligned_pairs):
-        _pair(bridge, zh, (en,), en_vocab)
+    for zh, en in [*_pinyin_names(zh_vocab, texts), *_cooccurring(aligned_pairs)]:
+        bridge.names.setdefault(zh, set()).add(en)
     for text in texts:
         for alias, full in defined_aliases(text):
             _alias(bridge, alias, full)
+    bridge.__post_init__()
     return bridge
-
-
-def _pair(bridge: Bridge, zh: str, sense: tuple[str, ...], en_vocab: set[str]) -> None:
-    bridge.en_to_zh.setdefault(sense, set()).add(zh)
-    if set(sense) <= en_vocab:  # only English the corpus uses can render a Chinese term
-        bridge.zh_to_en.setdefault(zh, set()).update(sense)
 
 
 def _alias(bridge: Bridge, alias: str, full: str) -> None:
@@ -284,11 +300,6 @@ def english_tokens(text: str) -> tuple[str, ...]:
         for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
         if w not in EN_STOP
     )
-
-
-@lru_cache(maxsize=1)
-def _parsed() -> list[tuple[str, list[tuple[str, ...]]]]:
-    return [(head, _senses(gloss)) for head, gloss in cedict_glosses()]
 
 
 def _senses(gloss: str) -> list[tuple[str, ...]]:

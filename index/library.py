@@ -31,6 +31,7 @@ from index.read import Source, source_hash, sources
 from index.store import FORMAT_VERSION, Index, IndexStoreError
 
 Progress = Callable[[int, int], None]
+Parts = dict[tuple[str, str], Index]  # (document id, source hash) → the document's index
 MANIFEST = "library.json"
 
 
@@ -104,21 +105,24 @@ class Library:
         known = {d.id: d.hash for d in self.documents()} if self.current() else {}
         return [s for s in sources(paths) if known.get(s.id) != source_hash(s, self.chunk_size)]
 
-    def load(self) -> Index:
-        """All documents merged into one verified index."""
+    def load(self, loaded: Parts | None = None) -> tuple[Index, Parts]:
+        """All documents merged into one verified index, and each document's own index (keyed
+        by id and source hash). Documents already in ``loaded`` are not read again."""
         manifest = self.manifest()
         if self.exists() and not self.current():
             raise IndexStoreError(
                 f"the library in {self.folder} was built with another embedder, chunk size "
                 "or format: run `zhen index --rebuild`"
             )
-        parts = []
+        loaded = loaded or {}
+        parts: Parts = {}
         for info in self.documents():
-            fix = (
-                f"run `zhen index --rebuild` (or remove the document {info.id!r} and add it again)"
-            )
-            parts.append(store.load(self._index_dir(info.id), self.embedder.id, fix))
-        return store.merge(parts, manifest)
+            key = (info.id, info.hash)
+            if key not in loaded:
+                fix = f"run `zhen index --rebuild` (or remove {info.id!r} and add it again)"
+                loaded[key] = store.load(self._index_dir(info.id), self.embedder.id, fix)
+            parts[key] = loaded[key]
+        return store.merge(list(parts.values()), manifest), parts
 
     # changing
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.clean import clean
+from index.extract import EXTENSIONS, Extracted, ExtractError, extract
 from index.model import Document
 
-SUPPORTED = (".txt", ".md", ".markdown")
+SUPPORTED = tuple(EXTENSIONS)
 _LANGUAGE_SUFFIX = re.compile(r"\.(zh|en)$", re.IGNORECASE)
 
 
@@ -108,32 +109,24 @@ def _read_bytes(path: Path) -> bytes:
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def _strip_markdown(text: str) -> str:
-    """Drop Markdown markup that would pollute passages, keeping line structure."""
-    text = re.sub(r"^\s{0,3}#{1,6}\s+", "", text, flags=re.M)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"(\*\*|__|`)", "", text)
-
-
-def _text(path: Path) -> str:
-    data = _read_bytes(path)
+def _extracted(path: Path) -> Extracted:
     try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path} is not UTF-8 text (byte {exc.start})") from exc
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    if path.suffix.lower() != ".txt":
-        raw = _strip_markdown(raw)
-    if not raw.strip():
+        got = extract(path)
+    except ExtractError as exc:
+        raise CorpusError(str(exc)) from None
+    if not got.text.strip():
         raise CorpusError(f"{path} is empty")
-    return raw
+    return got
 
 
 def read_source(source: Source) -> Document:
-    """Read and clean one document (both files of a pair, Chinese first)."""
-    parts = [_text(path) for path in source.files]
-    raw = "\n".join(part.rstrip("\n") for part in parts) + "\n"
+    """Read and clean one document: its text (both files of a pair, Chinese first), where
+    its pages start, and its title from the file's metadata."""
+    parts = [_extracted(path) for path in source.files]
+    raw, pages = "", []
+    for part in parts:
+        pages += [(len(raw) + offset, number) for offset, number in part.pages]
+        raw += part.text.replace("\r\n", "\n").rstrip("\n") + "\n"
     cleaned = clean(raw)
     return Document(
         source.id,
@@ -141,6 +134,8 @@ def read_source(source: Source) -> Document:
         raw,
         cleaned.text,
         cleaned.garbled,
+        pages=tuple((cleaned.from_original(offset), n) for offset, n in pages),
+        title=next((p.title for p in parts if p.title), None),
     )
 
 

@@ -22,6 +22,39 @@ ARTICLE = bundled_corpus() / "friendship-cities.txt"
 TESTSET = bundled_testset()
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+def print_pdf(html: str, path: Path, *, header: str | None = None, page_format: str = "A5") -> Path:
+    """``html`` printed to ``path`` by Debian's Chromium (through Playwright), with a running
+    header when given and "Page N of M" footers; skips the test when Chromium is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    small = "font-size:9px;width:100%;text-align:center;font-family:'DejaVu Sans'"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.set_content(html)
+            page.pdf(
+                path=str(path),
+                format=page_format,
+                display_header_footer=True,
+                header_template=f'<div style="{small}">{header or ""}</div>',
+                footer_template=f'<div style="{small}">Page <span class="pageNumber"></span>'
+                ' of <span class="totalPages"></span></div>',
+                margin={"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
+            )
+        finally:
+            browser.close()
+    return path
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (for servers the tests start)."""
     with socket.socket() as s:

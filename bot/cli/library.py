@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from bot.cli.common import embedder_of, load_zhen, progress_bar, settings_of
+from bot.cli.common import embedder_of, progress_bar, settings_of
+from bot.engine import add_documents, list_documents, remove_documents
 from index.library import DocInfo
 
 
@@ -21,20 +22,17 @@ def _print(docs: list[DocInfo], as_json: bool) -> None:
 
 def cmd_add(args: argparse.Namespace) -> int:
     settings = settings_of(args)
-    zhen = load_zhen(settings, embedder_of(settings))
-    _print(zhen.add(args.paths, progress_bar()), args.json)
+    _print(add_documents(settings, embedder_of(settings), args.paths, progress_bar()), args.json)
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     settings = settings_of(args)
-    zhen = load_zhen(settings, embedder_of(settings))
-    _print(zhen.remove(args.ids), args.json)
+    _print(remove_documents(settings, embedder_of(settings), args.ids), args.json)
     return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
     settings = settings_of(args)
-    zhen = load_zhen(settings, embedder_of(settings))
-    _print(zhen.documents(), args.json)
+    _print(list_documents(settings, embedder_of(settings)), args.json)
     return 0

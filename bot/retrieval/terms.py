@@ -22,7 +22,7 @@ class Terms:
     def of(cls, tokens: list[str], index: Index) -> Terms:
         idf = index.bm25.idf
         top = max(idf.values(), default=1.0)
-        bridged = index.bridge.translate(tokens)
+        bridged = index.bridge.translate(tokens, idf)
         weights, renderings, known = {}, {}, set()
         for term in dict.fromkeys(tokens):
             forms = frozenset({term} | bridged.get(term, set()))

@@ -1,0 +1,148 @@
+"""Text from the markup formats: DOCX (python-docx) and HTML (selectolax), one paragraph per line."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+
+import docx
+from docx.table import Table
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+
+def read_docx(data: bytes) -> tuple[str, str | None]:
+    """Paragraphs and table rows in document order; headings are paragraphs of their own."""
+    document = docx.Document(io.BytesIO(data))
+    lines: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            lines += _table_rows(item)
+        else:
+            lines.append(_one_line(item.text))
+    title = (document.core_properties.title or "").strip() or None
+    return "\n".join(line for line in lines if line), title
+
+
+def _table_rows(table: Table) -> list[str]:
+    """One line per row, cells joined by `` | ``; a merged cell is read once."""
+    seen: set[object] = set()  # the cells' XML elements (kept alive, so compared by identity)
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if cell._tc not in seen:
+                seen.add(cell._tc)
+                cells.append(_one_line(cell.text))
+        rows.append(" | ".join(cell for cell in cells if cell))
+    return rows
+
+
+_CJK = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r]*\n\s*(?=[{_CJK}])")
+
+
+def _one_line(text: str) -> str:
+    """Whitespace collapsed to single spaces; a line break between two CJK characters goes
+    (as CSS does with segment breaks in East Asian text)."""
+    return " ".join(_CJK_BREAK.sub("", text).split())
+
+
+# Never the article's text: code, forms, navigation, page chrome, asides and hidden parts.
+_JUNK = (
+    "script,style,noscript,template,iframe,object,embed,svg,canvas,form,button,select,"
+    "textarea,dialog,nav,aside,[hidden],[aria-hidden=true],[role=navigation],[role=search],"
+    "[role=complementary],[role=dialog],[role=alertdialog],[role=banner],[role=contentinfo],"
+    '[style*="display:none"],[style*="display: none"],[style*="visibility:hidden"]'
+)
+_JUNK_NAMES = re.compile(
+    r"cookie|consent|gdpr|(?:^|[\s_-])(?:sidebar|breadcrumbs?|share|social|newsletter|related"
+    r"|advert\w*|ads?|popup|modal|navbar|menu|skip-link)(?:$|[\s_-])",
+    re.I,
+)
+_BLOCKS = (
+    "p,div,section,article,main,header,footer,h1,h2,h3,h4,h5,h6,ul,ol,li,dl,dt,dd,table,tr,"
+    "caption,blockquote,pre,figure,figcaption,address,details,summary,hr,br"
+)
+_LINE = "\u2029"  # marks where a block element starts or ends
+
+
+def read_html(data: bytes) -> tuple[str, str | None]:
+    """The main text of an HTML page, one block element per line, and its <title>."""
+    tree = LexborHTMLParser(decode_html(data))
+    title_node = tree.css_first("head title") or tree.css_first("title")
+    title = " ".join(title_node.text().split()) if title_node else ""
+    if not title:
+        og = tree.css_first('meta[property="og:title"]')
+        title = " ".join((og.attributes.get("content") or "").split()) if og else ""
+    junk = tree.css(_JUNK) + [
+        node
+        for node in tree.css("[class],[id]")
+        if node.tag not in ("html", "body", "main", "article")
+        and _JUNK_NAMES.search(f"{node.attributes.get('class') or ''} {node.id or ''}")
+    ]
+    _remove(junk)
+    root = _main_node(tree)
+    if root is None:
+        return "", title or None
+    if root.tag == "body":
+        _remove(root.css("header,footer"))
+    for node in root.css(_BLOCKS):
+        node.insert_before(_LINE)
+        node.insert_after(_LINE)
+    for cell in root.css("td,th"):
+        cell.insert_after(" ")
+    text = root.text(deep=True, separator="")
+    lines = (_one_line(part) for part in text.split(_LINE))
+    return "\n".join(line for line in lines if line), title or None
+
+
+def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
+    """<main>, [role=main] or the longest <article>, when they hold text; else <body>."""
+    for selector in ("main", "[role=main]", "article"):
+        found = [node for node in tree.css(selector) if node.text(deep=True).strip()]
+        if found:
+            return max(found, key=lambda node: len(node.text(deep=True)))
+    return tree.body
+
+
+def _remove(nodes: list[LexborNode]) -> None:
+    """Remove ``nodes``, each once: a node inside another removed node goes with it."""
+    chosen = {node.mem_id for node in nodes}
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in chosen:
+            parent = parent.parent
+        if parent is None:
+            node.decompose()
+
+
+def decode_html(data: bytes) -> str:
+    """The page as text: by its BOM, else its declared charset, else UTF-8 (bad bytes replaced)."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "replace")
+    declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", data[:4096], re.I)
+    if declared:
+        label = declared[1].decode("ascii").lower()
+        # As browsers do: GB2312/GBK read as GB18030, Big5 as Big5-HKSCS, Latin-1 as
+        # Windows-1252, and a UTF-16 label on bytes without a BOM as UTF-8.
+        aliases = {
+            "gb2312": "gb18030",
+            "gbk": "gb18030",
+            "big5": "big5hkscs",
+            "iso-8859-1": "cp1252",
+            "utf-16": "utf-8",
+            "utf-16le": "utf-8",
+            "utf-16be": "utf-8",
+        }
+        label = aliases.get(label, label)
+        try:
+            return data.decode(codecs.lookup(label).name, "replace")
+        except LookupError:
+            pass
+    return data.decode("utf-8", "replace")

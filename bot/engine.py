@@ -210,8 +210,9 @@ class Zhen:
         return open_library(self.settings, self.embedder)
 
     def documents(self) -> list[DocInfo]:
-        """The documents answers come from."""
-        return list_documents(self.settings, self.embedder)
+        """The documents answers come from (as the library lists them now)."""
+        with _translated():
+            return self.library.documents()
 
     def add(self, paths: Sequence[str | Path], progress: Progress | None = None) -> list[DocInfo]:
         """Add (or update) documents; only they are embedded. Answers pick them up at once."""

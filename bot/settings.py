@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(None, repr=False)
     rate_limit: int = Field(60, ge=0)  # requests per minute per client; 0 disables
     max_history_turns: int = Field(10, ge=0)
+    max_upload_mb: int = Field(50, ge=1, le=1024)  # per uploaded file (POST /api/documents)
 
     @field_validator("corpus", mode="before")
     @classmethod

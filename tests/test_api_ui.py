@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from bot.web.feedback import FeedbackError, FeedbackLog
-from bot.web.ui import INTERNAL_ERROR, chat_turn, record_vote
+from bot.web.ui import INTERNAL_ERROR, chat_turn, citation_html, record_vote, source_label
 
 EN = "How many pairs of friendship cities have China and Japan established?"
 
@@ -91,3 +92,15 @@ def test_through_the_server_a_page_failure_shows_in_health(fake_zhen):
     assert chat[-1]["content"] == INTERNAL_ERROR
     faults = service.health()["faults"]
     assert "answer" in faults and "backend down" not in faults["answer"]
+
+
+def test_sources_are_labelled_with_the_documents_title_and_page(fake_zhen):
+    citation = fake_zhen.ask(EN).citations[0]
+    assert citation.doc_title and citation.page is None
+    assert source_label(citation) == citation.doc_title  # text sources have no pages
+    assert citation.passage_id not in citation_html(citation)
+    paged = dataclasses.replace(citation, doc_title="<i>Ice</i> & Snow", page=3)
+    assert source_label(paged) == "<i>Ice</i> & Snow · p. 3"
+    assert "<summary>[1] &lt;i&gt;Ice&lt;/i&gt; &amp; Snow · p. 3</summary>" in citation_html(paged)
+    untitled = dataclasses.replace(citation, doc_title="", doc_id="")
+    assert source_label(untitled) == citation.passage_id

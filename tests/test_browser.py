@@ -138,7 +138,7 @@ def ask_in_widget(page, origin: str, question: str):
     page.goto(origin + "/embed.html")
     widget = page.locator("[data-zhen-widget]")
     widget.locator(".launcher").click()
-    widget.locator("input").fill(question)
+    widget.locator("input[type=text]").fill(question)
     widget.locator("button.send").click()
     return widget
 
@@ -241,10 +241,47 @@ def test_widget_starts_a_fresh_conversation_when_the_server_refuses_its_history(
         page.route("**/api/ask/stream", refuse_history)
         widget = ask_in_widget(page, site.origin, EN_QUESTION)
         widget.locator(".cite").first.wait_for(timeout=30_000)
-        widget.locator("input").fill(EN_QUESTION)
+        widget.locator("input[type=text]").fill(EN_QUESTION)
         widget.locator("button.send").click()
         widget.locator(".msg.bot .cite").nth(1).wait_for(timeout=30_000)
         assert [len(h) for h in sent] == [0, 2, 0]  # refused with history, retried without
         assert widget.locator(".msg.err").count() == 0
+    finally:
+        site.close()
+
+
+def test_admin_page_says_admin_is_disabled_without_a_token(server, page):
+    page.goto(server + "/admin")
+    notice = page.locator("#disabled")
+    notice.wait_for(timeout=30_000)
+    assert "Admin is disabled" in notice.inner_text() and "未启用" in notice.inner_text()
+    assert not page.locator("#upload").is_visible()
+
+
+def test_widget_from_the_example_page_is_scoped_and_can_search_everything(
+    server, page, tmp_path, site_ports
+):
+    site = host_site(tmp_path, server, site_ports[0])
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}"))
+            if r.url.endswith("/api/ask/stream")
+            else None
+        ),
+    )
+    try:
+        widget = ask_in_widget(page, site.origin, EN_QUESTION)
+        widget.locator(".cite").first.wait_for(timeout=30_000)
+        assert sent[-1]["documents"] == ["friendship-cities"]  # data-documents
+        label = widget.locator(".cite").first.inner_text()
+        assert label.startswith("[1] The New Development of Sino-Japanese Friendship Cities")
+        assert "friendship-cities:" not in label  # no internal passage ids
+        widget.locator(".scope input").check()
+        widget.locator("input[type=text]").fill(EN_QUESTION)
+        widget.locator("button.send").click()
+        widget.locator(".msg.bot").nth(2).locator(".cite").first.wait_for(timeout=30_000)
+        assert "documents" not in sent[-1]
     finally:
         site.close()

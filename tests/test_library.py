@@ -4,16 +4,19 @@ versions, per-document scope, citations with the document's title."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 
+import httpx
 import pytest
 
 from bot.engine import Zhen
 from bot.errors import UnknownDocuments
 from bot.settings import Settings
 from index.library import Library
-from tests.conftest import FakeEmbedder, print_pdf
+from tests.conftest import FakeEmbedder, free_port, print_pdf
 
 KOBE = "天津與神戶於1973年6月24日結為友好城市。\nTianjin and Kobe became friendship cities on 24 June 1973.\n"
 TEA_ZH = "茶路萬里\n第三站漢堡共接待觀眾五萬七千八百人次。\n"
@@ -203,3 +206,36 @@ def test_a_pdf_pair_a_docx_and_an_html_page_are_cited_with_title_and_page(real_z
     assert museum.grounded and "68" in museum.answer and "Home" not in museum.citations[0].text
     elsewhere = zhen.ask("How much does the clipper model weigh?", documents=["forum"])
     assert not elsewhere.grounded
+
+
+@pytest.mark.real
+def test_a_running_server_answers_from_a_document_added_by_another_process(tmp_path, files):
+    env = {**os.environ, "ZHEN_HOME": str(tmp_path / "home"), "ZHEN_RATE_LIMIT": "0"}
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    ask = f"http://127.0.0.1:{port}/api/ask"
+    question = {"question": "How many visitors did Hamburg welcome?", "documents": ["tea"]}
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        assert httpx.post(ask, json=question, timeout=30).status_code == 422  # no such document
+        added = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "add", str(files)], env=env, capture_output=True
+        )
+        assert added.returncode == 0, added.stderr
+        time.sleep(1.1)  # the server checks for changes at most once a second
+        answer = httpx.post(ask, json=question, timeout=30).json()
+        assert answer["grounded"] and answer["citations"][0]["doc_id"] == "tea"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

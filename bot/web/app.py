@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from bot.engine import Zhen
 from bot.settings import Settings
+from bot.web.documents import documents_router
 from bot.web.errors import install_error_handlers
 from bot.web.feedback import FeedbackLog
 from bot.web.openai import openai_router
@@ -20,6 +21,7 @@ from bot.web.openapi import DESCRIPTION, install_openapi
 from bot.web.routes import api_router, static_router
 from bot.web.security import Exposure, SecurityMiddleware
 from bot.web.service import Service
+from bot.web.upload import max_upload_bytes
 
 
 def create_app(zhen: Zhen, settings: Settings, *, ui: bool = True) -> FastAPI:
@@ -38,11 +40,11 @@ def create_app(zhen: Zhen, settings: Settings, *, ui: bool = True) -> FastAPI:
     app.state.service = service
     install_error_handlers(app)
     install_openapi(app, settings)
-    routers = [api_router(service), openai_router(service)]
+    routers = [api_router(service), documents_router(service), openai_router(service)]
     for router in routers:
         app.include_router(router)
     app.include_router(static_router(documented_methods(routers)))
-    app.add_middleware(SecurityMiddleware, exposure=Exposure(settings))
+    app.add_middleware(SecurityMiddleware, exposure=Exposure(settings, max_upload_bytes(settings)))
     if ui:
         import gradio as gr
 

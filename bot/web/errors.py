@@ -27,6 +27,14 @@ _STATUS_CODES = {
 }
 
 
+class ApiError(Exception):
+    """An HTTP error with its own code, e.g. a refused upload (413 ``file_too_large``)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
 def error_response(status: int, code: str, message: str, headers=None) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
@@ -76,6 +84,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def zhen_error(request: Request, exc: ZhenError) -> JSONResponse:
         headers = {"Retry-After": "5"} if isinstance(exc, ServerBusy) else None
         return JSONResponse(zhen_error_body(exc), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message)
 
     @app.exception_handler(FeedbackError)
     async def feedback_error(request: Request, exc: FeedbackError) -> JSONResponse:

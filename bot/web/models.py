@@ -82,6 +82,19 @@ def bounded_text(max_chars: int) -> Any:
     ]
 
 
+# A document id as ``index.read.doc_id`` makes them: letters and digits of any script, ``-``
+# and ``_``; no white space, punctuation, symbols or control characters (ECMA 262 syntax).
+_NOT_IN_ID = (
+    r"\u0000-\u002c\u002e\u002f\u003a-\u0040\u005b-\u005e\u0060\u007b-\u00bf\u00d7\u00f7"
+    r"\u2000-\u206f\u3000-\u3003\ufeff"
+)
+DOCUMENT_ID_PATTERN = f"^[^{_NOT_IN_ID}]+$"
+MAX_DOCUMENT_ID_CHARS = 128
+MAX_SCOPE_DOCUMENTS = 100
+DOCUMENT_ID_NOTE = (
+    "A document id (see `GET /api/documents`): letters and digits of any script, `-` and `_`."
+)
+
 MessageText = bounded_text(MAX_MESSAGE_CHARS)
 NameText = bounded_text(MAX_NAME_CHARS)
 CommentText = bounded_text(2000)
@@ -95,6 +108,30 @@ Question = Annotated[
             "pattern": QUESTION_PATTERN,
             **settings_limit("maxLength", "max_question_chars", 2000),
         },
+    ),
+]
+DocumentId = Annotated[
+    StrictStr,
+    Field(
+        min_length=1,
+        max_length=MAX_DOCUMENT_ID_CHARS,
+        pattern=DOCUMENT_ID_PATTERN,
+        description=DOCUMENT_ID_NOTE,
+    ),
+    AfterValidator(_unicode),
+]
+# Which documents answers may come from; an id no document has is a 422 (`unknown_documents`,
+# worded in the question's language), which no schema can state.
+Scope = Annotated[
+    list[DocumentId],
+    Field(
+        min_length=1,
+        max_length=MAX_SCOPE_DOCUMENTS,
+        description=(
+            "Answer from these documents only (ids of `GET /api/documents`); leave out to "
+            "use every document. An id that names no document is refused with 422 "
+            "(`unknown_documents`, worded in the question's language)."
+        ),
     ),
 ]
 # A history message: no control characters (checked by the service, in the asker's language).
@@ -134,6 +171,7 @@ class AskRequest(_Strict):
         json_schema_extra=settings_limit("maxItems", "max_history_messages", 20),
     )
     k: integer(ge=1, le=50) | None = Field(default=None, description="Passages to retrieve.")
+    documents: Scope | None = None
 
 
 class FeedbackRequest(_Strict):
@@ -234,6 +272,7 @@ class ChatRequest(_Strict):
     frequency_penalty: Annotated[StrictFloat, Field(ge=-2, le=2)] | None = None
     seed: integer() | None = None
     user: NameText | None = None
+    documents: Scope | None = None  # zhen's own: answer from these documents only
 
 
 class ErrorDetail(BaseModel):

@@ -89,7 +89,7 @@ def openai_router(service: Service) -> APIRouter:
         created = int(time.time())
         model = _model(service, body)
         if not body.stream:
-            result = service.ask(question, history)
+            result = service.ask(question, history, documents=body.documents)
             return JSONResponse(
                 {
                     "id": ident,
@@ -109,7 +109,7 @@ def openai_router(service: Service) -> APIRouter:
                     "language": result.language,
                 }
             )
-        pieces = service.stream(question, history)
+        pieces = service.stream(question, history, documents=body.documents)
 
         def chunk(delta: dict, finish: str | None = None, **extra: object) -> str:
             data = {

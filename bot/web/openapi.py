@@ -18,7 +18,8 @@ DESCRIPTION = f"""Answers questions about the loaded articles, in English or Chi
 
 Every error is JSON `{{"error": {{"code", "message"}}}}`, never a traceback; refusals of a
 question are worded in the question's language. Request bodies are JSON (`Content-Type:
-application/json`, else 415) of at most {MAX_BODY_BYTES // 1024} KB ({MAX_BODY_BYTES} bytes). POST requests
+application/json`, else 415) of at most {MAX_BODY_BYTES // 1024} KB ({MAX_BODY_BYTES} bytes), except
+uploads (`POST /api/documents`: multipart/form-data, `ZHEN_MAX_UPLOAD_MB` per file). POST requests
 under `/api/` and `/v1/` are rate-limited per client (`ZHEN_RATE_LIMIT` per minute, 429 with
 `Retry-After`). A browser `Origin` that is neither this server nor in `ZHEN_ALLOWED_ORIGINS` is
 refused with 403. Methods not listed for a path get 405 with `Allow`.
@@ -60,9 +61,13 @@ def error_responses(
     limited: bool = False,
     admin: bool = False,
     unavailable: str | None = None,
+    missing: str | None = None,
+    invalid: str | None = None,
 ) -> Responses:
     """The errors an endpoint can answer: ``body`` (takes a JSON body), ``limited`` (rate
-    limited), ``admin`` (needs the admin token), ``unavailable`` (why it can answer 503)."""
+    limited), ``admin`` (needs the admin token), ``unavailable`` (why it can answer 503),
+    ``missing`` (why it can answer 404), ``invalid`` (why it can answer 422 when it takes no
+    body: its parameters)."""
     bad = "invalid `Content-Length`"
     if body:
         bad = f"malformed JSON, a body that is not UTF-8, or an {bad}"
@@ -97,7 +102,72 @@ def error_responses(
         )
     if unavailable:
         out[503] = _error(unavailable, Retry_After=_RETRY_AFTER)
+    if missing:
+        out[404] = _error(missing)
+    if invalid:
+        out[422] = _error(invalid)
     return out
+
+
+def conflict(why: str) -> dict[str, Any]:
+    """A documented 409: ``why`` the request cannot be done in the server's current state."""
+    return _error(f"Conflict: {why[0].upper()}{why[1:]}.")
+
+
+def upload_errors(max_file_bytes: int) -> Responses:
+    """The errors of ``POST /api/documents`` (``max_file_bytes``: the per-file limit)."""
+    size = f"{max_file_bytes / 1024 / 1024:g} MB"
+    out = error_responses(
+        admin=True,
+        limited=True,
+        unavailable="The index or the embedding model is unavailable.",
+    )
+    out[400] = _error("Bad request: a malformed multipart body, or an invalid `Content-Length`.")
+    out[413] = _error(f"A file is over {size} (`ZHEN_MAX_UPLOAD_MB`), or the body over two such.")
+    out[415] = _error(
+        "The body is not multipart/form-data (`unsupported_media_type`), or a file's type, "
+        "judged from its bytes, is not supported or not the one its name says "
+        "(`unsupported_file`)."
+    )
+    out[422] = _error(
+        "A file name that is not a plain, visible base name (`invalid_file_name`); a part "
+        "that is not a `files` file (`invalid_upload`); no file (`no_file`); more than two "
+        "(`too_many_files`); two files that are not NAME.zh.EXT + NAME.en.EXT (`not_a_pair`); "
+        "an empty file (`empty_file`); a file that cannot be read: damaged, too many pages, "
+        "nested too deeply, a zip bomb, no text (`unreadable_file`)."
+    )
+    return out
+
+
+def upload_body(field: str, max_files: int, max_size: str) -> dict[str, Any]:
+    """The multipart request body of ``POST /api/documents`` (parsed by the route itself)."""
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [field],
+                    "additionalProperties": False,
+                    "properties": {
+                        field: {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": max_files,
+                            "items": {"type": "string", "format": "binary"},
+                            "description": (
+                                "One file, or the Chinese and English versions of one document "
+                                f"(`NAME.zh.EXT` + `NAME.en.EXT`), each at most {max_size}: PDF, "
+                                "DOCX, HTML, Markdown or UTF-8 text, judged by its bytes. The "
+                                "file name (a plain base name, not hidden) gives the document "
+                                "id; a document with that id is replaced."
+                            ),
+                        }
+                    },
+                }
+            }
+        },
+    }
 
 
 def answering_errors() -> Responses:

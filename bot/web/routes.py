@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
+import re
 from collections.abc import Iterator
 from importlib import resources
-from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
+from bot.web.auth import admin_guard
 from bot.web.errors import error_response, json_body, sse, zhen_error_body
 from bot.web.models import AskRequest, FeedbackRequest
 from bot.web.openapi import answering_errors, error_responses, event_stream
@@ -21,24 +19,10 @@ from bot.web.service import Service
 
 log = logging.getLogger(__name__)
 
-# Module level: FastAPI resolves the annotations of the routes' dependencies by name.
-Bearer = Annotated[
-    HTTPAuthorizationCredentials | None,
-    Depends(HTTPBearer(auto_error=False, description="`ZHEN_ADMIN_TOKEN`")),
-]
-
 
 def api_router(service: Service) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["zhen"])
-
-    def admin(credentials: Bearer) -> None:
-        token = service.settings.admin_token
-        if not token:
-            raise HTTPException(403, "admin endpoints are disabled (set ZHEN_ADMIN_TOKEN)")
-        given = credentials.credentials.strip() if credentials else ""
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "admin token required", {"WWW-Authenticate": "Bearer"})
-
+    admin = admin_guard(service)
     answering = answering_errors()
 
     @router.post(
@@ -48,7 +32,7 @@ def api_router(service: Service) -> APIRouter:
         responses=answering,
     )
     def ask(body: AskRequest) -> dict:
-        return service.ask(body.question, body.history, body.k).to_dict()
+        return service.ask(body.question, body.history, body.k, body.documents).to_dict()
 
     @router.post(
         "/ask/stream",
@@ -66,7 +50,7 @@ def api_router(service: Service) -> APIRouter:
         },
     )
     def ask_stream(body: AskRequest) -> StreamingResponse:
-        pieces = service.stream(body.question, body.history, body.k)
+        pieces = service.stream(body.question, body.history, body.k, body.documents)
 
         def events() -> Iterator[str]:
             try:
@@ -125,14 +109,17 @@ def api_router(service: Service) -> APIRouter:
 
 
 class NotHere:
-    """JSON 405 (with ``Allow``) for a method a documented path does not answer; else 404."""
+    """JSON 405 (with ``Allow``) for a method a documented path does not answer; else 404.
+
+    ``methods``: the methods of each documented path, whose ``{parameters}`` match any one
+    path segment."""
 
     def __init__(self, methods: dict[str, set[str]]) -> None:
-        self.methods = methods
+        self.methods = [(_template(path), allowed) for path, allowed in methods.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, method = scope["path"], scope["method"]
-        allowed = self.methods.get(path)
+        allowed = set().union(*(a for pattern, a in self.methods if pattern.fullmatch(path)))
         if allowed:
             allow = {"Allow": ", ".join(sorted(allowed))}
             message = f"{method} is not allowed on {path}"
@@ -140,6 +127,11 @@ class NotHere:
         else:
             response = error_response(404, "not_found", "no such endpoint")
         await response(scope, receive, send)
+
+
+def _template(path: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]*\})", path)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
 
 
 def static_router(methods: dict[str, set[str]]) -> APIRouter:
@@ -159,6 +151,16 @@ def static_router(methods: dict[str, set[str]]) -> APIRouter:
     @router.get("/embed")
     def embed() -> Response:
         return Response((static / "embed.html").read_bytes(), media_type="text/html")
+
+    @router.get("/admin")
+    def admin_page() -> Response:
+        return Response((static / "admin.html").read_bytes(), media_type="text/html")
+
+    @router.get("/admin.js")
+    def admin_script() -> Response:
+        return Response(
+            (static / "admin.js").read_bytes(), media_type="text/javascript; charset=utf-8"
+        )
 
     # An ASGI app, not a function: a Starlette route to a function answers only GET and HEAD,
     # one to an app every method (OPTIONS, TRACE, ...), so none of them reaches the chat

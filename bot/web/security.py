@@ -14,6 +14,7 @@ from bot.settings import Settings
 from bot.web.ratelimit import RateLimiter
 
 MAX_BODY_BYTES = 64 * 1024
+UPLOAD_PATH = "/api/documents"  # POST: multipart uploads, with a limit of their own
 Scope = MutableMapping[str, Any]
 ASGIMessage = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[ASGIMessage]]
@@ -34,6 +35,7 @@ EMBED_CSP = (
     "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
     "style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 )
+STRICT_PAGES = ("/embed", "/admin")
 
 
 def error_body(code: str, message: str) -> bytes:
@@ -48,7 +50,11 @@ BURST = 10  # requests a client may send at once before the per-minute rate appl
 
 
 class BodyTooLarge(Exception):
-    """The request body went past ``MAX_BODY_BYTES`` while it was being read."""
+    """The request body went past its limit while it was being read."""
+
+
+def size_text(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
 def origin_of(url: str) -> str:
@@ -60,8 +66,14 @@ def origin_of(url: str) -> str:
 class Exposure:
     """Who may call zhen from a browser, and how often."""
 
-    def __init__(self, settings: Settings, limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        upload_bytes: int = MAX_BODY_BYTES,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.allowed = {o.lower().rstrip("/") for o in settings.allowed_origins}
+        self.upload_bytes = upload_bytes
         self.limiter = limiter or RateLimiter(
             settings.rate_limit, burst=min(settings.rate_limit, BURST)
         )
@@ -69,6 +81,12 @@ class Exposure:
     def origin_allowed(self, origin: str, own_origin: str) -> bool:
         origin = origin.lower().rstrip("/")
         return origin == own_origin or "*" in self.allowed or origin in self.allowed
+
+    def body_limit(self, method: str, path: str) -> int:
+        """The most bytes a request body may have: uploads have their own limit."""
+        if method == "POST" and path.rstrip("/") == UPLOAD_PATH:
+            return self.upload_bytes
+        return MAX_BODY_BYTES
 
     def frame_ancestors(self) -> str:
         if "*" in self.allowed:
@@ -79,7 +97,8 @@ class Exposure:
 class SecurityMiddleware:
     """Pure ASGI middleware (so streamed responses and streamed bodies are handled):
 
-    - bodies over 64 KB → 413, checked on ``Content-Length`` and on the bytes actually read;
+    - bodies over 64 KB (uploads: their own limit) → 413, checked on ``Content-Length`` and
+      on the bytes actually read;
     - a browser ``Origin`` that is neither this server nor in ``allowed_origins`` → 403;
       allowed cross-origin requests get CORS headers, preflights are answered here;
     - POSTs that ask or vote are rate-limited per client IP → 429 with ``Retry-After``;
@@ -121,8 +140,10 @@ class SecurityMiddleware:
         if length is not None and not (length.isascii() and length.isdigit()):
             await _reply(send, 400, "bad_request", "invalid Content-Length", [*cors, *base])
             return
-        if length is not None and int(length) > MAX_BODY_BYTES:
-            await _reply(send, 413, "body_too_large", "request body is over 64 KB", [*cors, *base])
+        limit = self.exposure.body_limit(method, path)
+        too_large = f"request body is over {size_text(limit)}"
+        if length is not None and int(length) > limit:
+            await _reply(send, 413, "body_too_large", too_large, [*cors, *base])
             return
         if method == "POST" and path.startswith(LIMITED_PREFIXES):
             client = (scope.get("client") or ("unknown", 0))[0]
@@ -144,7 +165,7 @@ class SecurityMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 limited_receive.size += len(message.get("body", b""))  # type: ignore[attr-defined]
-                if limited_receive.size > MAX_BODY_BYTES:  # type: ignore[attr-defined]
+                if limited_receive.size > limit:  # type: ignore[attr-defined]
                     raise BodyTooLarge
             return message
 
@@ -152,11 +173,11 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: ASGIMessage) -> None:
             nonlocal started
-            if limited_receive.size > MAX_BODY_BYTES:  # type: ignore[attr-defined]
+            if limited_receive.size > limit:  # type: ignore[attr-defined]
                 # the app saw a broken body (FastAPI turns it into a 400): answer 413 instead
                 if message["type"] == "http.response.start" and not started:
                     started = True
-                    await _reply(send, 413, "body_too_large", "request body is over 64 KB", extra)
+                    await _reply(send, 413, "body_too_large", too_large, extra)
                 return
             if message["type"] == "http.response.start":
                 started = True
@@ -178,7 +199,7 @@ class SecurityMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             if not started:
-                await _reply(send, 413, "body_too_large", "request body is over 64 KB", extra)
+                await _reply(send, 413, "body_too_large", too_large, extra)
         except Exception:  # never a traceback, and the same headers as any other response
             log.exception("unhandled error on %s", path)
             if not started:
@@ -186,7 +207,10 @@ class SecurityMiddleware:
 
     def _headers(self, path: str) -> list[tuple[bytes, bytes]]:
         ancestors = self.exposure.frame_ancestors()
-        csp = f"{EMBED_CSP}; {ancestors}" if path.rstrip("/") == "/embed" else ancestors
+        page = path.rstrip("/")
+        if page == "/admin":  # never framed: no clickjacking of the admin page
+            ancestors = "frame-ancestors 'none'"
+        csp = f"{EMBED_CSP}; {ancestors}" if page in STRICT_PAGES else ancestors
         return [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"strict-origin-when-cross-origin"),

@@ -6,21 +6,23 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from bot.answering.answer import Answer
 from bot.answering.conversation import Message
 from bot.answering.question import check_question
 from bot.engine import Zhen
-from bot.errors import ServerBusy, ZhenError
+from bot.errors import ServerBusy, UnknownDocuments, ZhenError
 from bot.i18n import message
 from bot.settings import Settings
 from bot.web.feedback import FeedbackError, FeedbackLog
 from bot.web.models import checked_history
 from bot.web.slots import FairSlots
 from index.lang import Language
+from index.library import DocInfo
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +81,28 @@ class Service:
         finally:
             self.busy.release()
 
-    def prepare(self, question: str, history) -> tuple[str, str, list[Message]]:
-        """Validate a question and its history (raises ``InvalidQuestion``, in its language):
-        the question, its language and the history turns."""
+    def prepare(
+        self, question: str, history, documents: Collection[str] | None = None
+    ) -> tuple[str, str, list[Message], list[str] | None]:
+        """Validate a question, its history and its scope (raises ``InvalidQuestion`` or
+        ``UnknownDocuments``, in the question's language): the question, its language, the
+        history turns and the document ids without repeats."""
         text, language = self.check(question)
-        return text, language, checked_history(history, self.settings.max_history_turns, language)
+        turns = checked_history(history, self.settings.max_history_turns, language)
+        return text, language, turns, self.scope(documents, language)
+
+    def scope(self, documents: Collection[str] | None, language: str) -> list[str] | None:
+        """``documents`` without repeats; ids no document has are ``UnknownDocuments`` in
+        ``language`` (checked here, so a stream fails before its first event)."""
+        if documents is None:
+            return None
+        self.zhen.refresh()
+        known = {d.id for d in self.zhen.index.documents}
+        ids = list(dict.fromkeys(documents))
+        unknown = [d for d in ids if d not in known]
+        if unknown:
+            raise UnknownDocuments(", ".join(unknown), language)
+        return ids
 
     @contextmanager
     def answering(self):
@@ -99,10 +118,12 @@ class Service:
             raise
         self.faults.clear("answer")
 
-    def ask(self, question: str, history, k: int | None = None) -> Answer:
-        _, language, turns = self.prepare(question, history)
+    def ask(
+        self, question: str, history, k: int | None = None, documents: Collection[str] | None = None
+    ) -> Answer:
+        _, language, turns, scope = self.prepare(question, history, documents)
         with self.answering(), self.slot(language):
-            result = self.zhen.ask(question, k=k, history=turns)
+            result = self.zhen.ask(question, k=k, history=turns, documents=scope)
         self._watch_generator(result)
         return result
 
@@ -116,13 +137,19 @@ class Service:
         ):
             self.faults.record("generator", "the language model failed or timed out; quoting")
 
-    def stream(self, question: str, history=None, k: int | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self,
+        question: str,
+        history=None,
+        k: int | None = None,
+        documents: Collection[str] | None = None,
+    ) -> Iterator[str | Answer]:
         """Validates first (so bad input fails before any event), then streams."""
-        _, language, turns = self.prepare(question, history)
+        _, language, turns, scope = self.prepare(question, history, documents)
 
         def pieces() -> Iterator[str | Answer]:
             with self.answering():
-                stream = self.zhen.stream(question, k=k, history=turns)
+                stream = self.zhen.stream(question, k=k, history=turns, documents=scope)
                 with self.slot(language):  # retrieval happens on the first step
                     first = next(stream, None)
                 if first is not None:
@@ -168,3 +195,21 @@ class Service:
             started = time.perf_counter()
             built = self.zhen.reindex()
         return {"counts": built.counts, "seconds": time.perf_counter() - started}
+
+    def documents(self) -> list[DocInfo]:
+        """The documents answers come from, as the loaded index lists them: cheap enough for
+        a public endpoint (``Zhen.documents()`` may first bring a given corpus up to date)."""
+        self.zhen.refresh()
+        known = {f.name for f in fields(DocInfo)}
+        listed = self.zhen.index.manifest.get("documents", [])
+        return [DocInfo(**{k: v for k, v in d.items() if k in known}) for d in listed]
+
+    def add(self, paths: Sequence[Path]) -> list[DocInfo]:
+        """Add (or replace) documents; one library change at a time from this server."""
+        with self.reindex_lock:
+            return self.zhen.add(paths)
+
+    def remove(self, ids: Sequence[str]) -> list[DocInfo]:
+        """Remove documents; ``UnknownDocuments`` when an id names none (nothing removed)."""
+        with self.reindex_lock:
+            return self.zhen.remove(ids)

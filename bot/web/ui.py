@@ -64,11 +64,17 @@ def _highlighted(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def source_label(c: Citation) -> str:
+    """Where a citation comes from, for people: "Title · p. 3" (no page: just the title)."""
+    where = c.doc_title or c.doc_id or c.passage_id
+    return f"{where} · p. {c.page}" if c.page else where
+
+
 def citation_html(c: Citation) -> str:
     """One numbered source: the passage (quoted sentence highlighted) and its translation."""
     other = "en" if c.lang == "zh" else "zh"
     parts = [
-        f'<details class="zhen-source"><summary>[{c.n}] {html.escape(c.passage_id)}</summary>',
+        f'<details class="zhen-source"><summary>[{c.n}] {html.escape(source_label(c))}</summary>',
         f'<div><span class="zhen-lang">{LANGUAGE_LABELS.get(c.lang, c.lang)}</span><br>'
         f"{_highlighted(c.text, c.highlight)}</div>",
     ]

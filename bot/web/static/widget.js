@@ -14,11 +14,11 @@
   if (lang === "auto") lang = /^zh/i.test(navigator.language || "") ? "zh" : "en";
   var T = {
     en: { title: "Ask the article", placeholder: "Ask a question…", send: "Send",
-          open: "Open chat", close: "Close chat", sources: "Sources",
+          open: "Open chat", close: "Close chat", sources: "Sources", all: "Search all articles", page: "p. ",
           translation: "Translation", thinking: "…", failed: "Sorry, the question could not be answered.",
           greeting: "Hello! Ask me anything about the article, in English or Chinese." },
     zh: { title: "向文章提问", placeholder: "请输入问题…", send: "发送",
-          open: "打开对话", close: "关闭对话", sources: "出处",
+          open: "打开对话", close: "关闭对话", sources: "出处", all: "搜索全部文章", page: "第 ", pageEnd: " 页",
           translation: "译文", thinking: "…", failed: "抱歉，无法回答这个问题。",
           greeting: "你好！可以用中文或英文问我关于这篇文章的问题。" }
   }[lang === "zh" ? "zh" : "en"];
@@ -29,6 +29,9 @@
   var title = attr("title", T.title);
   var greeting = attr("greeting", T.greeting);
   var history = [];
+  // data-documents="ID,ID": every question is limited to those documents (unless "all" is on)
+  var scope = attr("documents", "").split(",").map(function (s) { return s.trim(); })
+    .filter(Boolean);
 
   // a custom element (host rules for div etc. do not match it), reset inline
   var host = document.createElement("zhen-chat-widget");
@@ -53,7 +56,9 @@
     ".bot{background:#fff;border:1px solid #e5e7eb}",
     ".err{background:#fef2f2;border:1px solid #fecaca;color:#991b1b}",
     ".cites{margin-top:6px;font-size:12px;color:#4b5563}",
-    ".cite{display:inline-block;margin:2px 4px 2px 0;padding:1px 7px;border:1px solid #d1d5db;border-radius:10px;background:#f3f4f6;cursor:pointer;font-size:12px;color:#111827}",
+    ".cite{display:inline-block;max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:top;margin:2px 4px 2px 0;padding:1px 7px;border:1px solid #d1d5db;border-radius:10px;background:#f3f4f6;cursor:pointer;font-size:12px;color:#111827}",
+    ".scope{display:flex;align-items:center;gap:6px;padding:4px 12px;font-size:12px;color:#4b5563;border-bottom:1px solid #e5e7eb;background:#fff;cursor:pointer}",
+    ".scope input{flex:none;margin:0;padding:0}",
     ".passage{margin-top:6px;padding:6px 8px;border-left:3px solid var(--c);background:#f9fafb;font-size:12.5px;white-space:normal}",
     ".lbl{display:block;font-size:11px;color:#6b7280;text-transform:uppercase;margin-top:4px}",
     "mark{background:#fde68a;color:inherit}",
@@ -88,6 +93,15 @@
   form.appendChild(input);
   form.appendChild(sendBtn);
   panel.appendChild(head);
+  var all = null;
+  if (scope.length) {
+    var switchRow = el("label", "scope");
+    all = el("input");
+    all.type = "checkbox";
+    switchRow.appendChild(all);
+    switchRow.appendChild(el("span", "", T.all));
+    panel.appendChild(switchRow);
+  }
   panel.appendChild(log);
   panel.appendChild(form);
   var launcher = el("button", "launcher", "💬");
@@ -130,6 +144,12 @@
     frag.appendChild(document.createTextNode(text.slice(last)));
     return frag;
   }
+  // "Title · p. 3": where a citation comes from, instead of its internal passage id
+  function source(c) {
+    var where = c.doc_title || c.doc_id || c.passage_id;
+    if (c.page) where += " · " + T.page + c.page + (T.pageEnd || "");
+    return where;
+  }
   function showCitations(b, answer) {
     if (!answer.citations || !answer.citations.length) return;
     var box = el("div", "cites", T.sources + ": ");
@@ -137,14 +157,14 @@
     passage.hidden = true;
     var shown = null;
     answer.citations.forEach(function (c) {
-      var btn = el("button", "cite", "[" + c.n + "]");
+      var btn = el("button", "cite", "[" + c.n + "] " + source(c));
       btn.type = "button";
-      btn.title = c.passage_id;
+      btn.title = source(c);
       btn.addEventListener("click", function () {
         if (shown === c.n) { passage.hidden = true; shown = null; return; }
         shown = c.n;
         passage.textContent = "";
-        passage.appendChild(el("span", "lbl", "[" + c.n + "] " + (LANG_LABEL[c.lang] || c.lang)));
+        passage.appendChild(el("span", "lbl", "[" + c.n + "] " + source(c) + " · " + (LANG_LABEL[c.lang] || c.lang)));
         var p = el("div");
         p.appendChild(highlighted(c.text, c.highlight));
         passage.appendChild(p);
@@ -168,10 +188,12 @@
   }
 
   function post(question, turns) {
+    var body = { question: question, history: turns };
+    if (scope.length && !(all && all.checked)) body.documents = scope;
     return fetch(base + "/api/ask/stream", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
-      body: JSON.stringify({ question: question, history: turns }),
+      body: JSON.stringify(body),
       credentials: "omit",
       mode: "cors"
     });

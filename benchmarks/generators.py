@@ -1,20 +1,25 @@
-"""Answer quality and speed per answerer on the bundled test set: extractive vs generated.
+"""Answer quality and speed per answerer: extractive vs generated, on one or more question sets.
 
-Each answerer answers every test question through ``Zhen.stream`` (the streaming path
-the web chat uses), with the same index and embedder. Printed per answerer:
+Each answerer answers every question through the streaming path the web chat uses, with the
+same index and embedder, and is scored as ``zhen eval`` scores it (``bot.evaluation.run``):
 
 - facts: answerable items whose answer holds every required fact (``metrics.facts_match``)
 - citation precision: cited passages (or their aligned translations) holding gold evidence
-- refusal accuracy: items where "does not say" (not grounded) ⇔ the item is unanswerable
+- refusal accuracy: unanswerable items answered "does not say"; false refusals: answerable
+  items answered "does not say"
 - language match: answers in the question's language and script (``metrics.language_matches``)
 - modes: how many answers were generated, extractive, or fell back to extractive
-- latency p50/p95 of the whole answer, and tokens/s of the model (streamed pieces per
-  second of generation; llama.cpp streams one token per piece)
+- latency p50/p95 of the whole answer, tokens/s of the model (streamed pieces per second of
+  generation; llama.cpp streams one token per piece) and the process's peak RSS so far (run
+  one answerer per process for its own peak)
 
-Run from the repo root (the gguf answerer needs ``pip install -e '.[gguf]'``)::
+An answerer is ``extractive``, a backend (``gguf``, ``openai``, ``hf``) or a backend with a
+model, ``gguf:bundled-1.5b``. ``--repair`` picks how a generated answer that leaves out a part
+of the question is repaired (``bot.generation.complete``). Run from the repo root::
 
-    python benchmarks/generators.py [--generators extractive gguf] [--limit N]
-        [--home DIR] [--base-url URL --model NAME] [--json out.json]
+    python benchmarks/generators.py [--generators extractive gguf gguf:bundled-1.5b]
+        [--testset FILE [--corpus ARTICLE] | --split bundled|dev|heldout] [--limit N]
+        [--repair append|fallback] [--home DIR] [--base-url URL] [--json out.json]
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,93 +41,147 @@ if str(ROOT) not in sys.path:
 
 from bot.answering.answer import Answer  # noqa: E402
 from bot.engine import Zhen  # noqa: E402
-from bot.evaluation.metrics import contains, facts_match, language_matches, percentile  # noqa: E402
+from bot.evaluation.run import score_item, summarise  # noqa: E402
+from bot.evaluation.suites import bundled_set, question_sets  # noqa: E402
+from bot.evaluation.testset import TestItem, load_testset  # noqa: E402
+from bot.generation.answer import REPAIRS, stream_answer  # noqa: E402
 from bot.generation.backends import load_generator  # noqa: E402
-from bot.resources import bundled_testset  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
+SHOWN = (
+    "facts",
+    "citation_precision",
+    "refusal_accuracy",
+    "false_refusals",
+    "language_match",
+)
 
-def run(zhen: Zhen, rows: list[dict]) -> dict:
-    facts = answerable = cited = cited_ok = refusal_ok = lang_ok = 0
+
+def answers(zhen: Zhen, question: str, repair: str | None) -> Iterator[str | Answer]:
+    """``Zhen.stream``, with the repair chosen here rather than the default."""
+    if zhen.generator is None or repair is None:
+        yield from zhen.stream(question)
+        return
+    d = zhen._draft(question, None, None, None)
+    yield from stream_answer(
+        d,
+        zhen.generator,
+        max_tokens=zhen.settings.max_tokens,
+        timeout=zhen.settings.gen_timeout,
+        threshold=zhen.decision.threshold,
+        repair=repair,
+    )
+
+
+def run(zhen: Zhen, items: list[TestItem], repair: str | None = None) -> dict:
+    """Every item answered and scored; the summary with modes, tokens/s and peak RSS."""
+    records: list[dict] = []
     pieces_total = 0
     gen_seconds = 0.0
-    latencies: list[float] = []
     modes: collections.Counter[str] = collections.Counter()
-    for row in rows:
+    for item in items:
         started = time.perf_counter()
         pieces = 0
         final: Answer | None = None
-        for item in zhen.stream(row["user_input"]):
-            if isinstance(item, Answer):
-                final = item
+        for piece in answers(zhen, item.user_input, repair):
+            if isinstance(piece, Answer):
+                final = piece
             else:
                 pieces += 1
-        latencies.append((time.perf_counter() - started) * 1000)
+        latency = (time.perf_counter() - started) * 1000
         assert final is not None
         modes[final.mode] += 1
         if "generate" in final.timings_ms:
             pieces_total += pieces
             gen_seconds += final.timings_ms["generate"] / 1000
-        refusal_ok += final.grounded == row["answerable"]
-        lang_ok += language_matches(final.answer, row["language"])
-        if row["answerable"]:
-            answerable += 1
-            facts += final.grounded and facts_match(final.answer, row["must_include"])
-            for c in final.citations:
-                cited += 1
-                texts = [c.text, c.translation or ""]
-                cited_ok += any(contains(t, e) for t in texts for e in row["reference_contexts"])
-    n = len(rows)
+        records.append(score_item(item, final, latency) | {"note": final.note})
+    summary = summarise(records)
     return {
-        "questions": n,
-        "facts": facts / max(answerable, 1),
-        "citation_precision": cited_ok / max(cited, 1),
-        "refusal_accuracy": refusal_ok / n,
-        "language_match": lang_ok / n,
+        **{name: summary[name] for name in ("n", *SHOWN, "latency_ms_p50", "latency_ms_p95")},
         "modes": dict(modes),
-        "latency_p50_ms": percentile(latencies, 50),
-        "latency_p95_ms": percentile(latencies, 95),
         "tokens_per_s": pieces_total / gen_seconds if gen_seconds else None,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "items": records,
     }
+
+
+def question_suites(args: argparse.Namespace) -> list[tuple[str, Path, Path | None]]:
+    """(name, test set, article file; None for the bundled article) to run."""
+    if args.testset:
+        return [(Path(args.testset).stem, Path(args.testset), args.corpus and Path(args.corpus))]
+    sets = [bundled_set()] if args.split == "bundled" else question_sets(ROOT / "data" / args.split)
+    return [
+        (name, testset, article if article.is_file() else None) for name, testset, article in sets
+    ]
+
+
+def answerer(base: Zhen, spec: str, base_url: str | None) -> Zhen:
+    """``base`` answering with the generator ``spec`` names (``backend`` or ``backend:model``)."""
+    name, _, model = spec.partition(":")
+    settings = base.settings.replace(generator=name, base_url=base_url, model=model or None)
+    generator = load_generator(settings)
+    load = getattr(generator, "load", None)
+    if load is not None:
+        load()
+    return replace(base, settings=settings, generator=generator)
+
+
+def pooled(runs: list[dict]) -> dict:
+    """One summary over the items of several runs (speed figures weighted by answers)."""
+    records = [record for r in runs for record in r["items"]]
+    summary = summarise(records)
+    modes: collections.Counter[str] = collections.Counter()
+    for r in runs:
+        modes.update(r["modes"])
+    rates = [(r["tokens_per_s"], r["n"]) for r in runs if r["tokens_per_s"]]
+    return {
+        **{name: summary[name] for name in ("n", *SHOWN, "latency_ms_p50", "latency_ms_p95")},
+        "modes": dict(modes),
+        "tokens_per_s": sum(t * n for t, n in rates) / sum(n for _, n in rates) if rates else None,
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "items": records,
+    }
+
+
+def line(spec: str, r: dict) -> str:
+    tps = f"{r['tokens_per_s']:.1f}" if r["tokens_per_s"] else "-"
+    shown = " ".join(f"{k}={r[k]:.3f}" if r[k] is not None else f"{k}=-" for k in SHOWN)
+    return (
+        f"{spec:<18} n={r['n']} {shown} p50={r['latency_ms_p50']:.0f}ms "
+        f"p95={r['latency_ms_p95']:.0f}ms tokens/s={tps} rss={r['peak_rss_mb']:.0f}MB "
+        f"modes={r['modes']}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--testset", default=str(bundled_testset()))
+    parser.add_argument("--testset", help="one question set (default: --split)")
+    parser.add_argument("--corpus", help="the article --testset asks (default: the bundled one)")
+    parser.add_argument("--split", choices=("bundled", "dev", "heldout"), default="bundled")
     parser.add_argument("--generators", nargs="+", default=["extractive", "gguf"])
-    parser.add_argument("--limit", type=int, help="only the first N questions")
+    parser.add_argument("--repair", choices=REPAIRS, help="default: the answerer's default")
+    parser.add_argument("--limit", type=int, help="only the first N questions of each set")
     parser.add_argument("--home", help="data folder (default: a temporary one)")
     parser.add_argument("--base-url")
-    parser.add_argument("--model")
-    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--json", help="also write the figures (and every answer) to this file")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in Path(args.testset).read_text("utf-8").splitlines() if line]
-    rows = rows[: args.limit] if args.limit else rows
     home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="zhen-bench-"))
-    base = Zhen.load(Settings.from_env({}, home=home))
-    results = {}
-    for name in args.generators:
-        settings = base.settings.replace(generator=name, base_url=args.base_url, model=args.model)
-        generator = load_generator(settings)
-        load = getattr(generator, "load", None)
-        if load is not None:
-            load()
-        zhen = replace(base, settings=settings, generator=generator)
-        if generator is not None:  # warm-up: the first call pays one-off costs
-            list(zhen.stream(rows[0]["user_input"]))
-        results[name] = run(zhen, rows)
-        r = results[name]
-        tps = f"{r['tokens_per_s']:.1f}" if r["tokens_per_s"] else "-"
-        print(
-            f"{name:<11} n={r['questions']} facts={r['facts']:.3f} "
-            f"citation_precision={r['citation_precision']:.3f} "
-            f"refusal_accuracy={r['refusal_accuracy']:.3f} language_match={r['language_match']:.3f} "
-            f"p50={r['latency_p50_ms']:.0f}ms p95={r['latency_p95_ms']:.0f}ms tokens/s={tps} "
-            f"modes={r['modes']}",
-            flush=True,
-        )
+    results: dict[str, dict] = {}
+    for name, testset, article in question_suites(args):
+        items = load_testset(testset)[: args.limit] if args.limit else load_testset(testset)
+        corpus = (article,) if article else None
+        base = Zhen.load(Settings.from_env({}, home=home, corpus=corpus))
+        for spec in args.generators:
+            zhen = answerer(base, spec, args.base_url)
+            list(zhen.stream(items[0].user_input))  # warm-up: the first call pays one-off costs
+            r = results.setdefault(name, {})[spec] = run(zhen, items, args.repair)
+            print(f"{name:<20} {line(spec, r)}", flush=True)
+    if len(results) > 1:
+        for spec in args.generators:
+            runs = [by_spec[spec] for by_spec in results.values()]
+            print(f"{'(all sets)':<20} {line(spec, pooled(runs))}", flush=True)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "语言模型出错或未能及时回答，因此改为直接引用文章。",
         "zh-Hant": "語言模型出錯或未能及時回答，因此改為直接引用文章。",
     },
+    "generation_declined": {
+        "en": "The language model found no answer in the passages, but the article answers this, so it is quoted instead.",
+        "zh-Hans": "语言模型在段落中没有找到答案，但文章回答了这个问题，因此改为直接引用文章。",
+        "zh-Hant": "語言模型在段落中沒有找到答案，但文章回答了這個問題，因此改為直接引用文章。",
+    },
+    "generation_off_subject": {
+        "en": "The generated answer is not about what the question names, so the article is quoted instead.",
+        "zh-Hans": "生成的回答与问题所指的对象不符，因此改为直接引用文章。",
+        "zh-Hant": "生成的回答與問題所指的對象不符，因此改為直接引用文章。",
+    },
+    "generation_incomplete": {
+        "en": "The generated answer left out {parts}, so the article is quoted instead.",
+        "zh-Hans": "生成的回答遗漏了{parts}，因此改为直接引用文章。",
+        "zh-Hant": "生成的回答遺漏了{parts}，因此改為直接引用文章。",
+    },
+    "generation_incomplete_added": {
+        "en": "The generated answer left out {parts}; the article's words for it were added.",
+        "zh-Hans": "生成的回答遗漏了{parts}，已补上文章的原文。",
+        "zh-Hant": "生成的回答遺漏了{parts}，已補上文章的原文。",
+    },
+    "also_says": {
+        "en": "The article also says:",
+        "zh-Hans": "文章还提到：",
+        "zh-Hant": "文章還提到：",
+    },
+    "part_date": {"en": "when", "zh-Hans": "时间", "zh-Hant": "時間"},
+    "part_place": {"en": "where", "zh-Hans": "地点", "zh-Hant": "地點"},
+    "part_number": {"en": "how many or how much", "zh-Hans": "数字", "zh-Hant": "數字"},
+    "part_person": {"en": "who", "zh-Hans": "人物或机构", "zh-Hant": "人物或機構"},
+    "part_name": {"en": "the name", "zh-Hans": "名称", "zh-Hant": "名稱"},
+    "part_reason": {"en": "why", "zh-Hans": "原因", "zh-Hant": "原因"},
+    "part_manner": {"en": "how", "zh-Hans": "方式", "zh-Hant": "方式"},
     "server_busy": {
         "en": "The server is busy; please try again in a few seconds.",
         "zh-Hans": "服务器繁忙，请几秒后重试。",

@@ -113,6 +113,19 @@ def real_zhen(tmp_path_factory: pytest.TempPathFactory) -> Zhen:
     return Zhen.load(Settings.from_env({}, home=home, corpus=(ARTICLE,)))
 
 
+def passage_number(prompt: str, needle: str) -> int:
+    """The number an answer prompt gives the passage containing ``needle``."""
+    for n, text in re.findall(r"^\[(\d+)\] (.*)$", prompt, re.M):
+        if needle in text:
+            return int(n)
+    raise AssertionError(f"{needle!r} not in any passage")
+
+
+def cite(template: str, needle: str):
+    """A scripted reply citing, as ``{n}``, the passage that contains ``needle``."""
+    return lambda prompt: template.format(n=passage_number(prompt, needle))
+
+
 class ScriptedGenerator:
     """A fake LLM: replies from a script (a string, or a function of the prompt), records calls.
 

@@ -14,23 +14,11 @@ from bot.generation.grounding import (
     sentences,
     support,
 )
-from tests.conftest import ScriptedGenerator
+from tests.conftest import ScriptedGenerator, cite
 
 EN_Q = "When did Tianjin and Kobe become friendship cities?"
 ZH_Q = "天津和神户什么时候结为友好城市？"
 UNKNOWN_Q = "What is the population of Mars?"
-
-
-def _passage_number(prompt: str, needle: str) -> int:
-    """The number the prompt gives the passage containing ``needle``."""
-    for n, text in re.findall(r"^\[(\d+)\] (.*)$", prompt, re.M):
-        if needle in text:
-            return int(n)
-    raise AssertionError(f"{needle!r} not in any passage")
-
-
-def _cite(template: str, needle: str):
-    return lambda prompt: template.format(n=_passage_number(prompt, needle))
 
 
 def test_invalid_citation_markers_are_removed_and_valid_ones_kept():
@@ -75,7 +63,7 @@ def test_chinese_passages_are_given_in_the_askers_script(scripted_zhen):
 
 def test_a_supported_cited_reply_is_the_generated_answer(scripted_zhen):
     gen = ScriptedGenerator(
-        _cite("Tianjin and Kobe became friendship cities on 24 June 1973 [{n}].", "1973")
+        cite("Tianjin and Kobe became friendship cities on 24 June 1973 [{n}].", "1973")
     )
     result = scripted_zhen(gen).ask(EN_Q)
     assert result.mode == "generated" and result.grounded
@@ -87,7 +75,7 @@ def test_a_supported_cited_reply_is_the_generated_answer(scripted_zhen):
 
 
 def test_a_chinese_reply_is_converted_to_the_askers_script(scripted_zhen):
-    gen = ScriptedGenerator(_cite("1973年6月24日，天津與神戶結為友好城市[{n}]。", "1973"))
+    gen = ScriptedGenerator(cite("1973年6月24日，天津與神戶結為友好城市[{n}]。", "1973"))
     result = scripted_zhen(gen).ask(ZH_Q)
     assert result.mode == "generated"
     assert "神户" in result.answer and "神戶" not in result.answer
@@ -115,15 +103,13 @@ def test_a_reply_citing_only_missing_passages_falls_back(scripted_zhen):
 
 
 def test_an_unsupported_claim_falls_back(scripted_zhen):
-    gen = ScriptedGenerator(
-        _cite("Shanghai and Osaka signed a trade treaty in 1995 [{n}].", "1973")
-    )
+    gen = ScriptedGenerator(cite("Shanghai and Osaka signed a trade treaty in 1995 [{n}].", "1973"))
     assert scripted_zhen(gen).ask(EN_Q).mode == "fallback"
 
 
 def test_an_invented_number_falls_back_even_with_shared_words(scripted_zhen):
     gen = ScriptedGenerator(
-        _cite("Tianjin and Kobe became friendship cities in 1978 [{n}].", "1973")
+        cite("Tianjin and Kobe became friendship cities in 1978 [{n}].", "1973")
     )
     assert scripted_zhen(gen).ask(EN_Q).mode == "fallback"
 
@@ -134,18 +120,18 @@ def test_empty_output_falls_back(scripted_zhen):
 
 def test_a_reply_in_the_wrong_language_falls_back(scripted_zhen):
     gen = ScriptedGenerator(
-        _cite("Tianjin and Kobe became friendship cities in 1973 [{n}].", "1973")
+        cite("Tianjin and Kobe became friendship cities in 1973 [{n}].", "1973")
     )
     result = scripted_zhen(gen).ask(ZH_Q)
     assert result.mode == "fallback"
     assert re.search(r"[\u4e00-\u9fff]", result.answer)
 
 
-def test_does_not_say_from_the_model_is_an_ungrounded_answer(scripted_zhen):
+def test_does_not_say_from_the_model_gives_the_confident_quote(scripted_zhen):
+    extractive = scripted_zhen(None).ask(EN_Q)
     result = scripted_zhen(ScriptedGenerator("The article does not say.")).ask(EN_Q)
-    assert result.mode == "generated"
-    assert not result.grounded and result.citations == []
-    assert result.answer == "The article does not say."
+    assert result.mode == "fallback" and result.grounded
+    assert result.answer == extractive.answer and "found no answer" in result.note
 
 
 @pytest.mark.parametrize("error", [GeneratorTimeout("too slow"), GeneratorError("unreachable")])
@@ -157,7 +143,7 @@ def test_a_failing_or_slow_model_gives_the_extractive_fallback(scripted_zhen, er
 
 def test_streaming_yields_model_tokens_then_the_checked_answer(scripted_zhen):
     gen = ScriptedGenerator(
-        _cite("Tianjin and Kobe became friendship cities on 24 June 1973 [{n}].", "1973")
+        cite("Tianjin and Kobe became friendship cities on 24 June 1973 [{n}].", "1973")
     )
     items = list(scripted_zhen(gen).stream(EN_Q))
     pieces, final = items[:-1], items[-1]
@@ -168,7 +154,7 @@ def test_streaming_yields_model_tokens_then_the_checked_answer(scripted_zhen):
 
 def test_a_stream_cut_by_a_timeout_ends_with_the_fallback_answer(scripted_zhen):
     gen = ScriptedGenerator(
-        _cite("Tianjin and Kobe became friendship cities [{n}].", "1973"),
+        cite("Tianjin and Kobe became friendship cities [{n}].", "1973"),
         fail=GeneratorTimeout("too slow"),
         fail_after=2,
     )

@@ -110,4 +110,5 @@ def test_with_a_model_the_rewritten_question_is_searched_and_answered(scripted_z
     assert len(gen.calls) == 2  # the rewrite, then the answer
     assert f"问题：{standalone}" in gen.calls[1][0]["content"]
     assert result.question == "那第二个呢？" and result.language == "zh-Hans"
-    assert result.answer == "文章没有提到这一点。" and not result.grounded
+    # the model declines, but the quote for the rewritten question is confident and stands
+    assert result.grounded and "1974" in result.answer

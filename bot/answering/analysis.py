@@ -158,6 +158,34 @@ def analyse(question: str) -> Analysis:
     )
 
 
+# Question words that are not questions: 这几年 (these few years), 几乎 (almost), 好几 (several).
+_NOT_ASKING = re.compile(r"(?<=[这那近前后好十])几|几(?=乎)")
+
+
+def question_parts(question: str) -> tuple[Kind, ...]:
+    """Every answer type a question asks for, in the order it asks ("When and where …" →
+    date, place; "什么时候在哪里" → date, place; "多少讲者，来自几个国家" → number, number).
+
+    The cues are ``analyse``'s; where two cues overlap, the one ``analyse`` ranks first wins
+    ("how many" asks for a number, not a manner), so ``analyse(q).kind`` is always a part.
+    A question with no cue has the one part ``analyse`` gives it (``"other"``).
+    """
+    norm = normalize(question)
+    idle = {m.start() for m in _NOT_ASKING.finditer(norm)}
+    found = [
+        (m.start(), m.end(), rank, kind)
+        for rank, (kind, cue) in enumerate(_KIND_CUES)
+        for m in cue.finditer(norm)
+        if not (m.group(0) == "几" and m.start() in idle)
+    ]
+    taken: list[tuple[int, int, Kind]] = []
+    for start, end, _, kind in sorted(found, key=lambda f: (f[2], f[0])):
+        if not any(start < e and s < end for s, e, _ in taken):
+            taken.append((start, end, kind))
+    parts = tuple(kind for _, _, kind in sorted(taken))
+    return parts or (analyse(question).kind,)
+
+
 def names_in(question: str) -> list[str]:
     """Proper names a question states: capitalised English words not opening the sentence,
     quoted terms, and Chinese words jieba tags as names; normalised, longest first."""

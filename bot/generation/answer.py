@@ -2,52 +2,92 @@
 
 The generator is called only when the extractive answerer found the article answers
 (otherwise "does not say" is given directly). A reply that fails the checks in
-``bot.grounding``, or a model that fails or runs out of time, yields the extractive answer
-with ``mode="fallback"`` and a note saying why.
+``bot.generation.grounding``, or a model that fails or runs out of time, yields the extractive
+answer with ``mode="fallback"`` and a note saying why. A checked reply is then compared with
+the extractive answer (``bot.generation.complete``):
+
+- the model's "does not say" stands only when the extractive answer is not confident
+  (its calibrated probability below the decision's threshold); otherwise the article is quoted;
+- a reply about another subject than the question names (another year or edition) is
+  replaced by the quote;
+- a reply that leaves out a part of the question the quote covers is repaired: ``append``
+  (the default) adds the quoted clause with its citation and says so in ``note``;
+  ``fallback`` quotes the article instead.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import Any
 
 from bot.answering.answer import Answer, Citation
+from bot.answering.decision import load_decision
 from bot.answering.draft import Draft
 from bot.generation.base import Generator, GeneratorError
-from bot.generation.grounding import Passage, answer_messages, build_passages, verify
+from bot.generation.complete import (
+    Quote,
+    chosen,
+    clause_for,
+    missing_parts,
+    off_subject,
+    quoted_sentences,
+    strip_end,
+)
+from bot.generation.grounding import (
+    Passage,
+    answer_messages,
+    build_passages,
+    strip_citations,
+    verify,
+)
 from bot.i18n import message
-from index.lang import passage_lang, to_script
+from index.lang import Language, passage_lang, to_script
 
 log = logging.getLogger(__name__)
 
+REPAIRS = ("append", "fallback")
+REPAIR = "append"
 
-def generate_answer(d: Draft, generator: Generator, *, max_tokens: int, timeout: float) -> Answer:
-    """The checked generated answer for a draft (or its fallback)."""
-    result: Answer | None = None
-    for item in stream_answer(d, generator, max_tokens=max_tokens, timeout=timeout):
-        if isinstance(item, Answer):
-            result = item
-    assert result is not None
+
+def generate_answer(d: Draft, generator: Generator, **options: Any) -> Answer:
+    """The checked generated answer for a draft (or its fallback); ``options`` as
+    ``stream_answer``'s."""
+    *_, result = stream_answer(d, generator, **options)
+    assert isinstance(result, Answer)
     return result
 
 
 def stream_answer(
-    d: Draft, generator: Generator, *, max_tokens: int, timeout: float
+    d: Draft,
+    generator: Generator,
+    *,
+    max_tokens: int,
+    timeout: float,
+    threshold: float | None = None,
+    repair: str = REPAIR,
 ) -> Iterator[str | Answer]:
     """The model's text pieces as they come, then the final, checked ``Answer``.
 
     The final answer's text is what counts: it may differ from the joined pieces (invalid
-    citation markers removed, script converted) or replace them entirely (fallback).
+    citation markers removed, script converted, a left-out part added) or replace them
+    entirely (fallback). ``threshold`` is the decision's (the shipped one's when None).
     """
+    if repair not in REPAIRS:
+        raise ValueError(f"unknown repair {repair!r}; choose one of {', '.join(REPAIRS)}")
     # Nothing relevant, or a question about the article's outline (title, headings), which
     # the outline answers exactly: the model has nothing to add.
     if not d.extractive.grounded or d.extractive.features.get("structural"):
         yield d.extractive.answer
         yield d.extractive
         return
-    passages = build_passages(d.retrieval.hits, d.language)
+    quotes = chosen(d.search, quoted_sentences(d.extractive.citations, d.language))
+    marked: dict[str, list[str]] = {}
+    for q in quotes:
+        marked.setdefault(q.passage_id, []).append(q.text)
+    passages = build_passages(d.retrieval.hits, d.language, chosen=marked)
     messages = answer_messages(d.search, d.language, passages)
     began = time.perf_counter()
     pieces: list[str] = []
@@ -62,28 +102,86 @@ def stream_answer(
     reply = "".join(pieces)
     verdict = verify(reply, d.language, passages)
     if verdict.not_found:
-        yield _timed(
-            replace(
-                d.extractive,
-                answer=message("not_found", d.language),
-                grounded=False,
-                citations=[],
-                mode="generated",
-            ),
-            d,
-            began,
-        )
-    elif verdict.ok:
-        generated = replace(
+        if _confident(d, threshold):
+            yield _fallback(d, "generation_declined", began)
+            return
+        declined = replace(
             d.extractive,
-            answer=verdict.text,
-            citations=[_citation(passages[n - 1], d) for n in sorted(verdict.cited)],
+            answer=message("not_found", d.language),
+            grounded=False,
+            citations=[],
             mode="generated",
         )
-        yield _timed(generated, d, began)
-    else:
+        yield _timed(declined, d, began)
+        return
+    if not verdict.ok:
         log.info("generated answer rejected (%s): %r", verdict.reason, reply[:200])
         yield _fallback(d, "generation_unverified", began)
+        return
+    cited = [passages[n - 1] for n in sorted(verdict.cited)]
+    quoted = [t for c in d.extractive.citations for t in (c.text, c.translation or "")]
+    if off_subject(d.search, quoted, [t for p in cited for t in _texts(p)]):
+        yield _fallback(d, "generation_off_subject", began)
+        return
+    generated = replace(
+        d.extractive,
+        answer=verdict.text,
+        citations=[_citation(p, d) for p in cited],
+        mode="generated",
+    )
+    missing = missing_parts(d.search, quotes, strip_citations(verdict.text))
+    if missing:
+        if repair == "fallback":
+            note = message("generation_incomplete", d.language, parts=_parts(missing, d.language))
+            yield _timed(replace(d.extractive, mode="fallback", note=note), d, began)
+            return
+        generated = _append(generated, missing, quotes, passages, d)
+    yield _timed(generated, d, began)
+
+
+def _confident(d: Draft, threshold: float | None) -> bool:
+    """Whether the extractive answer is sure enough to overrule the model's "does not say"."""
+    if threshold is None:
+        threshold = load_decision().threshold
+    probability = d.extractive.features.get("probability")
+    return probability is not None and probability >= threshold
+
+
+def _append(
+    generated: Answer,
+    missing: Sequence[str],
+    quotes: Sequence[Quote],
+    passages: Sequence[Passage],
+    d: Draft,
+) -> Answer:
+    """The generated answer with the quoted clause supplying each missing part, cited; the
+    extractive answer (a fallback) when a part has no clause in a passage shown."""
+    text, citations = generated.answer, list(generated.citations)
+    for kind in missing:
+        clause = clause_for(kind, d.search, quotes, strip_citations(text))
+        passage = next((p for p in passages if clause and p.holds(clause.passage_id)), None)
+        if clause is None or passage is None:
+            note = message("generation_incomplete", d.language, parts=_parts(missing, d.language))
+            return replace(d.extractive, mode="fallback", note=note)
+        lead = message("also_says", d.language)
+        quote = strip_end(clause.text)
+        if d.language == "en":
+            text = f"{text} {lead} “{quote}” [{passage.n}]."
+        else:
+            text = f"{text}{lead}“{quote}”[{passage.n}]。"
+        if all(c.n != passage.n for c in citations):
+            citations = sorted([*citations, _citation(passage, d)], key=lambda c: c.n)
+    note = message("generation_incomplete_added", d.language, parts=_parts(missing, d.language))
+    return replace(generated, answer=text, citations=citations, note=note)
+
+
+def _parts(kinds: Sequence[str], language: Language) -> str:
+    names = [message(f"part_{kind}", language) for kind in kinds]
+    return (" and " if language == "en" else "和").join(names)
+
+
+def _texts(p: Passage) -> list[str]:
+    return [p.hit.chunk.text] + ([p.hit.translation.text] if p.hit.translation else [])
 
 
 def _fallback(d: Draft, key: str, began: float) -> Answer:

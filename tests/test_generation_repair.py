@@ -1,0 +1,122 @@
+"""Generated answers compared with the extractive one: left-out parts repaired (appended or
+quoted instead), the model's "does not say" overruled by a confident quote, passages marked."""
+
+import re
+
+import pytest
+
+from bot.generation.answer import generate_answer
+from bot.generation.complete import Quote, chosen, clause_for, missing_parts, off_subject
+from tests.conftest import ScriptedGenerator, cite, passage_number
+
+WHEN_WHERE = "When and where did the second China-Japan governors' forum take place?"
+ZH_WHEN_WHERE = "首届中日省长知事论坛是什么时候在哪里举办的？"
+FORUM = Quote(
+    "In October 2014, the Second Sino-Japanese Governor Forum was held in Beijing.", "c66"
+)
+PEOPLE = Quote("And seven provincial leaders and six governors took part.", "c66")
+
+
+def test_a_part_the_quote_supplies_and_the_reply_lacks_is_missing():
+    assert missing_parts(WHEN_WHERE, [FORUM], "It took place in October 2014.") == ["place"]
+    assert missing_parts(WHEN_WHERE, [FORUM], "It was held in Beijing in 2014.") == []
+    # the quote does not say where: nothing to hold against the reply
+    assert missing_parts(WHEN_WHERE, [PEOPLE], "It took place in 2014.") == []
+
+
+def test_a_number_asked_for_twice_needs_two_values():
+    question = "How many leaders and how many governors took part?"
+    assert missing_parts(question, [PEOPLE], "Seven leaders took part.") == ["number"]
+    assert missing_parts(question, [PEOPLE], "Seven leaders and six governors.") == []
+
+
+def test_the_missing_clause_is_the_shortest_that_supplies_the_part():
+    clause = clause_for("place", WHEN_WHERE, [FORUM], "It took place in October 2014.")
+    assert clause is not None
+    assert clause.text == "the Second Sino-Japanese Governor Forum was held in Beijing."
+    assert clause_for("place", WHEN_WHERE, [PEOPLE], "It took place in 2014.") is None
+
+
+def test_the_chosen_sentences_cover_every_part_of_the_question():
+    other = Quote("The forum is held every two years.", "c66")
+    assert chosen(WHEN_WHERE, [other, FORUM, PEOPLE]) == [FORUM]
+
+
+def test_an_answer_about_another_year_than_the_question_names_is_off_subject():
+    question = "Where was the forum held in 2014?"
+    assert off_subject(question, [FORUM.text], ["In April 2012 the forum met in Tokyo."])
+    assert not off_subject(question, [FORUM.text], [FORUM.text])
+    assert not off_subject("When was it held?", [FORUM.text], ["anything"])  # none stated
+
+
+def test_the_chosen_sentence_is_marked_in_its_numbered_passage(scripted_zhen):
+    gen = ScriptedGenerator("The article does not say.")
+    scripted_zhen(gen).ask(WHEN_WHERE)
+    prompt = gen.calls[0][0]["content"]
+    passages = prompt.split("Passages:\n", 1)[1]
+    assert "**In October 2014, the Second Sino-Japanese Governor Forum was held in Beijing.**" in (
+        passages
+    )
+    assert len(re.findall(r"^\[\d+\] ", passages, re.M)) == 3  # the top three only
+
+
+def test_a_missing_part_is_appended_as_a_quoted_clause_with_its_citation(scripted_zhen):
+    gen = ScriptedGenerator(cite("The forum took place in October 2014 [{n}].", "October 2014"))
+    result = scripted_zhen(gen).ask(WHEN_WHERE)
+    n = passage_number(gen.calls[0][0]["content"], "October 2014")
+    assert result.mode == "generated" and result.grounded
+    assert result.answer == (
+        f"The forum took place in October 2014 [{n}]. The article also says: "
+        f"“the Second Sino-Japanese Governor Forum was held in Beijing” [{n}]."
+    )
+    assert [c.n for c in result.citations] == [n]
+    assert result.note == (
+        "The generated answer left out where; the article's words for it were added."
+    )
+
+
+def test_a_missing_part_is_appended_in_the_askers_language_and_script(scripted_zhen):
+    gen = ScriptedGenerator(cite("首届论坛于2012年4月举办[{n}]。", "东京举办"))
+    result = scripted_zhen(gen).ask(ZH_WHEN_WHERE)
+    assert result.mode == "generated"
+    assert "文章还提到：“在东京举办了首届中日省长知事论坛”" in result.answer
+    assert result.note == "生成的回答遗漏了地点，已补上文章的原文。"
+
+
+def test_the_fallback_repair_quotes_the_article_and_names_the_missing_part(scripted_zhen):
+    zhen = scripted_zhen(ScriptedGenerator(cite("It was in October 2014 [{n}].", "October 2014")))
+    d = zhen._draft(WHEN_WHERE, None, None, None)
+    result = generate_answer(d, zhen.generator, max_tokens=64, timeout=5, repair="fallback")
+    assert result.mode == "fallback" and result.answer == d.extractive.answer
+    assert result.note == "The generated answer left out where, so the article is quoted instead."
+
+
+def test_a_complete_reply_is_left_alone(scripted_zhen):
+    gen = ScriptedGenerator(cite("It was held in Beijing in October 2014 [{n}].", "October 2014"))
+    result = scripted_zhen(gen).ask(WHEN_WHERE)
+    assert result.mode == "generated" and result.note is None
+    assert result.answer.startswith("It was held in Beijing in October 2014 [")
+
+
+def test_the_model_declining_while_the_quote_is_confident_gives_the_quote(scripted_zhen):
+    zhen = scripted_zhen(ScriptedGenerator("The article does not say."))
+    d = zhen._draft(WHEN_WHERE, None, None, None)
+    result = generate_answer(d, zhen.generator, max_tokens=64, timeout=5, threshold=0.1)
+    assert result.mode == "fallback" and result.grounded
+    assert result.answer == d.extractive.answer
+    assert "found no answer" in result.note
+
+
+def test_the_model_declining_stands_when_the_quote_is_not_confident(scripted_zhen):
+    zhen = scripted_zhen(ScriptedGenerator("The article does not say."))
+    d = zhen._draft(WHEN_WHERE, None, None, None)
+    result = generate_answer(d, zhen.generator, max_tokens=64, timeout=5, threshold=0.99)
+    assert result.mode == "generated" and not result.grounded
+    assert result.answer == "The article does not say." and result.citations == []
+
+
+def test_an_unknown_repair_is_refused(scripted_zhen):
+    zhen = scripted_zhen(ScriptedGenerator("x"))
+    d = zhen._draft(WHEN_WHERE, None, None, None)
+    with pytest.raises(ValueError, match="unknown repair"):
+        generate_answer(d, zhen.generator, max_tokens=8, timeout=5, repair="rewrite")

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     rate_limit: int = Field(60, ge=0)  # requests per minute per client; 0 disables
     max_history_turns: int = Field(10, ge=0)
     max_upload_mb: int = Field(50, ge=1, le=1024)  # per uploaded file (POST /api/documents)
+    # serving: question embeddings of concurrent requests in one model call (1: off), the
+    # longest a request waits for others to join it, and answers remembered (0: off)
+    embed_batch: int = Field(32, ge=1, le=1024)
+    embed_wait_ms: float = Field(2.0, ge=0, le=1000)
+    answer_cache: int = Field(1024, ge=0)
 
     @field_validator("corpus", mode="before")
     @classmethod

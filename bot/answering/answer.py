@@ -52,7 +52,7 @@ class Answer:
     mode: str = "extractive"  # "generated" | "extractive" | "fallback"
     note: str | None = None  # why a generated answer was replaced by the extractive one
     hits: list[Hit] = field(default_factory=list, repr=False)  # the retrieval, in rank order
-    timings_ms: dict[str, float] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)  # "cache": True on a cache hit
     features: dict[str, float] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
@@ -65,7 +65,9 @@ class Answer:
             "mode": self.mode,
             "note": self.note,
             "citations": [c.to_dict() for c in self.citations],
-            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "timings_ms": {
+                k: v if isinstance(v, bool) else round(v, 2) for k, v in self.timings_ms.items()
+            },
         }
 
 

@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -58,11 +58,16 @@ class Service:
     feedback: FeedbackLog
     faults: Faults = field(default_factory=Faults)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
-    # Answering is CPU-bound: running more at once than there are cores only adds thrashing.
-    slots: int = field(default_factory=lambda: os.cpu_count() or 2)
+    # Answering is CPU-bound: running more at once than there are cores only adds thrashing,
+    # except that questions waiting together for the embedder are embedded in one batch.
+    slots: int | None = None  # default: the cores; the embedding batch when quoting
     busy: FairSlots = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.slots is None:
+            cores = os.cpu_count() or 2
+            quoting = self.zhen.generator is None  # a model generates one answer at a time
+            self.slots = max(cores, self.settings.embed_batch) if quoting else cores
         self.busy = FairSlots(self.slots)
 
     def check(self, question: str) -> tuple[str, Language]:
@@ -122,6 +127,9 @@ class Service:
         self, question: str, history, k: int | None = None, documents: Collection[str] | None = None
     ) -> Answer:
         _, language, turns, scope = self.prepare(question, history, documents)
+        hit = self.zhen.cached(question, k=k, history=turns, documents=scope)
+        if hit is not None:
+            return hit
         with self.answering(), self.slot(language):
             result = self.zhen.ask(question, k=k, history=turns, documents=scope)
         self._watch_generator(result)
@@ -150,8 +158,9 @@ class Service:
         def pieces() -> Iterator[str | Answer]:
             with self.answering():
                 stream = self.zhen.stream(question, k=k, history=turns, documents=scope)
-                with self.slot(language):  # retrieval happens on the first step
-                    first = next(stream, None)
+                hit = self.zhen.cached(question, k=k, history=turns, documents=scope)
+                with self.slot(language) if hit is None else nullcontext():
+                    first = next(stream, None)  # retrieval happens on the first step
                 if first is not None:
                     yield first
                     for item in stream:

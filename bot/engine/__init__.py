@@ -5,147 +5,60 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Collection, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.answering.answer import Answer
+from bot.answering.cache import AnswerCache, answer_key
 from bot.answering.conversation import Message, condense
 from bot.answering.decision import Decision, load_decision
 from bot.answering.draft import Draft, draft, retrieve
 from bot.answering.question import check_question
-from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable, UnknownDocuments
+from bot.engine.library import (
+    Progress,
+    Snapshot,
+    add_documents,
+    build_index,
+    list_documents,
+    needs_build,
+    open_library,
+    remove_documents,
+    translated,
+    update_library,
+)
+from bot.errors import ModelUnavailable, UnknownDocuments
 from bot.generation.answer import generate_answer, stream_answer
 from bot.generation.backends import load_generator
 from bot.generation.base import Generator
 from bot.generation.rewrite import rewrite
-from bot.resources import bundled_corpus
-from bot.retrieval.hybrid import Hit, Retriever
+from bot.i18n import message
+from bot.retrieval.hybrid import Hit
 from bot.retrieval.outline import Outline
-from bot.retrieval.sentences import SentenceScorer
 from bot.settings import Settings
 from index import store
+from index.batching import batched
 from index.bridge import lexicon
 from index.embed import Embedder, EmbedderError, load_embedder
-from index.library import DocInfo, Library, Parts
-from index.read import CorpusError
+from index.library import DocInfo, Library
 
 if TYPE_CHECKING:  # langchain-core is imported only when a retriever is asked for
     from bot.integrations.langchain import ZhenRetriever
 
-Progress = Callable[[int, int], None]
+__all__ = [
+    "Snapshot",
+    "Zhen",
+    "add_documents",
+    "build_index",
+    "list_documents",
+    "needs_build",
+    "open_library",
+    "remove_documents",
+    "update_library",
+]
+
 REFRESH_SECONDS = 1.0
-
-
-def open_library(settings: Settings, embedder: Embedder) -> Library:
-    """The library ``settings`` name (see ``Settings.index_path``)."""
-    return Library(settings.index_path, embedder, settings.chunk_size)
-
-
-def needs_build(settings: Settings, embedder: Embedder) -> bool:
-    """Whether loading will embed documents first (a first start, a changed corpus)."""
-    library = open_library(settings, embedder)
-    with _translated():
-        if not library.exists() or not library.current():
-            return True
-        return settings.corpus is not None and bool(library.stale(settings.corpus))
-
-
-def update_library(
-    settings: Settings, embedder: Embedder, progress: Progress | None = None, *, rebuild=False
-) -> Library:
-    """Bring the library up to date: for a given corpus, exactly its documents; otherwise the
-    documents added so far (the bundled article until the first change)."""
-    library = open_library(settings, embedder)
-    with _translated():
-        if settings.corpus is not None:
-            if rebuild and library.exists():
-                library.rebuild(progress)
-            library.sync(settings.corpus, progress)
-        elif not library.exists():
-            library.add([bundled_corpus()], progress)
-        elif rebuild or not library.current():
-            library.rebuild(progress)
-    return library
-
-
-def add_documents(
-    settings: Settings, embedder: Embedder, paths: Sequence[str | Path], progress=None
-) -> list[DocInfo]:
-    """Add (or update) documents in the library; only they are embedded."""
-    library = update_library(settings, embedder, progress)
-    with _translated():
-        return library.add(paths, progress)
-
-
-def remove_documents(settings: Settings, embedder: Embedder, ids: Sequence[str]) -> list[DocInfo]:
-    """Remove documents by id; an unknown id is ``UnknownDocuments`` and nothing is removed."""
-    library = update_library(settings, embedder)
-    try:
-        with _translated():
-            return library.remove(ids)
-    except KeyError as exc:
-        raise UnknownDocuments(str(exc.args[0])) from None
-
-
-def list_documents(settings: Settings, embedder: Embedder) -> list[DocInfo]:
-    library = update_library(settings, embedder)
-    with _translated():
-        return library.documents()
-
-
-def build_index(
-    settings: Settings,
-    embedder: Embedder,
-    progress: Progress | None = None,
-    *,
-    rebuild: bool = False,
-) -> store.Index:
-    """Bring the library up to date (``update_library``) and load it."""
-    library = update_library(settings, embedder, progress, rebuild=rebuild)
-    with _translated():
-        return library.load()[0]
-
-
-@contextmanager
-def _translated() -> Iterator[None]:
-    """Library errors as the errors users see (with their exit codes and HTTP statuses)."""
-    try:
-        yield
-    except CorpusError as exc:
-        raise CorpusUnavailable(str(exc)) from exc
-    except EmbedderError as exc:
-        raise ModelUnavailable(str(exc)) from exc
-    except store.IndexStoreError as exc:
-        raise IndexUnavailable(str(exc)) from exc
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One index and the searchers built on it, swapped as one when the library changes:
-    an answer in progress keeps the snapshot it started with."""
-
-    index: store.Index
-    retriever: Retriever
-    scorer: SentenceScorer
-    outline: Outline
-    version: tuple[int, int] = (0, 0)  # the library's version it was loaded from
-    parts: Parts = field(default_factory=dict)  # each document's own index, reused on reload
-
-    @classmethod
-    def of(
-        cls, index: store.Index, embedder: Embedder, version=(0, 0), parts: Parts | None = None
-    ) -> Snapshot:
-        return cls(
-            index,
-            Retriever(index, embedder),
-            SentenceScorer(index),
-            Outline.of(index),
-            version,
-            parts or {},
-        )
 
 
 @dataclass
@@ -157,6 +70,7 @@ class Zhen:
     snapshot: Snapshot
     generator: Generator | None = None  # None: the extractive answerer
     decision: Decision = field(default_factory=load_decision)
+    cache: AnswerCache = field(default_factory=lambda: AnswerCache(0))  # size 0: off
     _checked: float = field(default=0.0, repr=False)
     _reloading: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -188,7 +102,9 @@ class Zhen:
             if load is not None:  # in-process models: fail at start-up, not on the first question
                 load()
         try:
-            embedder = embedder or load_embedder(settings.embedder)
+            embedder = embedder or batched(
+                load_embedder(settings.embedder), settings.embed_batch, settings.embed_wait_ms
+            )
         except EmbedderError as exc:
             raise ModelUnavailable(str(exc)) from exc
         library = (
@@ -197,13 +113,20 @@ class Zhen:
             else open_library(settings, embedder)
         )
         version = library.version()
-        with _translated():
+        with translated():
             index, parts = library.load()
         snapshot = Snapshot.of(index, embedder, version, parts)
         # CC-CEDICT takes about two seconds to read: on a thread, so the first question
         # rarely waits for it and start-up never does
         threading.Thread(target=lexicon, daemon=True).start()
-        return cls(settings, embedder, snapshot, generator, decision or load_decision())
+        return cls(
+            settings,
+            embedder,
+            snapshot,
+            generator,
+            decision or load_decision(),
+            AnswerCache(settings.answer_cache),
+        )
 
     @property
     def library(self) -> Library:
@@ -211,7 +134,7 @@ class Zhen:
 
     def documents(self) -> list[DocInfo]:
         """The documents answers come from (as the library lists them now)."""
-        with _translated():
+        with translated():
             return self.library.documents()
 
     def add(self, paths: Sequence[str | Path], progress: Progress | None = None) -> list[DocInfo]:
@@ -231,9 +154,9 @@ class Zhen:
         the old index."""
         library = update_library(self.settings, self.embedder, progress, rebuild=True)
         version = library.version()
-        with _translated():
+        with translated():
             built, parts = library.load()
-        self.snapshot = Snapshot.of(built, self.embedder, version, parts)
+        self._swap(Snapshot.of(built, self.embedder, version, parts))
         return built
 
     def refresh(self, *, force: bool = False) -> None:
@@ -248,9 +171,14 @@ class Zhen:
             version = library.version()
             if version == self.snapshot.version:
                 return
-            with _translated():
+            with translated():
                 index, parts = library.load(dict(self.snapshot.parts))
-            self.snapshot = Snapshot.of(index, self.embedder, version, parts)
+            self._swap(Snapshot.of(index, self.embedder, version, parts))
+
+    def _swap(self, snapshot: Snapshot) -> None:
+        """Answer from ``snapshot`` from now on; answers remembered from the old one go."""
+        self.snapshot = snapshot
+        self.cache.clear()
 
     def search(
         self, question: str, *, k: int | None = None, documents: Collection[str] | None = None
@@ -284,15 +212,14 @@ class Zhen:
         into a standalone one for retrieval; the answer is in the current question's language.
         ``documents`` (ids) limits the answer to those documents.
         """
+        key, hit = self._recall(question, k, history, documents)
+        if hit is not None:
+            return hit
         d = self._draft(question, k, history, documents)
         if self.generator is None:
-            return d.extractive
-        return generate_answer(
-            d,
-            self.generator,
-            max_tokens=self.settings.max_tokens,
-            timeout=self.settings.gen_timeout,
-        )
+            return self._remember(key, d.extractive)
+        result = generate_answer(d, self.generator, **self._generation())
+        return self._remember(key, result)
 
     def stream(
         self,
@@ -309,17 +236,74 @@ class Zhen:
         final ``Answer`` is what was checked: its text replaces the streamed text (markers
         removed, or the extractive fallback when ``mode == "fallback"``).
         """
+        key, hit = self._recall(question, k, history, documents)
+        if hit is not None:
+            yield from _pieces(hit.answer)
+            yield hit
+            return
         d = self._draft(question, k, history, documents)
         if self.generator is None:
             yield from _pieces(d.extractive.answer)
-            yield d.extractive
+            yield self._remember(key, d.extractive)
             return
-        yield from stream_answer(
-            d,
-            self.generator,
-            max_tokens=self.settings.max_tokens,
-            timeout=self.settings.gen_timeout,
+        for item in stream_answer(d, self.generator, **self._generation()):
+            yield self._remember(key, item) if isinstance(item, Answer) else item
+
+    def cached(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        history: Sequence[Message] | None = None,
+        documents: Collection[str] | None = None,
+    ) -> Answer | None:
+        """The remembered answer to ``question``, if any (``timings_ms`` has ``cache``);
+        a server answers these without waiting for a slot. Bad questions raise as in ``ask``."""
+        return self._recall(question, k, history, documents)[1]
+
+    def _recall(
+        self,
+        question: str,
+        k: int | None,
+        history: Sequence[Message] | None,
+        documents: Collection[str] | None,
+    ) -> tuple[Hashable | None, Answer | None]:
+        """The cache key for this question (None: not cached, as with history) and the
+        remembered answer."""
+        if history or self.cache.size <= 0:
+            return None, None
+        started = time.perf_counter()
+        text, language = check_question(question, self.settings.max_question_chars)
+        snap = self._current(documents, language)
+        key = answer_key(
+            text,
+            language,
+            documents=documents,
+            k=k or self.settings.k,
+            generator=_answerer(self.generator),
+            version=snap.version,
         )
+        hit = self.cache.get(key)
+        if hit is None:
+            return key, None
+        took = (time.perf_counter() - started) * 1000
+        return key, replace(hit, question=text, timings_ms={"cache": True, "total": took})
+
+    def _remember(self, key: Hashable | None, result: Answer) -> Answer:
+        """``result``, kept for ``key`` unless the model failed (a later try may succeed)."""
+        failed = result.mode == "fallback" and result.note == message(
+            "generation_failed", result.language
+        )
+        if key is not None and not failed:
+            self.cache.put(key, result)
+        return result
+
+    def _generation(self) -> dict:
+        return {
+            "max_tokens": self.settings.max_tokens,
+            "timeout": self.settings.gen_timeout,
+            "threshold": self.decision.threshold,
+        }
 
     def as_retriever(
         self, k: int | None = None, documents: Collection[str] | None = None
@@ -378,6 +362,13 @@ class Zhen:
             documents=documents,
             decision=self.decision,
         )
+
+
+def _answerer(generator: Generator | None) -> str:
+    """Who answers: the generator's id (an object without one: that object)."""
+    if generator is None:
+        return "extractive"
+    return getattr(generator, "id", None) or f"{type(generator).__name__}@{id(generator):x}"
 
 
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"

@@ -1,0 +1,131 @@
+"""The library behind a ``Zhen``: brought up to date, added to, removed from, listed (with
+library errors turned into the errors users see), and the ``Snapshot`` answers are read from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import CorpusUnavailable, IndexUnavailable, ModelUnavailable, UnknownDocuments
+from bot.resources import bundled_corpus
+from bot.retrieval.hybrid import Retriever
+from bot.retrieval.outline import Outline
+from bot.retrieval.sentences import SentenceScorer
+from bot.settings import Settings
+from index import store
+from index.embed import Embedder, EmbedderError
+from index.library import DocInfo, Library, Parts
+from index.read import CorpusError
+
+Progress = Callable[[int, int], None]
+
+
+def open_library(settings: Settings, embedder: Embedder) -> Library:
+    """The library ``settings`` name (see ``Settings.index_path``)."""
+    return Library(settings.index_path, embedder, settings.chunk_size)
+
+
+def needs_build(settings: Settings, embedder: Embedder) -> bool:
+    """Whether loading will embed documents first (a first start, a changed corpus)."""
+    library = open_library(settings, embedder)
+    with translated():
+        if not library.exists() or not library.current():
+            return True
+        return settings.corpus is not None and bool(library.stale(settings.corpus))
+
+
+def update_library(
+    settings: Settings, embedder: Embedder, progress: Progress | None = None, *, rebuild=False
+) -> Library:
+    """Bring the library up to date: for a given corpus, exactly its documents; otherwise the
+    documents added so far (the bundled article until the first change)."""
+    library = open_library(settings, embedder)
+    with translated():
+        if settings.corpus is not None:
+            if rebuild and library.exists():
+                library.rebuild(progress)
+            library.sync(settings.corpus, progress)
+        elif not library.exists():
+            library.add([bundled_corpus()], progress)
+        elif rebuild or not library.current():
+            library.rebuild(progress)
+    return library
+
+
+def add_documents(
+    settings: Settings, embedder: Embedder, paths: Sequence[str | Path], progress=None
+) -> list[DocInfo]:
+    """Add (or update) documents in the library; only they are embedded."""
+    library = update_library(settings, embedder, progress)
+    with translated():
+        return library.add(paths, progress)
+
+
+def remove_documents(settings: Settings, embedder: Embedder, ids: Sequence[str]) -> list[DocInfo]:
+    """Remove documents by id; an unknown id is ``UnknownDocuments`` and nothing is removed."""
+    library = update_library(settings, embedder)
+    try:
+        with translated():
+            return library.remove(ids)
+    except KeyError as exc:
+        raise UnknownDocuments(str(exc.args[0])) from None
+
+
+def list_documents(settings: Settings, embedder: Embedder) -> list[DocInfo]:
+    library = update_library(settings, embedder)
+    with translated():
+        return library.documents()
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    *,
+    rebuild: bool = False,
+) -> store.Index:
+    """Bring the library up to date (``update_library``) and load it."""
+    library = update_library(settings, embedder, progress, rebuild=rebuild)
+    with translated():
+        return library.load()[0]
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Library errors as the errors users see (with their exit codes and HTTP statuses)."""
+    try:
+        yield
+    except CorpusError as exc:
+        raise CorpusUnavailable(str(exc)) from exc
+    except EmbedderError as exc:
+        raise ModelUnavailable(str(exc)) from exc
+    except store.IndexStoreError as exc:
+        raise IndexUnavailable(str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One index and the searchers built on it, swapped as one when the library changes:
+    an answer in progress keeps the snapshot it started with."""
+
+    index: store.Index
+    retriever: Retriever
+    scorer: SentenceScorer
+    outline: Outline
+    version: tuple[int, int] = (0, 0)  # the library's version it was loaded from
+    parts: Parts = field(default_factory=dict)  # each document's own index, reused on reload
+
+    @classmethod
+    def of(
+        cls, index: store.Index, embedder: Embedder, version=(0, 0), parts: Parts | None = None
+    ) -> Snapshot:
+        return cls(
+            index,
+            Retriever(index, embedder),
+            SentenceScorer(index),
+            Outline.of(index),
+            version,
+            parts or {},
+        )

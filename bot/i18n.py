@@ -75,6 +75,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "文章还提到：",
         "zh-Hant": "文章還提到：",
     },
+    "generation_other_figures": {
+        "en": "The generated answer gave other figures than the article's, so the article is quoted instead.",
+        "zh-Hans": "生成的回答给出的数字与文章不符，因此改为直接引用文章。",
+        "zh-Hant": "生成的回答給出的數字與文章不符，因此改為直接引用文章。",
+    },
+    "part_figures": {"en": "the figures", "zh-Hans": "数字", "zh-Hant": "數字"},
     "part_date": {"en": "when", "zh-Hans": "时间", "zh-Hant": "時間"},
     "part_place": {"en": "where", "zh-Hans": "地点", "zh-Hant": "地點"},
     "part_number": {"en": "how many or how much", "zh-Hans": "数字", "zh-Hant": "數字"},

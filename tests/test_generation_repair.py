@@ -6,7 +6,15 @@ import re
 import pytest
 
 from bot.generation.answer import generate_answer
-from bot.generation.complete import Quote, chosen, clause_for, missing_parts, off_subject
+from bot.generation.complete import (
+    Quote,
+    chosen,
+    clause_for,
+    clause_with,
+    figures,
+    missing_parts,
+    off_subject,
+)
 from tests.conftest import ScriptedGenerator, cite, passage_number
 
 WHEN_WHERE = "When and where did the second China-Japan governors' forum take place?"
@@ -120,3 +128,25 @@ def test_an_unknown_repair_is_refused(scripted_zhen):
     d = zhen._draft(WHEN_WHERE, None, None, None)
     with pytest.raises(ValueError, match="unknown repair"):
         generate_answer(d, zhen.generator, max_tokens=8, timeout=5, repair="rewrite")
+
+
+def test_a_reply_with_other_figures_than_the_quote_gives_a_different_answer():
+    question = "How many provincial leaders took part?"
+    assert figures(question, [PEOPLE], "Nine leaders took part.")[0] == "different"
+    assert figures(question, [PEOPLE], "Leaders from both sides took part.")[0] == "missing"
+    assert figures(question, [PEOPLE], "Seven leaders took part.")[0] is None
+    # a keyword-only question asks for the figures too; a why-question does not
+    assert figures("second forum participants", [PEOPLE], "Many came.")[0] == "missing"
+    assert figures("Why did they take part?", [PEOPLE], "To meet.")[0] is None
+
+
+def test_figures_the_question_states_are_not_the_answer():
+    question = "What happened at the forum in October 2014?"
+    found, wanted = figures(question, [FORUM], "The forum met in Beijing.")
+    assert 2014 not in wanted and found is None  # nothing beyond the question's own year
+
+
+def test_the_clause_holding_a_figure_is_the_shortest_that_states_it():
+    clause = clause_with({7.0}, [PEOPLE, FORUM])
+    assert clause is not None and clause.text == PEOPLE.text
+    assert clause_with({99.0}, [PEOPLE, FORUM]) is None

@@ -16,6 +16,7 @@ from bot.errors import InvalidQuestion
 from bot.evaluation import output, report
 from bot.evaluation.run import THRESHOLDS, check, judge_unavailable, run_eval
 from bot.evaluation.testset import DEFAULT_TESTSET, load_testset
+from index.batching import batched
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -160,9 +161,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.web.app import create_app, server_config
 
     settings = settings_of(args)
-    # The server answers one request per core at a time; one thread per question
-    # embedding then beats every request fighting for every core.
-    embedder = embedder_of(settings, threads=1)
+    # Batched, one model call runs at a time and gets every core; unbatched, requests run
+    # one per core, and one thread per question embedding beats all fighting for all cores.
+    threads = None if settings.embed_batch > 1 else 1
+    embedder = batched(embedder_of(settings, threads), settings.embed_batch, settings.embed_wait_ms)
     zhen = load_zhen(settings, embedder)  # index and models load once
     app = create_app(zhen, settings)
     print(f"zhen: serving on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)

@@ -31,6 +31,8 @@ from bot.generation.complete import (
     Quote,
     chosen,
     clause_for,
+    clause_with,
+    figures,
     missing_parts,
     off_subject,
     quoted_sentences,
@@ -129,13 +131,23 @@ def stream_answer(
         citations=[_citation(p, d) for p in cited],
         mode="generated",
     )
-    missing = missing_parts(d.search, quotes, strip_citations(verdict.text))
+    said = strip_citations(verdict.text)
+    found, values = figures(d.search, quotes, said)
+    if found == "different":
+        yield _fallback(d, "generation_other_figures", began)
+        return
+    missing: list[tuple[str, Quote | None]] = [
+        (kind, clause_for(kind, d.search, quotes, said))
+        for kind in missing_parts(d.search, quotes, said)
+    ]
+    if found == "missing" and not any(kind in ("number", "date") for kind, _ in missing):
+        missing.append(("figures", clause_with(values, quotes)))
     if missing:
         if repair == "fallback":
             note = message("generation_incomplete", d.language, parts=_parts(missing, d.language))
             yield _timed(replace(d.extractive, mode="fallback", note=note), d, began)
             return
-        generated = _append(generated, missing, quotes, passages, d)
+        generated = _append(generated, missing, passages, d)
     yield _timed(generated, d, began)
 
 
@@ -149,22 +161,22 @@ def _confident(d: Draft, threshold: float | None) -> bool:
 
 def _append(
     generated: Answer,
-    missing: Sequence[str],
-    quotes: Sequence[Quote],
+    missing: Sequence[tuple[str, Quote | None]],
     passages: Sequence[Passage],
     d: Draft,
 ) -> Answer:
     """The generated answer with the quoted clause supplying each missing part, cited; the
     extractive answer (a fallback) when a part has no clause in a passage shown."""
     text, citations = generated.answer, list(generated.citations)
-    for kind in missing:
-        clause = clause_for(kind, d.search, quotes, strip_citations(text))
+    for _, clause in missing:
         passage = next((p for p in passages if clause and p.holds(clause.passage_id)), None)
         if clause is None or passage is None:
             note = message("generation_incomplete", d.language, parts=_parts(missing, d.language))
             return replace(d.extractive, mode="fallback", note=note)
         lead = message("also_says", d.language)
         quote = strip_end(clause.text)
+        if quote in text:
+            continue
         if d.language == "en":
             text = f"{text} {lead} “{quote}” [{passage.n}]."
         else:
@@ -175,8 +187,8 @@ def _append(
     return replace(generated, answer=text, citations=citations, note=note)
 
 
-def _parts(kinds: Sequence[str], language: Language) -> str:
-    names = [message(f"part_{kind}", language) for kind in kinds]
+def _parts(missing: Sequence[tuple[str, Quote | None]], language: Language) -> str:
+    names = list(dict.fromkeys(message(f"part_{kind}", language) for kind, _ in missing))
     return (" and " if language == "en" else "和").join(names)
 
 

@@ -5,7 +5,9 @@ is missing when a sentence the extractive answer chose supplies it (``supplies``
 generated answer does not; a number or date asked for twice needs two values. A generated
 answer is off the subject when the passages it cites meet fewer of the question's explicit
 constraints (the year, number, edition or name it states) than the quoted passage does.
-All pure functions.
+A generated answer to a question asking for a figure (a date, a number) must state one of
+the figures the quote answers with; a reply stating only other figures gives a different
+answer than the article (``figures``). All pure functions.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from index.lexical import tokenize
 # after a comma, semicolon or colon, or a sentence end; not inside 46,500 or 1.8
 _CLAUSE_END = re.compile(r"(?<=[，；：;:。!！?？])|(?<=[,.])(?!\d)\s*")
 _COUNTED = ("number", "date")  # kinds whose values can be counted when asked for twice
+# parts whose answer is a figure (a keyword-only question, "other", often asks for one)
+_FIGURED = ("number", "date", "other")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,32 @@ def off_subject(question: str, quoted: Sequence[str], cited: Sequence[str]) -> b
     if not a.constraints:
         return False
     return constraints_met(a, " ".join(cited)) < constraints_met(a, " ".join(quoted))
+
+
+def figures(question: str, quotes: Sequence[Quote], reply: str) -> tuple[str | None, set[float]]:
+    """For a question asking for a figure: ``"different"`` when the reply states figures
+    (beyond the question's) and none of the quote's, ``"missing"`` when it states none,
+    ``None`` when it states one of the quote's (or there is nothing to compare); and the
+    quote's figures."""
+    a = analyse(question)
+    stated = a.years | a.numbers
+    wanted = numbers_in(" ".join(q.text for q in quotes)) - stated
+    if not wanted or not set(question_parts(question)) & set(_FIGURED):
+        return None, wanted
+    said = numbers_in(reply) - stated
+    if said & wanted:
+        return None, wanted
+    return ("different" if said else "missing"), wanted
+
+
+def clause_with(values: set[float], quotes: Sequence[Quote]) -> Quote | None:
+    """The shortest quoted clause stating one of ``values`` (a whole sentence when no clause
+    does on its own)."""
+    for pieces in (_clauses, lambda q: [q]):
+        found = [c for q in quotes for c in pieces(q) if numbers_in(c.text) & values]
+        if found:
+            return min(found, key=lambda c: len(c.text))
+    return None
 
 
 def clause_for(kind: Kind, question: str, quotes: Sequence[Quote], reply: str) -> Quote | None:

@@ -218,3 +218,12 @@ def test_the_bundled_model_batched_gives_each_concurrent_question_its_own_answer
     got = _concurrently(lambda q: zhen.ask(q).answer, QUESTIONS)
     assert got == expected
     assert real_zhen.embedder.batches - batches < len(QUESTIONS)
+
+
+def test_a_model_answering_within_other_limits_is_not_served_the_first_ones_answers(cached_zhen):
+    zhen = dataclasses.replace(cached_zhen, generator=ScriptedGenerator("anything"))
+    question = "When did Tianjin and Kobe become friendship cities?"
+    zhen.ask(question)
+    assert zhen.cached(question) is not None
+    zhen.settings = zhen.settings.replace(gen_timeout=1.0)
+    assert zhen.cached(question) is None

@@ -280,7 +280,7 @@ class Zhen:
             language,
             documents=documents,
             k=k or self.settings.k,
-            generator=_answerer(self.generator),
+            generator=_answering(self),
             version=snap.version,
         )
         hit = self.cache.get(key)
@@ -369,6 +369,14 @@ def _answerer(generator: Generator | None) -> str:
     if generator is None:
         return "extractive"
     return getattr(generator, "id", None) or f"{type(generator).__name__}@{id(generator):x}"
+
+
+def _answering(zhen: Zhen) -> str:
+    """Who answers and, for a model, the limits it answers within."""
+    who = _answerer(zhen.generator)
+    if zhen.generator is None:
+        return who
+    return f"{who}|{zhen.settings.max_tokens}|{zhen.settings.gen_timeout}"
 
 
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"

@@ -80,6 +80,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "生成的回答给出的数字与文章不符，因此改为直接引用文章。",
         "zh-Hant": "生成的回答給出的數字與文章不符，因此改為直接引用文章。",
     },
+    "generation_echo": {
+        "en": "The generated answer only repeated the question, so the article is quoted instead.",
+        "zh-Hans": "生成的回答只是重复了问题，因此改为直接引用文章。",
+        "zh-Hant": "生成的回答只是重複了問題，因此改為直接引用文章。",
+    },
     "part_figures": {"en": "the figures", "zh-Hans": "数字", "zh-Hant": "數字"},
     "part_date": {"en": "when", "zh-Hans": "时间", "zh-Hant": "時間"},
     "part_place": {"en": "where", "zh-Hans": "地点", "zh-Hant": "地點"},

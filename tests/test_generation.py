@@ -14,7 +14,7 @@ from bot.generation.grounding import (
     sentences,
     support,
 )
-from tests.conftest import ScriptedGenerator, cite
+from tests.conftest import ScriptedGenerator, cite, passage_number
 
 EN_Q = "When did Tianjin and Kobe become friendship cities?"
 ZH_Q = "天津和神户什么时候结为友好城市？"
@@ -88,18 +88,41 @@ def test_the_generator_is_not_called_when_the_article_has_nothing_relevant(scrip
     assert not result.grounded and result.answer == "The article does not say."
 
 
-def test_a_reply_without_citations_falls_back_to_the_extractive_answer(scripted_zhen):
+def test_a_supported_reply_without_citations_is_cited_to_the_passage_that_supports_it(
+    scripted_zhen,
+):
+    gen = ScriptedGenerator("Tianjin and Kobe became friendship cities on 24 June 1973.")
+    result = scripted_zhen(gen).ask(EN_Q)
+    n = passage_number(gen.calls[0][0]["content"], "1973")
+    assert result.mode == "generated"
+    assert result.answer == f"Tianjin and Kobe became friendship cities on 24 June 1973 [{n}]."
+    assert [c.n for c in result.citations] == [n]
+
+
+def test_a_wrong_citation_number_is_corrected_to_the_supporting_passage(scripted_zhen):
+    def wrong(prompt: str) -> str:
+        right = passage_number(prompt, "1973")
+        other = next(k for k in (1, 2, 3) if k != right)
+        return f"Tianjin and Kobe became friendship cities on 24 June 1973 [{other}]."
+
+    gen = ScriptedGenerator(wrong)
+    result = scripted_zhen(gen).ask(EN_Q)
+    n = passage_number(gen.calls[0][0]["content"], "1973")
+    assert result.mode == "generated" and [c.n for c in result.citations] == [n]
+
+
+def test_a_reply_without_citations_that_no_passage_supports_falls_back(scripted_zhen):
     extractive = scripted_zhen(None).ask(EN_Q)
-    result = scripted_zhen(ScriptedGenerator("Tianjin and Kobe, in 1973.")).ask(EN_Q)
+    result = scripted_zhen(ScriptedGenerator("Both ports signed it over dinner.")).ask(EN_Q)
     assert result.mode == "fallback" and result.note
     assert result.answer == extractive.answer
     assert [c.passage_id for c in result.citations] == [c.passage_id for c in extractive.citations]
 
 
-def test_a_reply_citing_only_missing_passages_falls_back(scripted_zhen):
-    result = scripted_zhen(ScriptedGenerator("Tianjin and Kobe, in 1973 [9].")).ask(EN_Q)
-    assert result.mode == "fallback"
-    assert "[9]" not in result.answer
+def test_a_reply_citing_only_missing_passages_is_cited_to_a_passage_shown(scripted_zhen):
+    gen = ScriptedGenerator("Tianjin and Kobe became friendship cities on 24 June 1973 [9].")
+    result = scripted_zhen(gen).ask(EN_Q)
+    assert "[9]" not in result.answer and all(1 <= c.n <= 3 for c in result.citations)
 
 
 def test_an_unsupported_claim_falls_back(scripted_zhen):

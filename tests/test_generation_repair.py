@@ -11,6 +11,7 @@ from bot.generation.complete import (
     chosen,
     clause_for,
     clause_with,
+    echoes,
     figures,
     missing_parts,
     off_subject,
@@ -150,3 +151,12 @@ def test_the_clause_holding_a_figure_is_the_shortest_that_states_it():
     clause = clause_with({7.0}, [PEOPLE, FORUM])
     assert clause is not None and clause.text == PEOPLE.text
     assert clause_with({99.0}, [PEOPLE, FORUM]) is None
+
+
+def test_a_reply_that_only_restates_the_question_gives_the_quote(scripted_zhen):
+    gen = ScriptedGenerator(cite("首届中日省长知事论坛在哪里举办[{n}]。", "东京举办"))
+    zhen = scripted_zhen(gen)
+    result = zhen.ask("首届中日省长知事论坛在哪里举办？")
+    assert result.mode == "fallback" and "重复了问题" in result.note
+    assert echoes("When was the forum held?", "The forum was held [1].")
+    assert not echoes("When was the forum held?", "It was held in April 2012 in Tokyo [1].")

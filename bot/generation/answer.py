@@ -32,6 +32,7 @@ from bot.generation.complete import (
     chosen,
     clause_for,
     clause_with,
+    echoes,
     figures,
     missing_parts,
     off_subject,
@@ -132,6 +133,9 @@ def stream_answer(
         mode="generated",
     )
     said = strip_citations(verdict.text)
+    if echoes(d.search, said):
+        yield _fallback(d, "generation_echo", began)
+        return
     found, values = figures(d.search, quotes, said)
     if found == "different":
         yield _fallback(d, "generation_other_figures", began)

@@ -119,6 +119,18 @@ def figures(question: str, quotes: Sequence[Quote], reply: str) -> tuple[str | N
     return ("different" if said else "missing"), wanted
 
 
+ECHO = 0.2  # a reply with at most this share of words beyond the question's only restates it
+
+
+def echoes(question: str, reply: str) -> bool:
+    """Whether the reply only restates the question ("第五站幾號開幕[1]" to "第五站幾號開幕？")."""
+    words = tokenize(re.sub(r"\[\d+\]", " ", reply))
+    if not words:
+        return True
+    asked = set(tokenize(question))
+    return sum(w not in asked for w in words) / len(words) <= ECHO
+
+
 def clause_with(values: set[float], quotes: Sequence[Quote]) -> Quote | None:
     """The shortest quoted clause stating one of ``values`` (a whole sentence when no clause
     does on its own)."""

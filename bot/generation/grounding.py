@@ -175,15 +175,41 @@ def verify(reply: str, language: Language, passages: Sequence[Passage]) -> Verdi
     if not in_language(text, language):
         return Verdict(False, text, cited, reason="language")
     text = to_script(text, language)
-    if not cited:
-        return Verdict(False, text, reason="no_citation")
     evidence = {p.n: _evidence(p) for p in passages}
+    checked: list[str] = []
     for sentence in sentences(text):
         marks = [n for n in cited if f"[{n}]" in sentence] or cited
-        sources = [t for n in marks for t in evidence[n]]
-        if support(sentence, sources) < MIN_SUPPORT or invented_numbers(sentence, sources):
-            return Verdict(False, text, cited, reason="unsupported")
+        if not _supported(sentence, [t for n in marks for t in evidence[n]]):
+            source = _source(sentence, evidence)
+            if source is None:
+                return Verdict(False, text, cited, reason="unsupported" if cited else "no_citation")
+            sentence = _recited(sentence, source, language)
+        elif not marks:
+            return Verdict(False, text, reason="no_citation")
+        checked.append(sentence)
+    text = ("" if language != "en" else " ").join(checked)
+    cited = [int(n) for n in dict.fromkeys(re.findall(r"\[(\d+)\]", text))]
     return Verdict(True, text, cited)
+
+
+def _supported(sentence: str, sources: Sequence[str]) -> bool:
+    return support(sentence, sources) >= MIN_SUPPORT and not invented_numbers(sentence, sources)
+
+
+def _source(sentence: str, evidence: Mapping[int, Sequence[str]]) -> int | None:
+    """The one passage that supports a sentence its own markers do not (small models often
+    cite the wrong number, or none); the best supported when several do."""
+    ok = [n for n, texts in evidence.items() if _supported(sentence, texts)]
+    return max(ok, key=lambda n: support(sentence, evidence[n])) if ok else None
+
+
+def _recited(sentence: str, n: int, language: Language) -> str:
+    """The sentence with its markers replaced by ``[n]``, before its closing punctuation."""
+    body = strip_citations(sentence)
+    end = re.search(r"[.!?。！？]+$", body)
+    stop = end.group(0) if end else ("." if language == "en" else "。")
+    body = body[: end.start()] if end else body
+    return f"{body} [{n}]{stop}" if language == "en" else f"{body}[{n}]{stop}"
 
 
 def _evidence(passage: Passage) -> list[str]:

@@ -19,13 +19,19 @@ of the question is repaired (``bot.generation.complete``). Run from the repo roo
 
     python benchmarks/generators.py [--generators extractive gguf gguf:bundled-1.5b]
         [--testset FILE [--corpus ARTICLE] | --split bundled|dev|heldout] [--limit N]
-        [--repair append|fallback] [--home DIR] [--base-url URL] [--json out.json]
+        [--repair append|fallback] [--replies CACHE.json] [--home DIR] [--base-url URL]
+        [--json out.json]
+
+``--replies`` keeps every model reply in a file keyed by its prompt and answers from it when the
+same prompt comes again: a change to the checks (which does not change prompts) can then be
+measured on the same replies in seconds. Latency figures of replayed answers are not the model's.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import hashlib
 import json
 import resource
 import sys
@@ -105,6 +111,26 @@ def run(zhen: Zhen, items: list[TestItem], repair: str | None = None) -> dict:
     }
 
 
+class Replayed:
+    """A generator answering from recorded replies (by prompt), recording what it lacks."""
+
+    def __init__(self, inner, path: Path) -> None:
+        self.inner, self.path = inner, path
+        self.id = f"replayed:{getattr(inner, 'id', 'model')}"
+        self.replies = json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+    def stream(self, messages, *, max_tokens: int, timeout: float) -> Iterator[str]:
+        key = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).hexdigest()
+        if key not in self.replies or "pieces" not in self.replies[key]:
+            pieces = list(self.inner.stream(messages, max_tokens=max_tokens, timeout=timeout))
+            self.replies[key] = {"pieces": pieces}
+            self.path.write_text(json.dumps(self.replies, ensure_ascii=False), "utf-8")
+        yield from self.replies[key]["pieces"]
+
+    def generate(self, messages, *, max_tokens: int, timeout: float) -> str:
+        return "".join(self.stream(messages, max_tokens=max_tokens, timeout=timeout))
+
+
 def question_suites(args: argparse.Namespace) -> list[tuple[str, Path, Path | None]]:
     """(name, test set, article file; None for the bundled article) to run."""
     if args.testset:
@@ -115,14 +141,17 @@ def question_suites(args: argparse.Namespace) -> list[tuple[str, Path, Path | No
     ]
 
 
-def answerer(base: Zhen, spec: str, base_url: str | None) -> Zhen:
-    """``base`` answering with the generator ``spec`` names (``backend`` or ``backend:model``)."""
+def answerer(base: Zhen, spec: str, base_url: str | None, replies: Path | None = None) -> Zhen:
+    """``base`` answering with the generator ``spec`` names (``backend`` or ``backend:model``),
+    through recorded ``replies`` when given."""
     name, _, model = spec.partition(":")
     settings = base.settings.replace(generator=name, base_url=base_url, model=model or None)
     generator = load_generator(settings)
     load = getattr(generator, "load", None)
-    if load is not None:
+    if load is not None and replies is None:
         load()
+    if generator is not None and replies is not None:
+        generator = Replayed(generator, replies)
     return replace(base, settings=settings, generator=generator)
 
 
@@ -161,6 +190,7 @@ def main() -> None:
     parser.add_argument("--generators", nargs="+", default=["extractive", "gguf"])
     parser.add_argument("--repair", choices=REPAIRS, help="default: the answerer's default")
     parser.add_argument("--limit", type=int, help="only the first N questions of each set")
+    parser.add_argument("--replies", help="model replies recorded by prompt (read and added to)")
     parser.add_argument("--home", help="data folder (default: a temporary one)")
     parser.add_argument("--base-url")
     parser.add_argument("--json", help="also write the figures (and every answer) to this file")
@@ -172,7 +202,8 @@ def main() -> None:
         corpus = (article,) if article else None
         base = Zhen.load(Settings.from_env({}, home=home, corpus=corpus))
         for spec in args.generators:
-            zhen = answerer(base, spec, args.base_url)
+            replies = Path(args.replies) if args.replies else None
+            zhen = answerer(base, spec, args.base_url, replies)
             list(zhen.stream(items[0].user_input))  # warm-up: the first call pays one-off costs
             r = results.setdefault(name, {})[spec] = run(zhen, items, args.repair)
             print(f"{name:<20} {line(spec, r)}", flush=True)

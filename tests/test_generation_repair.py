@@ -11,6 +11,7 @@ from bot.generation.complete import (
     chosen,
     clause_for,
     clause_with,
+    clauses_with,
     echoes,
     figures,
     missing_parts,
@@ -160,3 +161,22 @@ def test_a_reply_that_only_restates_the_question_gives_the_quote(scripted_zhen):
     assert result.mode == "fallback" and "重复了问题" in result.note
     assert echoes("When was the forum held?", "The forum was held [1].")
     assert not echoes("When was the forum held?", "It was held in April 2012 in Tokyo [1].")
+
+
+def test_a_question_without_an_answer_type_needs_every_figure_the_quote_gives():
+    assert figures("second forum participants", [PEOPLE], "Seven leaders came.") == (
+        "missing",
+        {6.0},
+    )
+    # a number question is met by one of them
+    assert figures("How many took part?", [PEOPLE], "Seven leaders came.")[0] is None
+
+
+def test_clauses_are_added_until_every_missing_figure_is_quoted():
+    two = Quote("In 2015 it covered 2,300 hectares; by 2023 it was down to 420 hectares.", "c9")
+    found = clauses_with({2300.0, 420.0}, [two])
+    assert [c.text for c in found] == [
+        "In 2015 it covered 2,300 hectares;",
+        "by 2023 it was down to 420 hectares.",
+    ]
+    assert clauses_with({99.0}, [two]) == [None]

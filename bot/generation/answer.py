@@ -31,7 +31,7 @@ from bot.generation.complete import (
     Quote,
     chosen,
     clause_for,
-    clause_with,
+    clauses_with,
     echoes,
     figures,
     missing_parts,
@@ -145,7 +145,7 @@ def stream_answer(
         for kind in missing_parts(d.search, quotes, said)
     ]
     if found == "missing" and not any(kind in ("number", "date") for kind, _ in missing):
-        missing.append(("figures", clause_with(values, quotes)))
+        missing += [("figures", clause) for clause in clauses_with(values, quotes)]
     if missing:
         if repair == "fallback":
             note = message("generation_incomplete", d.language, parts=_parts(missing, d.language))

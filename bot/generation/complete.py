@@ -105,18 +105,35 @@ def off_subject(question: str, quoted: Sequence[str], cited: Sequence[str]) -> b
 
 def figures(question: str, quotes: Sequence[Quote], reply: str) -> tuple[str | None, set[float]]:
     """For a question asking for a figure: ``"different"`` when the reply states figures
-    (beyond the question's) and none of the quote's, ``"missing"`` when it states none,
-    ``None`` when it states one of the quote's (or there is nothing to compare); and the
-    quote's figures."""
+    (beyond the question's) and none of the quote's, ``"missing"`` with the quote's figures
+    the reply lacks, or ``None``. A date or number question is met by one of the quote's
+    figures; a question with no answer type ("second forum participants") by all of them,
+    since nothing says which one it asks for."""
     a = analyse(question)
     stated = a.years | a.numbers
     wanted = numbers_in(" ".join(q.text for q in quotes)) - stated
-    if not wanted or not set(question_parts(question)) & set(_FIGURED):
-        return None, wanted
+    parts = set(question_parts(question))
+    if not wanted or not parts & set(_FIGURED):
+        return None, set()
     said = numbers_in(reply) - stated
-    if said & wanted:
-        return None, wanted
-    return ("different" if said else "missing"), wanted
+    if not said & wanted:
+        return ("different" if said else "missing"), wanted
+    lacking = wanted - said
+    if parts == {"other"} and lacking:
+        return "missing", lacking
+    return None, set()
+
+
+def clauses_with(values: set[float], quotes: Sequence[Quote]) -> list[Quote | None]:
+    """Quoted clauses that together state ``values`` (a None where one cannot be found)."""
+    left, found = set(values), []
+    while left:
+        clause = clause_with(left, quotes)
+        found.append(clause)
+        if clause is None:
+            break
+        left -= numbers_in(clause.text)
+    return found
 
 
 ECHO = 0.2  # a reply with at most this share of words beyond the question's only restates it

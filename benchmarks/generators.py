@@ -22,8 +22,8 @@ of the question is repaired (``bot.generation.complete``). Run from the repo roo
         [--repair append|fallback] [--replies CACHE.json] [--home DIR] [--base-url URL]
         [--json out.json]
 
-``--replies`` keeps every model reply in a file keyed by its prompt and answers from it when the
-same prompt comes again: a change to the checks (which does not change prompts) can then be
+``--replies`` keeps every model reply in a file keyed by the model and the prompt, and answers
+from it when the same model gets the same prompt again: a change to the checks (which does not change prompts) can then be
 measured on the same replies in seconds. Latency figures of replayed answers are not the model's.
 """
 
@@ -120,7 +120,8 @@ class Replayed:
         self.replies = json.loads(path.read_text("utf-8")) if path.exists() else {}
 
     def stream(self, messages, *, max_tokens: int, timeout: float) -> Iterator[str]:
-        key = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).hexdigest()
+        prompt = json.dumps([self.id, messages], ensure_ascii=False)
+        key = hashlib.sha256(prompt.encode()).hexdigest()
         if key not in self.replies or "pieces" not in self.replies[key]:
             pieces = list(self.inner.stream(messages, max_tokens=max_tokens, timeout=timeout))
             self.replies[key] = {"pieces": pieces}

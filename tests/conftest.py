@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 import socket
-from collections.abc import Sequence
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 
@@ -25,6 +31,68 @@ TESTSET = bundled_testset()
 CHROMIUM = "/usr/bin/chromium"
 
 
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+
+
+def wait_until_up(
+    process: subprocess.Popen, url: str, log: Path, seconds: float = 180, name: str = "zhen serve"
+) -> None:
+    """Until ``url`` answers 200; fails with the server's output if it exits first or does not
+    answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"{name} did not start in {seconds} s:\n{log.read_text()}")
+
+
+@contextmanager
+def zhen_serving(env: dict[str, str], log: Path, timeout: float = 180) -> Iterator[str]:
+    """``zhen serve`` in a subprocess on a free port with ``env`` (output to ``log``); yields
+    its base URL once ``/api/health`` answers, fails the test if it exits or never does, and
+    stops it afterwards."""
+    port = free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(proc, f"{base}/api/health", log, timeout)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def asked_bodies(page) -> list[dict]:
+    """The JSON bodies of the page's ``/api/ask/stream`` requests, filled in as they go."""
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}"))
+            if r.url.endswith("/api/ask/stream")
+            else None
+        ),
+    )
+    return sent
+
+
 def print_pdf(html: str, path: Path, *, header: str | None = None, page_format: str = "A5") -> Path:
     """``html`` printed to ``path`` by Debian's Chromium (through Playwright), with a running
     header when given and "Page N of M" footers; skips the test when Chromium is missing."""
@@ -34,10 +102,7 @@ def print_pdf(html: str, path: Path, *, header: str | None = None, page_format: 
 
     small = "font-size:9px;width:100%;text-align:center;font-family:'DejaVu Sans'"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.set_content(html)

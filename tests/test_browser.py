@@ -11,20 +11,16 @@ import http.server
 import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import CHROMIUM, ROOT, asked_bodies, free_port, launch_chromium, zhen_serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.real]
-CHROMIUM = "/usr/bin/chromium"
 EN_QUESTION = "How many pairs of friendship cities have China and Japan established?"
 ZH_QUESTION = "天津和神户什么时候结为友好城市？"
 
@@ -59,7 +55,6 @@ def site_ports() -> tuple[int, int]:
 @pytest.fixture(scope="session")
 def server(real_zhen, site_ports, tmp_path_factory) -> Iterator[str]:
     """``zhen serve`` in a subprocess on a free port, sharing the session's built index."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     env = dict(
         os.environ,
@@ -68,31 +63,8 @@ def server(real_zhen, site_ports, tmp_path_factory) -> Iterator[str]:
         ZHEN_ALLOWED_ORIGINS=f"http://127.0.0.1:{site_ports[0]}",
         GRADIO_ANALYTICS_ENABLED="False",
     )
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"zhen serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"zhen serve did not start: {log.read_text()}")
-            time.sleep(0.5)
+    with zhen_serving(env, log, timeout=180) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")  # closed with this module: Playwright's event loop goes too
@@ -100,10 +72,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        chromium = launch_chromium(p)
         yield chromium
         chromium.close()
 
@@ -262,15 +231,7 @@ def test_widget_from_the_example_page_is_scoped_and_can_search_everything(
     server, page, tmp_path, site_ports
 ):
     site = host_site(tmp_path, server, site_ports[0])
-    sent: list[dict] = []
-    page.on(
-        "request",
-        lambda r: (
-            sent.append(json.loads(r.post_data or "{}"))
-            if r.url.endswith("/api/ask/stream")
-            else None
-        ),
-    )
+    sent = asked_bodies(page)
     try:
         widget = ask_in_widget(page, site.origin, EN_QUESTION)
         widget.locator(".cite").first.wait_for(timeout=30_000)

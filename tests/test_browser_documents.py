@@ -5,19 +5,15 @@ Chromium printed, the new document is listed, and the widget scoped to it with
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
-from tests.test_browser import CHROMIUM, HostSite
+from tests.conftest import CHROMIUM, ROOT, asked_bodies, free_port, launch_chromium, zhen_serving
+from tests.test_browser import HostSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.real]
 TOKEN = "browser-admin-token"
@@ -57,7 +53,6 @@ def site_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Iterator[str]:
     """``zhen serve`` on a library of its own, with an admin token and one allowed origin."""
     home = tmp_path_factory.mktemp("library-serve")
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHEN_")}
     env |= {
         "PYTHONPATH": str(ROOT),
@@ -68,31 +63,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Iterator
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
     log = home / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"zhen serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"zhen serve did not start: {log.read_text()}")
-            time.sleep(0.5)
+    with zhen_serving(env, log, timeout=300) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")  # closed with this module: Playwright's event loop goes too
@@ -100,10 +72,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        chromium = launch_chromium(p)
         yield chromium
         chromium.close()
 
@@ -158,15 +127,7 @@ def test_an_uploaded_pdf_pair_is_listed_and_the_scoped_widget_cites_its_page(
     )
     (tmp_path / "host.html").write_text(host, "utf-8")
     site = HostSite(tmp_path, site_port)
-    sent: list[dict] = []
-    page.on(
-        "request",
-        lambda r: (
-            sent.append(json.loads(r.post_data or "{}"))
-            if r.url.endswith("/api/ask/stream")
-            else None
-        ),
-    )
+    sent = asked_bodies(page)
     try:
         page.goto(site.origin + "/host.html")
         widget = page.locator("[data-zhen-widget]")

@@ -5,9 +5,7 @@ import dataclasses
 import os
 import subprocess
 import sys
-import time
 
-import httpx
 import pytest
 
 from bot.answering.answer import Answer
@@ -15,7 +13,7 @@ from bot.engine import Zhen
 from bot.evaluation.metrics import language_matches
 from bot.generation.backends.gguf import GGUFGenerator
 from bot.generation.backends.openai_compat import OpenAIGenerator
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_up
 
 pytestmark = [pytest.mark.llm, pytest.mark.real]
 
@@ -52,29 +50,19 @@ def _with(zhen: Zhen, generator) -> Zhen:
 @pytest.fixture(scope="module")
 def llama_server(bundled_gguf, tmp_path_factory):
     port = free_port()
-    log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w")
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
-    proc = subprocess.Popen(
-        command,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not start within 60 s")
-            time.sleep(0.3)
+        wait_until_up(proc, f"{url}/models", log, 60, name="llama_cpp.server")
         yield url
     finally:
         proc.terminate()
@@ -82,7 +70,6 @@ def llama_server(bundled_gguf, tmp_path_factory):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()
 
 
 @pytest.mark.parametrize("question", [EN_Q, ZH_Q])

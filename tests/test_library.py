@@ -16,7 +16,7 @@ from bot.engine import Zhen
 from bot.errors import UnknownDocuments
 from bot.settings import Settings
 from index.library import Library
-from tests.conftest import FakeEmbedder, free_port, print_pdf
+from tests.conftest import FakeEmbedder, print_pdf, zhen_serving
 
 KOBE = "天津與神戶於1973年6月24日結為友好城市。\nTianjin and Kobe became friendship cities on 24 June 1973.\n"
 TEA_ZH = "茶路萬里\n第三站漢堡共接待觀眾五萬七千八百人次。\n"
@@ -211,23 +211,9 @@ def test_a_pdf_pair_a_docx_and_an_html_page_are_cited_with_title_and_page(real_z
 @pytest.mark.real
 def test_a_running_server_answers_from_a_document_added_by_another_process(tmp_path, files):
     env = {**os.environ, "ZHEN_HOME": str(tmp_path / "home"), "ZHEN_RATE_LIMIT": "0"}
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    ask = f"http://127.0.0.1:{port}/api/ask"
     question = {"question": "How many visitors did Hamburg welcome?", "documents": ["tea"]}
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+    with zhen_serving(env, tmp_path / "serve.log", timeout=120) as base:
+        ask = f"{base}/api/ask"
         assert httpx.post(ask, json=question, timeout=30).status_code == 422  # no such document
         added = subprocess.run(
             [sys.executable, "-m", "bot.cli", "add", str(files)], env=env, capture_output=True
@@ -236,6 +222,3 @@ def test_a_running_server_answers_from_a_document_added_by_another_process(tmp_p
         time.sleep(1.1)  # the server checks for changes at most once a second
         answer = httpx.post(ask, json=question, timeout=30).json()
         assert answer["grounded"] and answer["citations"][0]["doc_id"] == "tea"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

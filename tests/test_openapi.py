@@ -7,11 +7,8 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +17,7 @@ from hypothesis import strategies as st
 
 from bot.errors import InvalidQuestion
 from bot.web.app import create_app
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, wait_until_up
 from tests.test_api import EN, make_client
 
 TOKEN = "openapi-test-token"
@@ -54,21 +51,6 @@ expected-statuses = [
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY")
 
 
-def wait_until_up(process: subprocess.Popen, base: str, log: Path, seconds: float = 180) -> None:
-    """Until ``/api/health`` answers; fails with the server's output if it exits first."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"zhen serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"zhen serve did not start in {seconds} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``zhen serve`` (bundled article and embedder) on a free port; stopped after."""
@@ -90,7 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            wait_until_up(process, base, log)
+            wait_until_up(process, f"{base}/api/health", log)
             yield base
         finally:
             process.terminate()

@@ -69,14 +69,7 @@ def answers(zhen: Zhen, question: str, repair: str | None) -> Iterator[str | Ans
         yield from zhen.stream(question)
         return
     d = zhen._draft(question, None, None, None)
-    yield from stream_answer(
-        d,
-        zhen.generator,
-        max_tokens=zhen.settings.max_tokens,
-        timeout=zhen.settings.gen_timeout,
-        threshold=zhen.decision.threshold,
-        repair=repair,
-    )
+    yield from stream_answer(d, zhen.generator, **zhen._generation(), repair=repair)
 
 
 def run(zhen: Zhen, items: list[TestItem], repair: str | None = None) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.answering.analysis import Kind, analyse, constraints_met, question_parts, supplies
@@ -151,11 +151,7 @@ def echoes(question: str, reply: str) -> bool:
 def clause_with(values: set[float], quotes: Sequence[Quote]) -> Quote | None:
     """The shortest quoted clause stating one of ``values`` (a whole sentence when no clause
     does on its own)."""
-    for pieces in (_clauses, lambda q: [q]):
-        found = [c for q in quotes for c in pieces(q) if numbers_in(c.text) & values]
-        if found:
-            return min(found, key=lambda c: len(c.text))
-    return None
+    return _shortest(quotes, lambda text: bool(numbers_in(text) & values))
 
 
 def clause_for(kind: Kind, question: str, quotes: Sequence[Quote], reply: str) -> Quote | None:
@@ -163,13 +159,16 @@ def clause_for(kind: Kind, question: str, quotes: Sequence[Quote], reply: str) -
     (a whole sentence when no clause does on its own)."""
     part = replace(analyse(question), kind=kind)
     have = numbers_in(reply)
+    return _shortest(
+        quotes,
+        lambda text: supplies(part, text) and not (kind in _COUNTED and numbers_in(text) <= have),
+    )
+
+
+def _shortest(quotes: Sequence[Quote], fits: Callable[[str], bool]) -> Quote | None:
+    """The shortest clause of ``quotes`` whose text ``fits``; else the shortest whole quote."""
     for pieces in (_clauses, lambda q: [q]):
-        found = [
-            c
-            for q in quotes
-            for c in pieces(q)
-            if supplies(part, c.text) and not (kind in _COUNTED and numbers_in(c.text) <= have)
-        ]
+        found = [c for q in quotes for c in pieces(q) if fits(c.text)]
         if found:
             return min(found, key=lambda c: len(c.text))
     return None

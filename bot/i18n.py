@@ -17,8 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "only_in_en": {
         "en": "",
-        "zh-Hans": "文章只在英文部分提到：",
-        "zh-Hant": "文章只在英文部分提到：",
+        "zh-Hans": "这一点文章只在英文部分提到：",
+        "zh-Hant": "這一點文章只在英文部分提到：",
     },
     "title_is": {
         "en": "The article's title is:",

@@ -34,11 +34,23 @@ class Link:
     en: tuple[str, ...]
 
 
+# A caption's own label: "Photo:", "*Photo caption: …*", "Figure 2.", 图：, 圖片：, 照片：
+_CAPTION_LABEL = re.compile(
+    r"^[*_(（\[]*\s*(?:(?:photo|picture|image|figure|fig\.)\s*(?:caption)?\s*\d*\s*[:：.]|"
+    r"caption\s*[:：]|[图圖]片?\s*\d*\s*[:：]|照片\s*[:：])",
+    re.IGNORECASE,
+)
+
+
 def is_caption(p: Paragraph) -> bool:
-    """A photo caption: one short sentence that opens with a date ("2012年4月,…")."""
+    """A photo caption: one short sentence that opens with a date ("2012年4月,…"), or a
+    labelled caption ("Photo: …", 图：…) of up to a few sentences."""
     text = p.text.strip()
     short = len(text) <= 60 if p.lang == "zh" else len(text.split()) <= 30
-    return short and bool(_CAPTION_START.match(text))
+    if short and _CAPTION_START.match(text):
+        return True
+    brief = len(text) <= 160 if p.lang == "zh" else len(text.split()) <= 80
+    return brief and bool(_CAPTION_LABEL.match(text))
 
 
 def is_heading(p: Paragraph) -> bool:

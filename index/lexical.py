@@ -7,6 +7,9 @@ lightly stemmed words. Stop words of both languages are dropped.
 
 from __future__ import annotations
 
+import bisect
+import difflib
+import itertools
 import logging
 import math
 import os
@@ -28,13 +31,21 @@ EN_STOP = frozenset(
     it its there their they them he she his her we our you your i me my not no but if than
     then so such about into over under between after before during did can could would
     should will shall may might must also both either each other any all some many much more
-    most few up down out off again further once here only own same too very just s t don t""".split()  # noqa: SIM905
+    most few up down out off again further once here only own same too very just s t don t
+    ok okay hey hi hello please thanks really actually um uh get got gets thing things stuff kind
+    sort""".split()  # noqa: SIM905
 )
 _ZH_STOP = frozenset(
     """的 了 在 是 和 与 及 等 也 都 而 并 或 就 对 为 以 于 把 被 从 由 向 之 其 这 那 个 中 上 下 吗 呢 吧 啊 么 什么 哪 哪些 哪里 哪个
     哪一年 哪年 哪一天 哪天 一天 哪一个 哪个 哪位 哪句 几 多少 怎么 怎样 如何 为什么 何时 何地 谁 是否 有没有 有 没有 请问 请 告诉 我 你 他 她 它 我们 你们 他们 文章 文中 本文 提到 说 根据
     关于 一下 一个 一些 什么样 多 少 年 月 日 时候 时 曾 已 已经 将 会 能 可以""".split()  # noqa: SIM905
 )
+# How alike a misspelt word and a corpus word must be (difflib ratio) to count as the same.
+TYPO_SIMILARITY = 0.8
+# jieba tags of words that carry no content of their own: pronouns and demonstratives (那个),
+# adverbs (具体), numerals and measure words (一共, 几个), particles and interjections (呀, 欸),
+# conjunctions, prepositions, auxiliaries.
+_FUNCTION_TAGS = ("r", "d", "m", "q", "y", "e", "o", "u", "c", "p", "f", "x", "zg")
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "es", "ed", "s")
 
 log = logging.getLogger(__name__)
@@ -92,6 +103,7 @@ class BM25:
         for doc in docs:
             df.update(set(doc))
         self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._words: list[str] | None = None  # sorted English words, built on first lookup
 
     def scores(self, query: Iterable[str]) -> np.ndarray:
         """BM25 of every document for ``query`` (each distinct known term counted once)."""
@@ -103,3 +115,43 @@ class BM25:
 
     def known(self, term: str) -> bool:
         return term in self.idf
+
+    def closest(self, term: str) -> str | None:
+        """The corpus word a misspelt English ``term`` most likely means (same first two
+        letters, a similar spelling), or None."""
+        if not term.isascii() or not term.isalpha() or len(term) < 4 or term in self.idf:
+            return None
+        words = self._ascii_words()
+        start = bisect.bisect_left(words, term[:2])
+        near = []
+        for word in itertools.islice(words, start, None):
+            if not word.startswith(term[:2]):
+                break
+            if abs(len(word) - len(term)) <= 2:
+                near.append(word)
+        found = difflib.get_close_matches(term, near, n=1, cutoff=TYPO_SIMILARITY)
+        return found[0] if found else None
+
+    def _ascii_words(self) -> list[str]:
+        if self._words is None:
+            self._words = sorted(t for t in self.idf if t.isascii() and t.isalpha())
+        return self._words
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether jieba's dictionary lists a Chinese ``word`` (not one its HMM guessed)."""
+    return bool(load_jieba().dt.FREQ.get(word))
+
+
+@lru_cache(maxsize=8192)
+def content_pieces(term: str) -> tuple[str, ...]:
+    """The content words of a Chinese ``term`` by jieba's part-of-speech tags (那站 → 站;
+    一共 → nothing); an English term is its own content."""
+    if term.isascii():
+        return (term,)
+    load_jieba()
+    import jieba.posseg  # its tagger model loads on first use
+
+    return tuple(
+        w for w, tag in jieba.posseg.cut(term) if not tag.startswith(_FUNCTION_TAGS) and w.strip()
+    )

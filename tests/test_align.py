@@ -3,6 +3,9 @@
 import pytest
 
 from bot.engine import Zhen
+from bot.settings import Settings
+from index.align import is_caption
+from index.model import Paragraph
 
 
 def _links_by_text(zhen: Zhen) -> list[tuple[list[str], list[str]]]:
@@ -83,3 +86,43 @@ def test_chunk_counterparts_point_into_the_aligned_paragraphs(real_zhen):
             assert not partner.get(chunk.paragraph_id)
         else:
             assert index.chunk(chunk.counterpart_id).paragraph_id in partner[chunk.paragraph_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "圖：修復後的船模在泉州站展出。船模連底座重六十八公斤，展櫃內的濕度保持在百分之五十五。",
+            "zh",
+        ),
+        ("*Photo caption: The tea-tasting counter, where volunteers poured 14,200 cups.*", "en"),
+        ("Photo: A ranger fits a yellow leg flag to a greenshank on Qiaotou Island.", "en"),
+        ("Figure 2. The restored model on display.", "en"),
+    ],
+)
+def test_labelled_captions_are_captions(text, lang):
+    assert is_caption(Paragraph("p", "d", lang, 0, len(text), text))
+
+
+def test_a_paragraph_that_opens_with_the_same_character_is_not_a_caption():
+    text = "圖錄的製作還帶來一個意外收穫：技術人員在茶箱的底板上發現了一行小字。"
+    assert not is_caption(Paragraph("p", "d", "zh", 0, len(text), text))
+
+
+@pytest.mark.real
+def test_a_figure_only_the_chinese_text_gives_is_quoted_from_the_chinese(tmp_path):
+    """A sentence the translation left out: its aligned English paragraph does not carry the
+    figure, so it does not render the sentence; the Chinese is quoted."""
+    article = tmp_path / "model.md"
+    body = "兩館的修復師從2021年9月到2022年7月共同修復了這具船模，重新繫好了約一千二百米索具。"
+    zh = body + "展櫃內的相對濕度保持在百分之五十五。"
+    article.write_text(
+        f"# 船模修復\n\n{zh}\n\n# Restoring the model\n\n"
+        "Conservators from both museums restored the model together from September 2021 "
+        "to July 2022, re-tying some 1,200 metres of rigging.\n",
+        "utf-8",
+    )
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
+    result = zhen.ask("What humidity is the model's display case kept at?")
+    assert result.grounded and "五十五" in result.answer
+    assert result.answer.startswith("The article states this only in its Chinese text")

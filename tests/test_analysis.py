@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.analysis import analyse, constraints_met, counts_unit, sentence_types, supplies
-from bot.answering.numbers import numbers_in
+from bot.answering.analysis import analyse, constraints_met, sentence_types, supplies
+from bot.answering.numbers import counts_unit, numbers_in
 from index.lang import detect_language
 
 
@@ -110,3 +110,43 @@ def test_ordinary_questions_are_not_mistaken_for_instructions(question):
 )
 def test_a_mixed_question_is_in_the_language_of_its_grammar(question, language):
     assert detect_language(question) == language
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "第四站的观众是不是超过了十万？",
+        "Did the show pull in over three hundred thousand visitors?",
+        "有没有三十多人参加？",
+        "Did more than 5,000 people come?",
+    ],
+)
+def test_a_number_a_question_compares_against_is_not_a_constraint(question):
+    assert analyse(question).numbers == frozenset()
+
+
+def test_a_stated_number_stays_a_constraint():
+    assert analyse("參加培訓的護鳥員是不是來自十一個國家和地區？").numbers == {11.0}
+    assert analyse("How many of the 250 pairs were signed after 2000?").numbers == {250.0}
+
+
+def test_people_counted_with_another_classifier_or_in_the_other_language_still_count():
+    assert counts_unit(analyse("中日双方各来了多少人？").units, "中方7位省级领导,日方6位知事参加。")
+    assert counts_unit(analyse("中日双方各来了多少人？").units, "seven Chinese provincial leaders")
+    visitors = analyse("How many visitors did Hamburg have?").units
+    assert counts_unit(visitors, "漢堡共接待觀眾五萬七千八百人次。")
+    assert not counts_unit(visitors, "中方5位省级领导参加。")  # people of another kind
+    assert not counts_unit(visitors, "In 2014, 7 provincial leaders attended.")
+
+
+def test_a_question_about_money_needs_a_sum_with_a_currency():
+    fee = analyse("What was the admission fee for adults?")
+    assert fee.kind == "number"
+    assert counts_unit(fee.units, "adult tickets €14, reduced €9")
+    assert counts_unit(analyse("合作总共值多少钱？").units, "协议金额达2亿多美元。")
+    assert not counts_unit(fee.units, "The venue welcomed 91,250 visitors.")
+
+
+def test_a_year_or_a_date_counts_nothing():
+    units = analyse("神戶市有多少個中國友好城市？").units
+    assert not counts_unit(units, "1973年6月24日,中國天津市與日本神戶市締結為友好城市。")

@@ -29,11 +29,11 @@ def test_parameters_fitted_on_other_features_are_refused(tmp_path):
         load_decision(path)
 
 
-def test_the_evidence_is_the_best_sentence_of_the_first_passage_not_vetoed():
+def test_the_evidence_is_the_best_sentence_not_vetoed_with_its_lead_over_other_passages():
     scores = np.array([0.1, 0.9, 0.5, 2.0])
     ranks = np.array([0, 0, 1, 2])
-    assert pick(scores, ranks, np.array([False, False, False, False])) == (1, -1.1)
-    assert pick(scores, ranks, np.array([True, True, False, False])) == (2, -1.5)
+    assert pick(scores, ranks, np.array([False, False, False, False])) == (3, 1.1)
+    assert pick(scores, ranks, np.array([False, False, False, True])) == (1, 0.4)
     assert pick(scores, ranks, np.array([True, True, True, True])) is None
 
 

@@ -1,5 +1,5 @@
 from index.lang import detect_language, normalize, to_script
-from index.lexical import BM25, tokenize
+from index.lexical import BM25, content_pieces, tokenize
 
 
 def test_question_language_and_script_are_detected():
@@ -29,3 +29,18 @@ def test_a_simplified_question_matches_traditional_text_lexically():
 
 def test_english_tokens_are_stemmed_and_stop_words_dropped():
     assert tokenize("The delegations visited the cities") == tokenize("delegation visit city")
+
+
+def test_a_misspelt_english_word_finds_the_corpus_word_it_means():
+    bm25 = BM25([tokenize("The Hamburg venue welcomed 57,800 visitors."), tokenize("Tea chests")])
+    assert bm25.closest("visiter") == "visitor"
+    assert bm25.closest("venu") == "venue"
+    assert bm25.closest("zebra") is None
+    assert bm25.closest("tea") is None  # too short to guess
+
+
+def test_function_words_have_no_content_pieces():
+    assert content_pieces("那个") == ()
+    assert content_pieces("几个") == ()
+    assert content_pieces("那站") == ("站",)
+    assert content_pieces("开幕式") == ("开幕式",)

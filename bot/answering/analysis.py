@@ -16,10 +16,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.answering.numbers import DIGITS, YEAR, ZH_NUMERAL, has_quantity, numbers_in
+from bot.answering.numbers import (
+    EN_PEOPLE,
+    YEAR,
+    bounds,
+    count_units,
+    counts_unit,
+    has_quantity,
+    numbers_in,
+)
 from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, months, ordinals
 from index.lang import normalize
-from index.lexical import load_jieba, stem
+from index.lexical import load_jieba
 
 Kind = str  # "name" | "date" | "number" | "place" | "person" | "reason" | "manner" | "other"
 
@@ -45,7 +53,8 @@ _KIND_CUES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         (
             "number",
             r"\bhow (?:many|much|far|long|old|big|large|high|often)\b|\bwhat (?:number|percentage|"
-            r"share|proportion|amount|sum|total|size)\b|多少|几|多大|多远|多长|多久|多高|比例|百分之",
+            r"share|proportion|amount|sum|total|size)\b|\bwhat (?:is|was|are|were) the (?:[a-z-]+ )?"
+            r"(?:fee|price|cost|budget)s?\b|多少|几|多大|多远|多长|多久|多高|比例|百分之",
         ),
         (
             "place",
@@ -88,28 +97,16 @@ _INSTRUCTIONS = re.compile(
     r"(?:输出|列出|打印|显示).{0,10}(?:所有|全部|全文).{0,12}(?:文件|文章|内容|设定|设置|路径|档案)",
     re.IGNORECASE,
 )
-_COUNT_END = re.compile(
-    r"^(?:of|do|does|did|have|has|had|is|are|was|were|will|would|can|could|in|on|at|from|to|"
-    r"and|or|that|which|who|took|take|get|got|went|came|[a-z]+ed)$"
-)
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*)")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 _NAME_TAGS = ("nr", "ns", "nt")
 _PLACE_TAGS = ("ns",)
 _PERSON_TAGS = ("nr", "nt")
 _ZH_PEOPLE = re.compile(r"[人员者生长家师手官方队团]")
-_EN_PEOPLE = re.compile(
-    r"\b(?:people|persons?|students?|pupils?|children|volunteers?|members?|staff|team|teams|"
-    r"officials?|experts?|leaders?|delegations?|governors?|mayors?|presidents?|directors?|"
-    r"managers?|workers?|apprentices?|teachers?|researchers?|visitors?|residents?|"
-    r"association|foundation|museum|company|university|institute|trust|council|committee|"
-    r"government|ministry|agency|group|department|organi[sz]ation)\b",
-    re.IGNORECASE,
-)
 _NOT_NAMES = frozenset(
     {"i", "what", "when", "where", "who", "why", "how", "which", "the", "a", "an", "and", "or",
      "is", "are", "was", "were", "do", "does", "did", "in", "on", "of", "for", "to", "ok",
-     "hey", "so", "tell", "please", "article", *MONTHS,
+     "hey", "so", "tell", "please", "article", "english", "chinese", *MONTHS,
      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )  # fmt: skip
 
@@ -145,7 +142,7 @@ def analyse(question: str) -> Analysis:
     norm = normalize(question)
     kind = next((k for k, cue in _KIND_CUES if cue.search(norm)), "other")
     years = set(map(int, YEAR.findall(norm)))
-    numbers = {n for n in numbers_in(norm, exact=True) if n not in years}
+    numbers = {n for n in numbers_in(norm, exact=True) if n not in years} - bounds(norm)
     return Analysis(
         kind=kind,
         years=frozenset(years),
@@ -153,7 +150,7 @@ def analyse(question: str) -> Analysis:
         months=frozenset(months(question)),
         ordinals=frozenset(ordinals(question)),
         names=tuple(names_in(question)),
-        units=frozenset(_units(norm)) if kind == "number" else frozenset(),
+        units=frozenset(count_units(norm)) if kind == "number" else frozenset(),
         instructions=bool(_INSTRUCTIONS.search(norm)),
     )
 
@@ -199,23 +196,6 @@ def names_in(question: str) -> list[str]:
         found += [w for w, flag in _tagged(run) if flag.startswith(_NAME_TAGS) and len(w) > 1]
     names = dict.fromkeys(normalize(n) for n in found if n.strip())
     return sorted(names, key=len, reverse=True)
-
-
-def _units(norm: str) -> set[str]:
-    """What a count question counts: the noun after "how many", or the counter after 多少/几."""
-    units = set()
-    for m in re.finditer(r"\bhow many ((?:[a-z-]+ ){0,4}[a-z-]+)", norm):
-        words: list[str] = []
-        for word in m.group(1).split():
-            if _COUNT_END.match(word):
-                break
-            words.append(word)
-        if words:
-            units.add(stem(words[-1]))
-    for m in re.finditer(r"(?:多少|几)([\u4e00-\u9fff])", norm):
-        if m.group(1) not in "年月日号天次":
-            units.add(m.group(1))
-    return units
 
 
 @lru_cache(maxsize=8192)
@@ -268,7 +248,7 @@ def sentence_types(text: str) -> frozenset[Kind]:
     if (
         english_names
         or any(f.startswith(_PERSON_TAGS) for f in tags)
-        or _EN_PEOPLE.search(norm)
+        or EN_PEOPLE.search(norm)
         or _ZH_PEOPLE.search(norm)
     ):
         types.add("person")
@@ -279,24 +259,6 @@ def sentence_types(text: str) -> frozenset[Kind]:
     if _MANNER.search(norm) or len(re.findall(r"[,，、;；]", norm)) >= 2:
         types.add("manner")
     return frozenset(types)
-
-
-def counts_unit(units: frozenset[str], text: str) -> bool:
-    """Whether ``text`` gives a number of the thing counted (120名学生 for 多少名, "250 pairs"
-    for "how many pairs")."""
-    if not units:
-        return True
-    norm = normalize(text)
-    for m in DIGITS.finditer(norm):
-        after = norm[m.end() : m.end() + 40]
-        if units & {stem(w) for w in re.findall(r"[a-z]+", after)[:4]}:
-            return True
-        if after.lstrip()[:2] and (set(after.lstrip()[:2]) & units):
-            return True
-    for m in ZH_NUMERAL.finditer(norm):
-        if norm[m.end() : m.end() + 2] and set(norm[m.end() : m.end() + 2]) & units:
-            return True
-    return False
 
 
 def supplies(a: Analysis, text: str) -> bool:

@@ -1,5 +1,6 @@
 """Numbers in English and Chinese text: digits (41,300; 1.8万; 2 million), Chinese numerals
-(二百五十, 三十六名) and English number words (twenty-four), as values to compare."""
+(二百五十, 三十六名) and English number words (twenty-four), as values to compare; what a
+count question counts, and the bounds a question compares against ("over 100,000")."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 from index.anchors import MONTHS, ZH_NUM, zh_number
 from index.lang import normalize
+from index.lexical import load_jieba, stem
 
 YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?!\d|[.,]\d)")
 DIGITS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
@@ -23,7 +25,7 @@ _EN_UNITS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
 }  # fmt: skip
 _EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
-_EN_NUMBER = re.compile(
+EN_NUMBER = re.compile(
     r"\b(?:"
     + "|".join(_EN_UNITS)
     + r")\b(?:[\s-]+(?:and\s+)?(?:"
@@ -60,7 +62,7 @@ def numbers_in(text: str, exact: bool = False) -> set[float]:
         value = _zh_value(m.group(0))
         if value is not None:
             out.add(float(value))
-    for m in _EN_NUMBER.finditer(norm):
+    for m in EN_NUMBER.finditer(norm):
         value = _en_value(m.group(0))
         # "the two countries": small number words are grammar, not a stated figure
         if value is not None and not (exact and value <= 12):
@@ -99,3 +101,122 @@ def has_quantity(norm: str) -> bool:
     bare = re.sub(r"\b\d{1,2}(?:st|nd|rd|th)?\s*,?\s*(?:" + "|".join(MONTHS) + r")\b", " ", bare)
     bare = re.sub(r"\b(?:" + "|".join(MONTHS) + r")\s+\d{1,2}\b", " ", bare)
     return bool(numbers_in(bare))
+
+
+_COUNT_END = re.compile(
+    r"^(?:of|do|does|did|have|has|had|is|are|was|were|will|would|can|could|in|on|at|from|to|"
+    r"and|or|that|which|who|took|take|get|got|went|came|[a-z]+ed)$"
+)
+# A number after a comparison word is a bound the question tests ("over 100,000", 超过十万,
+# 十万以上), not a figure the answer must repeat.
+_BOUND_BEFORE = re.compile(
+    r"(?:\b(?:more|fewer|less|greater|higher|lower) than|\b(?:over|above|below|under|"
+    r"exceed\w*|at least|at most|up to|nearly|almost|around|about|roughly|approximately)|"
+    r"超过|超出|多于|少于|高于|低于|不到|不足|不止|至少|至多|将近|接近|大约|约|近|逾)了?\s*$",
+    re.IGNORECASE,
+)
+_BOUND_AFTER = re.compile(r"^\s*(?:多|余|以上|以下|左右|上下|出头)")
+_CLASSIFIERS = frozenset("个对名位次届期座所家项件种批份场人只条艘箱杯本张枚台套株头匹间")
+_PEOPLE = frozenset("人名位")  # classifiers that all count people: 多少人 ⇄ 7位, 35名
+# Nouns for people and the bodies they form (what "how many …" counts when it counts people).
+EN_PEOPLE = re.compile(
+    r"\b(?:people|persons?|students?|pupils?|children|volunteers?|members?|staff|team|teams|"
+    r"officials?|experts?|leaders?|delegations?|governors?|mayors?|presidents?|directors?|"
+    r"managers?|workers?|apprentices?|teachers?|researchers?|visitors?|residents?|"
+    r"association|foundation|museum|company|university|institute|trust|council|committee|"
+    r"government|ministry|agency|group|department|organi[sz]ation)\b",
+    re.IGNORECASE,
+)
+# A count of people in either language: 多少人 ⇄ "57,800 visitors", "how many pupils" ⇄ 1.85万名.
+PERSONS = "‹people›"
+# A sum of money: the question asks a cost or a price; the text marks a figure with a currency.
+CURRENCY = "¤"
+_MONEY_QUESTION = re.compile(
+    r"\bhow much (?:did|does|do|will|was|were|is|are) .{0,40}\b(?:cost|pay|paid|spend|spent|"
+    r"charge|worth|raise|contribute)|\b(?:cost|price|fee|fees|budget|worth|amount|sum|charge|"
+    r"ticket)s?\b|多少钱|费用|金额|票价|收费|价格|预算|经费|价值|值多少",
+    re.IGNORECASE,
+)
+_CURRENCY = re.compile(
+    r"[€$£¥]|\b(?:rmb|usd|eur|gbp|jpy)\b|^\s*(?:万|亿)?(?:多|余)?(?:元|欧元|美元|英镑|日元|人民币|"
+    r"块)|^\s*(?:million |billion |thousand )?(?:dollars|euros|pounds|yuan|yen|renminbi)\b",
+    re.IGNORECASE,
+)
+
+
+def bounds(norm: str) -> set[float]:
+    """Numbers the question uses as bounds of a comparison rather than as stated figures."""
+    out: set[float] = set()
+    for m in [*DIGITS.finditer(norm), *ZH_NUMERAL.finditer(norm), *EN_NUMBER.finditer(norm)]:
+        if _BOUND_BEFORE.search(norm[max(0, m.start() - 16) : m.start()]) or _BOUND_AFTER.match(
+            norm[m.end() :]
+        ):
+            out |= numbers_in(norm[m.start() : m.end() + 10])
+    return out
+
+
+def count_units(norm: str) -> set[str]:
+    """What a count question counts: the noun after "how many"; the classifier and the noun
+    after 多少/几 (多少名学生 → 名, 学生); a currency for a question about a sum of money."""
+    units = set()
+    for m in re.finditer(r"\bhow many ((?:[a-z-]+ ){0,4}[a-z-]+)", norm):
+        words: list[str] = []
+        for word in m.group(1).split():
+            if _COUNT_END.match(word):
+                break
+            words.append(word)
+        if words:
+            units.add(stem(words[-1]))
+            if EN_PEOPLE.fullmatch(words[-1]):
+                units.add(PERSONS)
+    for m in re.finditer(r"(?:多少|几)([\u4e00-\u9fff]+)", norm):
+        rest = m.group(1)
+        if rest[0] in "年月日号天次":
+            continue
+        if rest[0] in _CLASSIFIERS:
+            if rest[0] in _PEOPLE:
+                units |= {*_PEOPLE, PERSONS}
+            elif rest[0] != "个":  # the general classifier says nothing of what is counted
+                units.add(rest[0])
+            rest = rest[1:]
+        noun = next(iter(load_jieba().lcut(rest)), "") if rest else ""
+        if len(noun) > 1 or (noun and not units):
+            units.add(noun)
+    if _MONEY_QUESTION.search(norm):
+        units.add(CURRENCY)
+    return units
+
+
+def _counts_people(units: frozenset[str], after: str) -> bool:
+    """A count of people in the other language than the question's: an English question's
+    "visitors" in 五万七千八百人次, a Chinese question's 多少人 in "7 provincial leaders"
+    (people of a named kind, 1.85万名学生, match through the bridge's renderings instead)."""
+    if any(u.isascii() and u != PERSONS for u in units):
+        # a bare people count (五万七千八百人次。), not people of a kind (5位省级领导)
+        return bool(re.match(r"\s*[万亿]?[多余]?[人名位]次?(?![\u4e00-\u9fff])", after))
+    return bool(EN_PEOPLE.search(" ".join(after.split()[:3])))
+
+
+def counts_unit(units: frozenset[str], text: str) -> bool:
+    """Whether ``text`` gives a number of the thing counted (120名学生 for 多少名学生, "250
+    pairs" for "how many pairs", €14 for "how much does it cost")."""
+    if not units:
+        return True
+    norm = normalize(text)
+    for m in [*DIGITS.finditer(norm), *ZH_NUMERAL.finditer(norm), *EN_NUMBER.finditer(norm)]:
+        after = norm[m.end() : m.end() + 40]
+        if YEAR.fullmatch(m.group(0)) or _DATE_PART.match(after):
+            continue  # a year or a date counts nothing
+        if units & {stem(w) for w in re.findall(r"[a-z]+", after)[:4]}:
+            return True
+        head = after.lstrip()[:6]
+        if any(u in head for u in units if not u.isascii()):
+            return True
+        if PERSONS in units and _counts_people(units, after):
+            return True
+        if CURRENCY in units and (
+            _CURRENCY.search(norm[max(0, m.start() - 4) : m.start()])
+            or _CURRENCY.match(after.lstrip()[:12])
+        ):
+            return True
+    return False

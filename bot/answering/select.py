@@ -1,11 +1,10 @@
 """The extractive answerer: quote the sentence(s) that answer the question, never invent.
 
 Candidate sentences come from the top passages and their aligned translations. The fitted
-decision (``bot.answering.decision``) scores them; the evidence is the best sentence of the
-first passage (in retrieval order) whose context meets the question's explicit constraints
-(its year, number, edition, a specific name), and the decision judges from it whether the
-article answers at all. The answer quotes that passage, in the asker's language where the
-article has it.
+decision (``bot.answering.decision``) scores them; the evidence is the best-scored sentence
+whose context meets the question's explicit constraints (its year, number, edition, a
+specific name), and the decision judges from it whether the article answers at all. The
+answer quotes that passage, in the asker's language where the article has it.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ import numpy as np
 from bot.answering.analysis import Analysis
 from bot.answering.decision import Decision
 from bot.answering.features import Featurizer, matrix
+from bot.answering.numbers import numbers_in
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.outline import Structure
 from bot.retrieval.sentences import Sentence, SentenceScorer
@@ -45,13 +45,13 @@ class Selection:
 
 
 def pick(scores: np.ndarray, ranks: np.ndarray, vetoed: np.ndarray) -> tuple[int, float] | None:
-    """The evidence for an answer: the best-scored sentence of the first passage (in
-    retrieval order) whose context meets the question's constraints, and its lead over the
-    best sentence of any other passage. None when every passage is vetoed."""
+    """The evidence for an answer: the best-scored sentence whose context meets the
+    question's constraints (the ranker weighs the passage's retrieval rank), and its lead over
+    the best sentence of any other passage. None when every passage is vetoed."""
     allowed = ~vetoed
     if not allowed.any():
         return None
-    first = ranks[allowed].min()
+    first = ranks[allowed][np.argmax(scores[allowed])]
     inside = allowed & (ranks == first)
     best = int(np.flatnonzero(inside)[np.argmax(scores[inside])])
     elsewhere = allowed & (ranks != first)
@@ -100,14 +100,21 @@ def _in_question_language(
     best: Sentence, others: list[Sentence], scorer: SentenceScorer, question_lang: Lang
 ) -> Sentence:
     """The best sentence, or its rendering in the asker's language where the article has one
-    (the most similar sentence of the aligned passage)."""
+    (the most similar sentence of the aligned passage). A counterpart sharing none of the
+    sentence's figures does not render it (a caption only one half has, aligned to a nearby
+    paragraph)."""
     if best.chunk.lang == question_lang:
         return best
     counterpart = [s for s in others if s.chunk.id == best.chunk.counterpart_id]
-    if not counterpart:
+    figures = _figures(best.text)
+    if not counterpart or (figures and not figures & _figures(counterpart[0].chunk.text)):
         return best
     vectors = scorer.index.sentence_vectors
     return max(counterpart, key=lambda s: float(vectors[s.row] @ vectors[best.row]))
+
+
+def _figures(text: str) -> set[float]:
+    return numbers_in(text, exact=True)
 
 
 def _passage(chosen: Sentence, others: list[Sentence]) -> list[Sentence]:

@@ -1,15 +1,29 @@
 """A question's search terms: IDF weights, and the corpus words that render each term.
 
 A term counts as present in a text when the text holds the term itself or one of its
-renderings through the index's bridge (乒乓球 for "table tennis", the full name of an
-abbreviation). Terms the corpus never uses, in any rendering, weigh the most.
+renderings: through the index's bridge (乒乓球 for "table tennis", the full name of an
+abbreviation), the corpus word a misspelt English term means (visiter → visitor), or the
+content words of a Chinese term jieba cut differently from the corpus (那站 → 站). Terms the
+corpus never uses, in any rendering, weigh the most; function words (那个, 一共, 呀) are
+never counted as unknown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.lexical import content_pieces
 from index.store import Index
+
+
+def _respelt(term: str, index: Index) -> set[str]:
+    """Corpus words an unknown term stands for: the word a misspelling means, or the
+    content words of a Chinese term when the corpus has them all."""
+    if term.isascii():
+        closest = index.bm25.closest(term)
+        return {closest} if closest else set()
+    pieces = set(content_pieces(term)) - {term}
+    return pieces if pieces and all(p in index.bm25.idf for p in pieces) else set()
 
 
 @dataclass(frozen=True)
@@ -17,21 +31,32 @@ class Terms:
     weights: dict[str, float]  # term → IDF weight
     renderings: dict[str, frozenset[str]]  # term → {term} ∪ its bridged renderings
     known: frozenset[str]  # terms the corpus uses, directly or through a rendering
+    function: frozenset[str] = frozenset()  # unknown terms without content of their own
 
     @classmethod
     def of(cls, tokens: list[str], index: Index) -> Terms:
         idf = index.bm25.idf
         top = max(idf.values(), default=1.0)
         bridged = index.bridge.translate(tokens, idf)
-        weights, renderings, known = {}, {}, set()
+        weights, renderings, known, function = {}, {}, set(), set()
         for term in dict.fromkeys(tokens):
-            forms = frozenset({term} | bridged.get(term, set()))
+            forms = {term} | bridged.get(term, set())
+            if not any(f in idf for f in forms):
+                forms |= _respelt(term, index)
             used = [idf[f] for f in forms if f in idf]
             weights[term] = idf[term] if term in idf else max(used, default=top)
-            renderings[term] = forms
+            renderings[term] = frozenset(forms)
             if used:
                 known.add(term)
-        return cls(weights, renderings, frozenset(known))
+            elif not content_pieces(term):
+                function.add(term)
+        return cls(weights, renderings, frozenset(known), frozenset(function))
+
+    def unknown_share(self) -> float:
+        """The IDF-weighted share of the question's content terms the corpus never uses."""
+        total = sum(self.weights.values()) or 1.0
+        absent = set(self.weights) - self.known - self.function
+        return sum(self.weights[t] for t in absent) / total
 
     def found(self, tokens: set[str]) -> set[str]:
         """The terms present in ``tokens`` (directly or through a rendering)."""

@@ -26,6 +26,9 @@ _CAPTION_START = re.compile(
 )
 
 
+_DATELINE = re.compile(r"(?:\d{4}|\d{1,2}日)\s*(?:[—–]+|--)\s*$|[0-9一二三四五六七八九十]+日电\s*$")
+
+
 @dataclass(frozen=True)
 class Link:
     """One bead of the alignment: paragraph ids on each side (one side may be empty)."""
@@ -77,12 +80,20 @@ def _hub_corrected(sim: np.ndarray) -> np.ndarray:
     return corrected / spread
 
 
+def is_dateline(p: Paragraph) -> bool:
+    """A news dateline opening an article: "Yancheng, Jiangsu, 23 October 2024 —",
+    新华社北京10月22日电."""
+    text = p.text.strip()
+    return len(text) <= 80 and bool(_DATELINE.search(text))
+
+
 def find_title(paragraphs: list[Paragraph]) -> Paragraph | None:
-    """The title among one language's paragraphs: a heading first or (as extracted PDFs
-    sometimes leave it) last."""
-    if not paragraphs:
+    """The title among one language's paragraphs: a heading first (after any dateline) or
+    (as extracted PDFs sometimes leave it) last."""
+    body = [p for p in paragraphs[:2] if not is_dateline(p)] + paragraphs[2:]
+    if not body:
         return None
-    for candidate in (paragraphs[0], paragraphs[-1]):
+    for candidate in (body[0], body[-1]):
         if is_heading(candidate):
             return candidate
     return None

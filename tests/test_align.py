@@ -4,7 +4,7 @@ import pytest
 
 from bot.engine import Zhen
 from bot.settings import Settings
-from index.align import is_caption
+from index.align import find_title, is_caption, is_dateline
 from index.model import Paragraph
 
 
@@ -126,3 +126,15 @@ def test_a_figure_only_the_chinese_text_gives_is_quoted_from_the_chinese(tmp_pat
     result = zhen.ask("What humidity is the model's display case kept at?")
     assert result.grounded and "五十五" in result.answer
     assert result.answer.startswith("The article states this only in its Chinese text")
+
+
+def test_a_dateline_above_the_title_is_not_the_title():
+    texts = [
+        "Yancheng, Jiangsu, 23 October 2024 —",
+        "Ten Years on the Mudflats: A Reserve and a Trust Count the Birds Together",
+        "A decade after their staff first sat down together, the partners met again.",
+    ]
+    paragraphs = [Paragraph(f"p{i}", "d", "en", 0, len(t), t) for i, t in enumerate(texts)]
+    assert is_dateline(paragraphs[0]) and not is_dateline(paragraphs[1])
+    assert find_title(paragraphs) is paragraphs[1]
+    assert is_dateline(Paragraph("z", "d", "zh", 0, 12, "新华社北京10月22日电"))

@@ -70,6 +70,22 @@ _KIND_CUES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ("manner", r"\bhow\b|\bin what way\b|\bby what means\b|怎么|怎样|如何|什么方式|什么方法"),
     )
 )
+# A question without a question word ("children's workshop name", 修复 费用) asks for the
+# attribute it names.
+_ATTRIBUTE_CUES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("name", r"\b(?:name|title)s?\b|名字|名称|标题|题目"),
+        ("date", r"\b(?:date|year|month|day)s?\b|日期|年份|时间"),
+        (
+            "number",
+            r"\b(?:number|count|total|amount|cost|price|fee|budget|percent(?:age)?|share)s?\b|"
+            r"费用|金额|人数|数量|数目|总数|票价|预算|比例|百分比|多少",
+        ),
+        ("place", r"\b(?:place|location|venue|city|country)\b|地点|地方|位置|城市"),
+        ("person", r"\b(?:author|founder|director|head|leader)s?\b|作者|负责人|主任|领导"),
+    )
+)
 # What a sentence offers: causal and instrumental connectives.
 _REASON = re.compile(
     r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result\b|\bthanks to\b|\bin order to\b|"
@@ -140,7 +156,8 @@ class Analysis:
 def analyse(question: str) -> Analysis:
     """Analyse a question in English, simplified or traditional Chinese (or a mix)."""
     norm = normalize(question)
-    kind = next((k for k, cue in _KIND_CUES if cue.search(norm)), "other")
+    kind = next((k for k, cue in _KIND_CUES if cue.search(norm)), None)
+    kind = kind or next((k for k, cue in _ATTRIBUTE_CUES if cue.search(norm)), "other")
     years = set(map(int, YEAR.findall(norm)))
     numbers = {n for n in numbers_in(norm, exact=True) if n not in years} - bounds(norm)
     return Analysis(

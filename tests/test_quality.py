@@ -20,8 +20,8 @@ from bot.settings import Settings
 
 pytestmark = pytest.mark.real
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"facts": 0.71, "refusal_accuracy": 0.65, "hit@3": 0.94, "language_match": 0.98}
-MAX_FALSE_REFUSALS = 0.08
+FLOORS = {"facts": 0.79, "refusal_accuracy": 0.67, "hit@3": 0.94, "language_match": 0.98}
+MAX_FALSE_REFUSALS = 0.06
 
 
 @pytest.fixture(scope="module")

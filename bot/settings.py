@@ -30,6 +30,9 @@ class SettingsError(ValueError):
     """A setting has a value zhen cannot use; the message names it."""
 
 
+RATE_LIMIT_STORAGES = ("memory://", "redis://", "rediss://", "redis+unix://")
+
+
 class Settings(BaseSettings):
     """Everything configurable. Environment variables are ``ZHEN_`` + the upper-case name."""
 
@@ -58,6 +61,8 @@ class Settings(BaseSettings):
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()  # empty: same origin only
     admin_token: str | None = Field(None, repr=False)
     rate_limit: int = Field(60, ge=0)  # requests per minute per client; 0 disables
+    # where the counters live: this process ("memory://"), or a Redis several replicas share
+    rate_limit_storage: str = Field("memory://", repr=False)
     max_history_turns: int = Field(10, ge=0)
     max_upload_mb: int = Field(50, ge=1, le=1024)  # per uploaded file (POST /api/documents)
     # serving: question embeddings of concurrent requests in one model call (1: off), the
@@ -65,6 +70,13 @@ class Settings(BaseSettings):
     embed_batch: int = Field(32, ge=1, le=1024)
     embed_wait_ms: float = Field(2.0, ge=0, le=1000)
     answer_cache: int = Field(1024, ge=0)
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        if not value.startswith(RATE_LIMIT_STORAGES):
+            raise ValueError("a memory://, redis://, rediss:// or redis+unix:// address")
+        return value
 
     @field_validator("corpus", mode="before")
     @classmethod

@@ -3,11 +3,17 @@ storage lets several server replicas share one budget per client)."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from limits import RateLimitItemPerSecond
+from limits.errors import ConfigurationError
 from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
+
+from bot.settings import SettingsError
+
+log = logging.getLogger(__name__)
 
 
 class RateLimiter:
@@ -26,11 +32,24 @@ class RateLimiter:
         # ``burst`` requests per the time ``per_minute`` takes to earn them: the same average
         # rate, with no burst larger than ``burst``.
         self.item = RateLimitItemPerSecond(burst, max(1, round(60 * burst / per_minute)))
-        self.storage = storage_from_string(storage)
+        try:
+            self.storage = storage_from_string(storage)
+        except ConfigurationError as exc:  # the Redis client is not installed
+            raise SettingsError(
+                f"ZHEN_RATE_LIMIT_STORAGE needs the Redis client: pip install 'zhen[redis]' ({exc})"
+            ) from exc
         self._limiter = SlidingWindowCounterRateLimiter(self.storage)
 
     def check(self, client: str) -> float | None:
-        if not self.enabled or self._limiter.hit(self.item, client):
+        if not self.enabled:
             return None
-        reset = self._limiter.get_window_stats(self.item, client).reset_time
+        try:
+            if self._limiter.hit(self.item, client):
+                return None
+            reset = self._limiter.get_window_stats(self.item, client).reset_time
+        except Exception as exc:
+            # A shared store that is down must not take the service down with it: answer,
+            # unlimited, until it is back.
+            log.warning("rate-limit storage unavailable, not limiting: %s", exc)
+            return None
         return max(0.0, reset - time.time())

@@ -75,7 +75,9 @@ class Exposure:
         self.allowed = {o.lower().rstrip("/") for o in settings.allowed_origins}
         self.upload_bytes = upload_bytes
         self.limiter = limiter or RateLimiter(
-            settings.rate_limit, burst=min(settings.rate_limit, BURST)
+            settings.rate_limit,
+            burst=min(settings.rate_limit, BURST),
+            storage=settings.rate_limit_storage,
         )
 
     def origin_allowed(self, origin: str, own_origin: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,3 +68,9 @@ def test_a_shared_store_that_goes_down_does_not_take_the_service_down(tmp_path, 
 def test_an_unknown_storage_address_is_refused_at_startup():
     with pytest.raises(SettingsError, match="ZHEN_RATE_LIMIT_STORAGE"):
         Settings.from_env({"ZHEN_RATE_LIMIT_STORAGE": "http://cache.example"})
+
+
+def test_a_redis_address_without_the_client_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if the client were not installed
+    with pytest.raises(SettingsError, match=r"pip install 'zhen\[redis\]'"):
+        RateLimiter(60, storage="redis://127.0.0.1:1")

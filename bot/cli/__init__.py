@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from bot.cli import commands, library
 from bot.errors import ZhenError
+from bot.settings import SettingsError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ZhenError as exc:
         print(f"zhen: error: {exc.text}", file=sys.stderr)
         return exc.exit_code
+    except SettingsError as exc:  # a setting found unusable once it is put to use
+        print(f"zhen: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback for users; ZHEN_DEBUG=1 shows it

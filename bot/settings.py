@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     rate_limit: int = Field(60, ge=0)  # requests per minute per client; 0 disables
     # where the counters live: this process ("memory://"), or a Redis several replicas share
     rate_limit_storage: str = Field("memory://", repr=False)
+    # votes go to <home>/feedback.jsonl, or to a PostgreSQL database several replicas share
+    feedback_url: str | None = Field(None, repr=False)
     max_history_turns: int = Field(10, ge=0)
     max_upload_mb: int = Field(50, ge=1, le=1024)  # per uploaded file (POST /api/documents)
     # serving: question embeddings of concurrent requests in one model call (1: off), the
@@ -77,6 +79,13 @@ class Settings(BaseSettings):
         if not value.startswith(RATE_LIMIT_STORAGES):
             raise ValueError("a memory://, redis://, rediss:// or redis+unix:// address")
         return value
+
+    @field_validator("feedback_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("a postgresql:// address")
+        return value or None
 
     @field_validator("corpus", mode="before")
     @classmethod

@@ -15,7 +15,7 @@ from bot.engine import Zhen
 from bot.settings import Settings
 from bot.web.documents import documents_router
 from bot.web.errors import install_error_handlers
-from bot.web.feedback import FeedbackLog
+from bot.web.feedback import open_feedback
 from bot.web.openai import openai_router
 from bot.web.openapi import DESCRIPTION, install_openapi
 from bot.web.routes import api_router, static_router
@@ -29,7 +29,7 @@ def create_app(zhen: Zhen, settings: Settings, *, ui: bool = True) -> FastAPI:
 
     The service raises ``zhen``'s own question-length limit to what NFC normalisation can
     reach, as the API measures questions before normalising them (``Service.check``)."""
-    service = Service(zhen, settings, FeedbackLog(settings.feedback_path))
+    service = Service(zhen, settings, open_feedback(settings.feedback_path, settings.feedback_url))
     app = FastAPI(
         title="zhen",
         summary="Bilingual (Chinese ⇄ English) answers with citations",

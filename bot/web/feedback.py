@@ -1,8 +1,10 @@
-"""The feedback log: thumbs up/down on answers, one JSON object per line, nothing lost.
+"""The feedback log: thumbs up/down on answers, nothing lost.
 
-Each vote is one ``os.write`` of a whole line to a file opened with ``O_APPEND`` under an
-exclusive ``flock``, so concurrent writers (threads or processes) never interleave. A crash
-mid-write can leave at most one incomplete last line; ``read`` skips it with a warning.
+By default one JSON object per line in a local file: each vote is one ``os.write`` of a whole
+line to a file opened with ``O_APPEND`` under an exclusive ``flock``, so concurrent writers
+(threads or processes) never interleave. A crash mid-write can leave at most one incomplete
+last line; ``read`` skips it with a warning. Replicas on several machines write to one
+PostgreSQL table instead (``ZHEN_FEEDBACK_URL``), each vote in its own transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +25,61 @@ VOTES = ("up", "down")
 
 class FeedbackError(Exception):
     """The vote could not be stored (bad record, or the disk refused the write)."""
+
+
+class Feedback(Protocol):
+    def append(self, record: dict) -> dict: ...
+
+    def read(self) -> list[dict]: ...
+
+
+def open_feedback(path: Path, url: str | None = None) -> Feedback:
+    """The shared PostgreSQL table at ``url`` when given, else the local file ``path``."""
+    return PostgresFeedback(url) if url else FeedbackLog(path)
+
+
+def _entry(record: dict) -> dict:
+    if record.get("vote") not in VOTES:
+        raise FeedbackError("vote must be 'up' or 'down'")
+    return {**record, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+class PostgresFeedback:
+    """Votes as rows of one PostgreSQL table (``zhen_feedback``), created on first use."""
+
+    TABLE = "zhen_feedback"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
+        try:
+            import psycopg  # the postgres extra; only a shared feedback store needs it
+        except ImportError as exc:
+            raise FeedbackError(
+                "ZHEN_FEEDBACK_URL needs the PostgreSQL client: pip install 'zhen[postgres]'"
+            ) from exc
+        try:
+            with psycopg.connect(self.url, connect_timeout=5) as conn:
+                conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self.TABLE} "
+                    "(id bigserial PRIMARY KEY, entry jsonb NOT NULL)"
+                )
+                cursor = conn.execute(sql, params)
+                return cursor.fetchall() if cursor.description else []
+        except psycopg.Error as exc:
+            raise FeedbackError(f"could not store feedback in the database: {exc}") from exc
+
+    def append(self, record: dict) -> dict:
+        entry = _entry(record)
+        self._run(
+            f"INSERT INTO {self.TABLE} (entry) VALUES (%s::jsonb)",
+            (json.dumps(entry, ensure_ascii=False),),
+        )
+        return entry
+
+    def read(self) -> list[dict]:
+        return [row[0] for row in self._run(f"SELECT entry FROM {self.TABLE} ORDER BY id")]
 
 
 class FeedbackLog:
@@ -33,9 +91,7 @@ class FeedbackLog:
 
     def append(self, record: dict) -> dict:
         """Store one vote; adds ``time`` (UTC ISO 8601). Raises ``FeedbackError`` on failure."""
-        if record.get("vote") not in VOTES:
-            raise FeedbackError("vote must be 'up' or 'down'")
-        entry = {**record, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        entry = _entry(record)
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from bot.engine import Zhen
 from bot.errors import ServerBusy, UnknownDocuments, ZhenError
 from bot.i18n import message
 from bot.settings import Settings
-from bot.web.feedback import FeedbackError, FeedbackLog
+from bot.web.feedback import Feedback, FeedbackError
 from bot.web.models import checked_history
 from bot.web.slots import FairSlots
 from index.lang import Language
@@ -55,7 +55,7 @@ class Service:
 
     zhen: Zhen
     settings: Settings
-    feedback: FeedbackLog
+    feedback: Feedback
     faults: Faults = field(default_factory=Faults)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
     # Answering is CPU-bound: running more at once than there are cores only adds thrashing,

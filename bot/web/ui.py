@@ -13,7 +13,7 @@ from bot.answering.conversation import Message
 from bot.engine import Zhen
 from bot.errors import ZhenError
 from bot.settings import Settings
-from bot.web.feedback import FeedbackError, FeedbackLog
+from bot.web.feedback import FeedbackError, open_feedback
 
 log = logging.getLogger(__name__)
 Stream = Callable[..., Iterator["str | Answer"]]  # (question, history=...) -> pieces, Answer
@@ -157,7 +157,7 @@ def build_ui(
     """The chat page. ``stream`` answers (default ``zhen.stream``; the server passes its own,
     which bounds concurrency and records faults); ``vote`` stores a thumbs up/down
     (default: the feedback log)."""
-    vote = vote or FeedbackLog(settings.feedback_path).append
+    vote = vote or open_feedback(settings.feedback_path, settings.feedback_url).append
 
     def respond(question: str, chat: list, records: list) -> Iterator[tuple]:
         yield from chat_turn(stream or zhen.stream, settings, question, chat, records)

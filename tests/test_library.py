@@ -222,3 +222,36 @@ def test_a_running_server_answers_from_a_document_added_by_another_process(tmp_p
         time.sleep(1.1)  # the server checks for changes at most once a second
         answer = httpx.post(ask, json=question, timeout=30).json()
         assert answer["grounded"] and answer["citations"][0]["doc_id"] == "tea"
+
+
+@pytest.mark.real
+def test_two_replicas_sharing_a_library_answer_a_document_added_through_either(tmp_path):
+    """Two ``zhen serve`` replicas on one library folder (a shared disk): a document uploaded
+    through one is answered by the other within 5 s, without a restart."""
+    env = {
+        **os.environ,
+        "ZHEN_HOME": str(tmp_path / "home"),
+        "ZHEN_RATE_LIMIT": "0",
+        "ZHEN_ADMIN_TOKEN": "replica-secret",
+    }
+    question = {"question": "How many visitors did Hamburg welcome?", "documents": ["tea"]}
+    with (
+        zhen_serving(env, tmp_path / "first.log", timeout=180) as first,
+        zhen_serving(env, tmp_path / "second.log", timeout=180) as second,
+    ):
+        assert httpx.post(f"{second}/api/ask", json=question, timeout=30).status_code == 422
+        uploaded = httpx.post(
+            f"{first}/api/documents",
+            files=[("files", ("tea.en.txt", TEA_EN.encode(), "text/plain"))],
+            headers={"Authorization": "Bearer replica-secret"},
+            timeout=60,
+        )
+        assert uploaded.status_code in (200, 201), uploaded.text
+        deadline = time.monotonic() + 5
+        while True:
+            res = httpx.post(f"{second}/api/ask", json=question, timeout=30)
+            if res.status_code == 200 and res.json()["grounded"]:
+                break
+            assert time.monotonic() < deadline, res.text
+            time.sleep(0.2)
+        assert "57,800" in res.json()["answer"]

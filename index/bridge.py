@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from index.lang import to_simplified
-from index.lexical import EN_STOP, load_jieba, stem, tokenize
+from index.lexical import EN_STOP, load_posseg, stem, tokenize
 
 MAX_GLOSS_TOKENS = 3
 MAX_PIVOT_SENSES = 4  # only words this specific link their English senses as synonyms
@@ -212,20 +212,12 @@ _BEFORE_NAME = ("p", "c", "r", "u", "y")
 
 def _zh_name_tail(clause: str) -> str:
     """The name at the end of a Chinese clause: what follows its last function word."""
-    words = list(_posseg().cut(to_simplified(clause.strip())))
+    words = list(load_posseg().cut(to_simplified(clause.strip())))
     start = 0
     for i, (word, flag) in enumerate(words):
         if flag.startswith(_BEFORE_NAME) or word in ("是", "位于"):
             start = i + 1
     return "".join(w for w, _ in words[start:])
-
-
-@lru_cache(maxsize=1)
-def _posseg():
-    load_jieba()
-    import jieba.posseg  # jieba's tagger loads its own model on first use
-
-    return jieba.posseg
 
 
 def _words_for_initials(before: str, acronym: str) -> str:

@@ -138,6 +138,15 @@ class BM25:
         return self._words
 
 
+@lru_cache(maxsize=1)
+def load_posseg():
+    """jieba's part-of-speech tagger (its model loads on first use)."""
+    load_jieba()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
 def in_dictionary(word: str) -> bool:
     """Whether jieba's dictionary lists a Chinese ``word`` (not one its HMM guessed)."""
     return bool(load_jieba().dt.FREQ.get(word))
@@ -149,9 +158,6 @@ def content_pieces(term: str) -> tuple[str, ...]:
     一共 → nothing); an English term is its own content."""
     if term.isascii():
         return (term,)
-    load_jieba()
-    import jieba.posseg  # its tagger model loads on first use
-
     return tuple(
-        w for w, tag in jieba.posseg.cut(term) if not tag.startswith(_FUNCTION_TAGS) and w.strip()
+        w for w, tag in load_posseg().cut(term) if not tag.startswith(_FUNCTION_TAGS) and w.strip()
     )

@@ -27,7 +27,7 @@ from bot.answering.numbers import (
 )
 from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, months, ordinals
 from index.lang import normalize
-from index.lexical import load_jieba
+from index.lexical import load_posseg
 
 Kind = str  # "name" | "date" | "number" | "place" | "person" | "reason" | "manner" | "other"
 
@@ -218,15 +218,7 @@ def names_in(question: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _tagged(text: str) -> tuple[tuple[str, str], ...]:
     """jieba part-of-speech tags of a Chinese run (cached: sentences recur across questions)."""
-    return tuple((w, f) for w, f in _posseg().cut(text))
-
-
-@lru_cache(maxsize=1)
-def _posseg():
-    load_jieba()
-    import jieba.posseg  # its tagger model loads on first use
-
-    return jieba.posseg
+    return tuple((w, f) for w, f in load_posseg().cut(text))
 
 
 @lru_cache(maxsize=8192)

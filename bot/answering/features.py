@@ -89,18 +89,17 @@ class Featurizer:
         # Names the article never mentions: in no rendering, and (a name of several words)
         # with a word the article never uses ("Osaka"; not "China-Japan", not "Lianyu Bay No").
         # A Chinese "name" jieba's dictionary lacks is a guess of its tagger (段时间, a typo).
+        mentioned = {n: any(map(index.mentions, forms)) for n, forms in self.names.items()}
         self.absent = [
             n
-            for n, forms in self.names.items()
-            if not any(map(index.mentions, forms))
-            and not self._words_known(n)
-            and (n.isascii() or in_dictionary(n))
+            for n in self.names
+            if not mentioned[n] and not self._words_known(n) and (n.isascii() or in_dictionary(n))
         ]
         # Names few passages hold: an answer must be about them.
         self.specific = [
             n
             for n, forms in self.names.items()
-            if any(map(index.mentions, forms)) and max(map(index.frequency, forms)) < SPECIFIC_NAME
+            if mentioned[n] and max(map(index.frequency, forms)) < SPECIFIC_NAME
         ]
         self.top_fused = max((h.score for h in retrieval.hits), default=1.0) or 1.0
         # the counted thing in either language and spelling (学生 ⇄ student, visiter → visitor)

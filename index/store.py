@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -56,7 +56,6 @@ class Index:
     chunks: list[Chunk]
     sentence_vectors: np.ndarray  # (n_sentences, dim), normalised
     sentence_chunk: np.ndarray  # (n_sentences,) chunk index of each sentence
-    faiss_index: object = None  # faiss.IndexFlatIP over chunk_vectors; built when not given
     bridge: Bridge = field(default_factory=Bridge)  # cross-lingual term pairs of this corpus
     chunk_tokens: list[list[str]] | None = None  # lexical tokens per chunk; made when not given
     chunk_vectors: np.ndarray = field(init=False)
@@ -66,8 +65,6 @@ class Index:
         self.chunk_vectors = chunk_means(
             self.sentence_vectors, self.sentence_chunk, len(self.chunks)
         )
-        if self.faiss_index is None:
-            self.faiss_index = _flat_index(self.chunk_vectors)
         if self.chunk_tokens is None:
             headings = {p.id for p in self.paragraphs if is_heading(p)}
             structural = tokenize(HEADING_WORDS)
@@ -142,19 +139,15 @@ class Index:
     def position(self, chunk_id: str) -> int:
         return self._by_id[chunk_id]
 
+    def row(self, chunk_id: str) -> int:
+        """The position of ``chunk_id``, or -1 when this index does not hold it."""
+        return self._by_id.get(chunk_id, -1)
+
     def sentence_rows(self, chunk_index: int) -> range:
         """Rows of ``sentence_vectors`` that belong to chunk ``chunk_index``, in order."""
         return range(
             int(self._sentence_start[chunk_index]), int(self._sentence_start[chunk_index + 1])
         )
-
-
-def _flat_index(vectors: np.ndarray):
-    import faiss
-
-    flat = faiss.IndexFlatIP(vectors.shape[1])
-    flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return flat
 
 
 def chunk_means(vectors: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
@@ -294,9 +287,31 @@ def load(
     ):
         raise IndexStoreError(f"index vectors in {folder} do not match the manifest: {fix}")
     bridge = Bridge.from_dict(structure.get("bridge", {}))
+    return Index(manifest, documents, paragraphs, links, chunks, vectors, owner, bridge, tokens)
+
+
+def without(index: Index, doc_ids: Collection[str]) -> Index:
+    """``index`` less the documents ``doc_ids`` (their passages, paragraphs and vectors)."""
+    gone = set(doc_ids)
+    keep = np.array([c.doc_id not in gone for c in index.chunks], dtype=bool)
+    new_position = np.cumsum(keep) - 1
+    rows = keep[index.sentence_chunk] if len(index.sentence_chunk) else np.zeros(0, bool)
     return Index(
-        manifest, documents, paragraphs, links, chunks, vectors, owner, None, bridge, tokens
+        index.manifest,
+        [d for d in index.documents if d.id not in gone],
+        [p for p in index.paragraphs if p.doc_id not in gone],
+        [link for link in index.links if not _linked_to(link, index, gone)],
+        [c for c, kept in zip(index.chunks, keep, strict=True) if kept],
+        index.sentence_vectors[rows],
+        new_position[index.sentence_chunk[rows]].astype(np.int32),
+        bridge=index.bridge,
+        chunk_tokens=[t for t, kept in zip(index.chunk_tokens or [], keep, strict=True) if kept],
     )
+
+
+def _linked_to(link: Link, index: Index, gone: set[str]) -> bool:
+    ids = link.zh + link.en
+    return any((p := index.paragraph(i)) is not None and p.doc_id in gone for i in ids)
 
 
 def merge(parts: Sequence[Index], manifest: dict) -> Index:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: FAISS dense search + BM25, fused by reciprocal rank, bilingual pairs.
+"""Hybrid retrieval: dense search + BM25 from a store, fused by reciprocal rank, bilingual pairs.
 
 A chunk's fused score also borrows from its aligned counterpart, so a Chinese question
 finds an English-only phrasing of the same fact and vice versa. Each result is a
@@ -18,8 +18,12 @@ from index.lang import Lang
 from index.lexical import tokenize
 from index.model import Chunk
 from index.store import Index
+from index.stores import MemoryStore, Ranked, Store
 
 BRIDGE_WEIGHT = 0.5  # a bridged rendering counts half as much as the question's own word
+# Candidates per language from each side of the store; a library this small per language is
+# searched exhaustively, so ranks are exact.
+DEPTH = 1000
 
 
 @dataclass(frozen=True)
@@ -49,21 +53,26 @@ class Retrieval:
 
 
 class Retriever:
-    """Searches one ``Index`` with one ``Embedder`` (the one the index was built with)."""
+    """Searches one ``Index`` with one ``Embedder`` (the one the index was built with), its
+    passages found through ``store`` (by default FAISS and BM25 in memory)."""
 
     def __init__(
         self,
         index: Index,
         embedder: Embedder,
+        store: Store | None = None,
         rrf_k: int = 20,
         pair_weight: float = 0.5,
         per_language: bool = True,
+        depth: int = DEPTH,
     ) -> None:
         self.index = index
         self.embedder = embedder
+        self.store = store if store is not None else MemoryStore(index)
         self.rrf_k = rrf_k
         self.pair_weight = pair_weight
         self.per_language = per_language
+        self.depth = depth
         langs = np.array([c.lang for c in index.chunks])
         self._mask_langs = [str(lang) for lang in np.unique(langs)]
         self._lang_masks = [langs == lang for lang in self._mask_langs]
@@ -83,23 +92,13 @@ class Retriever:
         ``documents`` (ids) limits the search to those documents."""
         n = len(self.index.chunks)
         query_vector = self.embedder.embed_queries([question])[0]
-        if n == 0:  # an empty library
-            tokens = tokenize(question)
-            empty = np.zeros(0, np.float32)
-            terms = Terms.of(tokens, self.index)
-            return Retrieval(question, [], query_vector, tokens, terms, {}, empty, empty)
-        scores, ids = self.index.faiss_index.search(query_vector[None, :].astype(np.float32), n)
-        dense = np.zeros(n, np.float32)
-        dense[ids[0]] = scores[0]
-        offsets = self._offsets(query_vector)
-        for mask, lang in zip(self._lang_masks, self._mask_langs, strict=True):
-            dense[mask] += offsets.get(lang, 0.0)
         tokens = tokenize(question)
         terms = Terms.of(tokens, self.index)
-        lexical = self.index.bm25.scores(tokens)
-        renderings = terms.bridged()
-        if renderings:
-            lexical = lexical + BRIDGE_WEIGHT * self.index.bm25.scores(renderings)
+        if n == 0:  # an empty library
+            empty = np.zeros(0, np.float32)
+            return Retrieval(question, [], query_vector, tokens, terms, {}, empty, empty)
+        offsets = self._offsets(query_vector)
+        dense, lexical = self._candidates(query_vector, tokens, terms, offsets, documents)
         fused = self._rrf(dense) + self._rrf(lexical, positive_only=True)
         if self.per_language:
             for mask in self._lang_masks:
@@ -115,10 +114,16 @@ class Retriever:
         paired = fused + self.pair_weight * partner
         if documents is not None:
             paired[~self._in_documents(documents)] = -np.inf
+        # Every passage's similarity, for the answer features (the store ranked the best).
+        similarity = self.index.chunk_vectors @ query_vector
+        for mask, lang in zip(self._lang_masks, self._mask_langs, strict=True):
+            similarity[mask] += offsets.get(lang, 0.0)
+        found = np.isfinite(dense)
+        similarity[found] = dense[found]
         hits: list[Hit] = []
         shown: set[str] = set()
         for i in np.argsort(-paired, kind="stable"):
-            if paired[i] == -np.inf:
+            if paired[i] <= 0:  # out of scope, or not found by the store
                 break
             chunk = self.index.chunks[i]
             if chunk.id in shown:
@@ -135,14 +140,46 @@ class Retriever:
                     main,
                     translation,
                     float(paired[i]),
-                    float(dense[i]),
+                    float(similarity[i]),
                     float(lexical[i]),
                     chunk.id,
                 )
             )
             if len(hits) >= k:
                 break
-        return Retrieval(question, hits, query_vector, tokens, terms, offsets, dense, lexical)
+        return Retrieval(question, hits, query_vector, tokens, terms, offsets, similarity, lexical)
+
+    def _candidates(
+        self,
+        query_vector: np.ndarray,
+        tokens: list[str],
+        terms: Terms,
+        offsets: dict[str, float],
+        documents: Collection[str] | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per passage (index order), the store's dense score plus its language's offset
+        (-inf: not among the candidates) and its BM25, bridged renderings at half weight."""
+        n = len(self.index.chunks)
+        dense = np.full(n, -np.inf, np.float32)
+        lexical = np.zeros(n, np.float32)
+        queries = [(tokens, 1.0), (terms.bridged(), BRIDGE_WEIGHT)]
+        for lang in self._mask_langs:
+            found = self.store.dense(query_vector, self.depth, lang, documents)
+            rows, scores = self._rows(found)
+            dense[rows] = scores + offsets.get(lang, 0.0)
+            for query, weight in queries:
+                if query:
+                    rows, scores = self._rows(
+                        self.store.lexical(query, self.depth, lang, documents)
+                    )
+                    lexical[rows] += weight * scores
+        return dense, lexical
+
+    def _rows(self, ranked: Ranked) -> tuple[np.ndarray, np.ndarray]:
+        """Index positions of a store's ids; ids this index does not hold (yet) are dropped."""
+        rows = np.array([self.index.row(i) for i in ranked.ids], dtype=np.int64)
+        known = rows >= 0
+        return rows[known], np.asarray(ranked.scores, np.float32)[known]
 
     def _offsets(self, query_vector: np.ndarray) -> dict[str, float]:
         """Per language, the mean similarity of all sentences minus that language's mean."""
@@ -164,6 +201,7 @@ class Retriever:
         ranks = np.empty(len(scores), np.float32)
         ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
         out = 1.0 / (self.rrf_k + ranks)
+        out[np.isneginf(scores)] = 0.0  # not a candidate
         if positive_only:
             out[scores <= 0] = 0.0
         return out

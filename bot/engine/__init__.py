@@ -24,6 +24,7 @@ from bot.engine.library import (
     list_documents,
     needs_build,
     open_library,
+    open_store,
     remove_documents,
     translated,
     update_library,
@@ -42,6 +43,7 @@ from index.batching import batched
 from index.bridge import lexicon
 from index.embed import Embedder, EmbedderError, load_embedder
 from index.library import DocInfo, Library
+from index.stores import Store
 
 if TYPE_CHECKING:  # langchain-core is imported only when a retriever is asked for
     from bot.integrations.langchain import ZhenRetriever
@@ -54,6 +56,7 @@ __all__ = [
     "list_documents",
     "needs_build",
     "open_library",
+    "open_store",
     "remove_documents",
     "update_library",
 ]
@@ -71,6 +74,7 @@ class Zhen:
     generator: Generator | None = None  # None: the extractive answerer
     decision: Decision = field(default_factory=load_decision)
     cache: AnswerCache = field(default_factory=lambda: AnswerCache(0))  # size 0: off
+    shared: Store | None = None  # a store shared with other processes (Milvus); None: memory
     _checked: float = field(default=0.0, repr=False)
     _reloading: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -115,7 +119,8 @@ class Zhen:
         version = library.version()
         with translated():
             index, parts = library.load()
-        snapshot = Snapshot.of(index, embedder, version, parts)
+        shared = open_store(settings, embedder)
+        snapshot = Snapshot.of(index, embedder, version, parts, shared)
         # CC-CEDICT takes about two seconds to read: on a thread, so the first question
         # rarely waits for it and start-up never does
         threading.Thread(target=lexicon, daemon=True).start()
@@ -126,6 +131,7 @@ class Zhen:
             generator,
             decision or load_decision(),
             AnswerCache(settings.answer_cache),
+            shared,
         )
 
     @property
@@ -156,7 +162,7 @@ class Zhen:
         version = library.version()
         with translated():
             built, parts = library.load()
-        self._swap(Snapshot.of(built, self.embedder, version, parts))
+        self._swap(Snapshot.of(built, self.embedder, version, parts, self.shared))
         return built
 
     def refresh(self, *, force: bool = False) -> None:
@@ -173,7 +179,7 @@ class Zhen:
                 return
             with translated():
                 index, parts = library.load(dict(self.snapshot.parts))
-            self._swap(Snapshot.of(index, self.embedder, version, parts))
+            self._swap(Snapshot.of(index, self.embedder, version, parts, self.shared))
 
     def _swap(self, snapshot: Snapshot) -> None:
         """Answer from ``snapshot`` from now on; answers remembered from the old one go."""

@@ -17,7 +17,9 @@ from bot.settings import Settings
 from index import store
 from index.embed import Embedder, EmbedderError
 from index.library import DocInfo, Library, Parts
+from index.milvus import MilvusStore
 from index.read import CorpusError
+from index.stores import Store, mirror
 
 Progress = Callable[[int, int], None]
 
@@ -25,6 +27,23 @@ Progress = Callable[[int, int], None]
 def open_library(settings: Settings, embedder: Embedder) -> Library:
     """The library ``settings`` name (see ``Settings.index_path``)."""
     return Library(settings.index_path, embedder, settings.chunk_size)
+
+
+def open_store(settings: Settings, embedder: Embedder) -> Store | None:
+    """The shared store ``settings.store`` names; None for the default, where each snapshot
+    searches its own index in memory."""
+    if settings.store == "memory":
+        return None
+    with translated():
+        return MilvusStore(settings.store, embedder.id, embedder.dim, token=settings.milvus_token)
+
+
+def mirror_library(library: Library, store: Store | None) -> None:
+    """Bring ``store`` (if any) up to date with the library's documents."""
+    if store is None:
+        return
+    with translated():
+        mirror(store, library.load()[1])
 
 
 def needs_build(settings: Settings, embedder: Embedder) -> bool:
@@ -57,20 +76,27 @@ def update_library(
 def add_documents(
     settings: Settings, embedder: Embedder, paths: Sequence[str | Path], progress=None
 ) -> list[DocInfo]:
-    """Add (or update) documents in the library; only they are embedded."""
+    """Add (or update) documents in the library, and in the shared store if there is one;
+    only they are embedded."""
+    shared = open_store(settings, embedder)  # first: an unreachable store changes nothing
     library = update_library(settings, embedder, progress)
     with translated():
-        return library.add(paths, progress)
+        added = library.add(paths, progress)
+    mirror_library(library, shared)
+    return added
 
 
 def remove_documents(settings: Settings, embedder: Embedder, ids: Sequence[str]) -> list[DocInfo]:
     """Remove documents by id; an unknown id is ``UnknownDocuments`` and nothing is removed."""
+    shared = open_store(settings, embedder)
     library = update_library(settings, embedder)
     try:
         with translated():
-            return library.remove(ids)
+            removed = library.remove(ids)
     except KeyError as exc:
         raise UnknownDocuments(str(exc.args[0])) from None
+    mirror_library(library, shared)
+    return removed
 
 
 def list_documents(settings: Settings, embedder: Embedder) -> list[DocInfo]:
@@ -119,11 +145,21 @@ class Snapshot:
 
     @classmethod
     def of(
-        cls, index: store.Index, embedder: Embedder, version=(0, 0), parts: Parts | None = None
+        cls,
+        index: store.Index,
+        embedder: Embedder,
+        version=(0, 0),
+        parts: Parts | None = None,
+        shared: Store | None = None,
     ) -> Snapshot:
+        """The snapshot of ``index``; with a ``shared`` store, passages are searched there
+        (first brought up to date with ``parts``), else in memory."""
+        if shared is not None:
+            with translated():
+                mirror(shared, parts or {})
         return cls(
             index,
-            Retriever(index, embedder),
+            Retriever(index, embedder, shared),
             SentenceScorer(index),
             Outline.of(index),
             version,

@@ -15,8 +15,10 @@ import math
 import os
 import re
 import tempfile
+import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -51,9 +53,19 @@ _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "e
 log = logging.getLogger(__name__)
 
 
+@contextmanager
+def quiet_pkg_resources() -> Iterator[None]:
+    """jieba and milvus-lite import ``pkg_resources`` (there while setuptools < 81, which the
+    milvus extra pins), which warns that it is deprecated: not for users."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+        yield
+
+
 @lru_cache(maxsize=1)
 def load_jieba():
-    import jieba
+    with quiet_pkg_resources():
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)
     cache_dir = os.environ.get("ZHEN_HOME") or tempfile.gettempdir()

@@ -19,15 +19,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-import warnings
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from index.lexical import quiet_pkg_resources
+from index.model import Chunk
 from index.store import Index, IndexStoreError
-from index.stores import Passage, Ranked
+from index.stores import IVF_THRESHOLD, Passage, Ranked
 
 BATCH = 1000  # milvus-lite stalls on insert batches much over 2,000 rows
 MAX_TEXT = 65535  # bytes in a VARCHAR
@@ -61,9 +61,10 @@ class MilvusStore:
         token: str | None = None,
         prefix: str = "zhen",
         timeout: float = 10.0,
+        ivf_threshold: int = IVF_THRESHOLD,
     ) -> None:
         try:
-            with _quiet():
+            with quiet_pkg_resources():
                 from pymilvus import MilvusClient
         except ImportError as exc:
             raise IndexStoreError(
@@ -73,6 +74,9 @@ class MilvusStore:
         self.embedder_id = embedder_id
         self.dim = dim
         self.remote = uri.startswith(_REMOTE)
+        self.ivf_threshold = ivf_threshold
+        self.ivf_lists = 0  # 0: exact search; read from the collection once it exists
+        self._at_most: int | None = None  # passages held, at most
         self.passages_name = f"{prefix}_passages"
         self.documents_name = f"{prefix}_documents"
         # Failures reach users as IndexStoreError; pymilvus's own log lines would repeat them.
@@ -83,7 +87,7 @@ class MilvusStore:
             # milvus-lite aborts when HOME is unset (as under some service managers)
             os.environ.setdefault("HOME", str(Path(target).parent))
         try:
-            with _quiet():
+            with quiet_pkg_resources():
                 self.client = MilvusClient(uri=target, token=token or "", timeout=timeout)
             self._prepare()
         except IndexStoreError:
@@ -103,25 +107,32 @@ class MilvusStore:
         return {r["id"]: r["hash"] for r in rows}
 
     def add(self, doc_id: str, digest: str, part: Index) -> None:
-        self.remove([doc_id])
-        rows = []
         tokens = part.chunk_tokens or [[] for _ in part.chunks]
-        for chunk, vector, terms in zip(part.chunks, part.chunk_vectors, tokens, strict=True):
-            rows.append(
-                {
-                    "id": chunk.id,
-                    "doc_id": doc_id,
-                    "lang": chunk.lang,
-                    "text": _clip(chunk.text),
-                    "terms": _clip(" ".join(terms)),
-                    "page": -1 if chunk.page is None else int(chunk.page),
-                    "counterpart": chunk.counterpart_id or "",
-                    "embedder": self.embedder_id,
-                    "dense": np.asarray(vector, np.float32).tolist(),
-                }
-            )
+        rows = [
+            self.row(doc_id, chunk, vector, terms)
+            for chunk, vector, terms in zip(part.chunks, part.chunk_vectors, tokens, strict=True)
+        ]
+        self.remove([doc_id])
+        self.add_rows(doc_id, digest, rows)
+
+    def row(self, doc_id: str, chunk: Chunk, vector: np.ndarray, terms: Sequence[str]) -> dict:
+        """The row of one passage."""
+        return {
+            "id": chunk.id,
+            "doc_id": doc_id,
+            "lang": chunk.lang,
+            "text": _clip(chunk.text),
+            "terms": _clip(" ".join(terms)),
+            "page": -1 if chunk.page is None else int(chunk.page),
+            "counterpart": chunk.counterpart_id or "",
+            "embedder": self.embedder_id,
+            "dense": np.asarray(vector, np.float32).tolist(),
+        }
+
+    def add_rows(self, doc_id: str, digest: str, rows: Sequence[dict]) -> None:
+        """Insert a document's passage rows (``row``), then list the document."""
         for start in range(0, len(rows), BATCH):
-            self._call(self.client.insert, self.passages_name, rows[start : start + BATCH])
+            self._call(self.client.insert, self.passages_name, list(rows[start : start + BATCH]))
         record = {
             "id": doc_id,
             "hash": digest,
@@ -131,6 +142,7 @@ class MilvusStore:
         }
         # Written last: a document is listed only once all its passages are in.
         self._call(self.client.upsert, self.documents_name, [record])
+        self._call(self._fit_index, len(rows))
 
     def remove(self, doc_ids: Collection[str]) -> None:
         if not doc_ids:
@@ -169,16 +181,20 @@ class MilvusStore:
         ]
 
     def stats(self) -> dict:
-        rows = self._call(
-            self.client.query, self.passages_name, filter="", output_fields=["count(*)"]
-        )
         return {
             "store": "milvus",
             "uri": self.uri,
             "documents": len(self.documents()),
-            "passages": int(rows[0]["count(*)"]) if rows else 0,
+            "passages": self.count(),
             "embedder": self.embedder_id,
+            "dense_index": f"ivf ({self.ivf_lists} lists)" if self.ivf_lists else "exact",
         }
+
+    def count(self) -> int:
+        rows = self._call(
+            self.client.query, self.passages_name, filter="", output_fields=["count(*)"]
+        )
+        return int(rows[0]["count(*)"]) if rows else 0
 
     def close(self) -> None:
         self.client.close()
@@ -195,11 +211,38 @@ class MilvusStore:
             anns_field=field,
             limit=min(k, 16384),
             filter=_where(lang, documents),
-            search_params={"metric_type": metric},
+            search_params={"metric_type": metric, **self._params(field)},
         )[0]
         return Ranked(
             [h["id"] for h in found], np.array([h["distance"] for h in found], np.float32)
         )
+
+    def _params(self, field: str) -> dict:
+        if field == "dense" and self.ivf_lists:
+            return {"params": {"nprobe": max(8, self.ivf_lists // 32)}}
+        return {}
+
+    def _fit_index(self, added: int) -> None:
+        """On milvus-lite, switch the dense index from exact to IVF (4·√n lists) once the
+        collection passes ``ivf_threshold`` passages, as the in-memory store does; a server
+        keeps the ANN index it chose."""
+        if self.remote or self.ivf_lists:
+            return
+        # counted only when an upper bound (deletions lower it) passes the threshold
+        self._at_most = (self.count() if self._at_most is None else self._at_most) + added
+        if self._at_most <= self.ivf_threshold:
+            return
+        n = self._at_most = self.count()
+        if n <= self.ivf_threshold:
+            return
+        lists = int(4 * np.sqrt(n))
+        params = self.client.prepare_index_params()
+        params.add_index("dense", metric_type="IP", index_type="IVF_FLAT", params={"nlist": lists})
+        self.client.release_collection(self.passages_name)
+        self.client.drop_index(self.passages_name, "dense")
+        self.client.create_index(self.passages_name, params)
+        self.client.load_collection(self.passages_name)
+        self.ivf_lists = lists
 
     def _call(self, method, *args, **kwargs):
         try:
@@ -219,6 +262,9 @@ class MilvusStore:
         self.client.load_collection(self.documents_name)
 
     def _check(self) -> None:
+        dense = self.client.describe_index(self.passages_name, "dense")
+        if dense.get("index_type") == "IVF_FLAT":
+            self.ivf_lists = int(dense.get("nlist", 0))
         fields = self.client.describe_collection(self.passages_name)["fields"]
         dims = [f.get("params", {}).get("dim") for f in fields if f["name"] == "dense"]
         others = self.client.query(
@@ -268,7 +314,9 @@ class MilvusStore:
         params = self.client.prepare_index_params()
         # milvus-lite offers exact search (and IVF); a server picks its own ANN index.
         params.add_index(
-            "dense", index_type="AUTOINDEX" if self.remote else "FLAT", metric_type="IP"
+            "dense",
+            metric_type="IP",
+            index_type="AUTOINDEX" if self.remote else "FLAT",
         )
         params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         self.client.create_collection(
@@ -289,14 +337,6 @@ class MilvusStore:
         self.client.create_collection(
             self.documents_name, schema=schema, index_params=params, consistency_level="Strong"
         )
-
-
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """milvus-lite 2.5 warns on import that ``pkg_resources`` is deprecated: not for users."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
-        yield
 
 
 def _where(lang: str | None, documents: Collection[str] | None) -> str:

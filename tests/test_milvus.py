@@ -177,3 +177,21 @@ def test_an_unreachable_milvus_server_is_one_clear_line_and_exit_4(tmp_path):
     assert "cannot open the Milvus store" in result.stderr and "Traceback" not in result.stderr
     bad = zhen_cli(tmp_path / "home", "docs", "--store", "mysql://x")
     assert bad.returncode == 2 and "ZHEN_STORE" in bad.stderr
+
+
+def test_past_the_threshold_milvus_lite_switches_to_ivf_and_still_finds_each_passage(
+    library, tmp_path
+):
+    index = library.index
+    uri = f"milvus://{tmp_path / 'ivf.db'}"
+    store = MilvusStore(uri, library.embedder.id, library.embedder.dim, ivf_threshold=20)
+    try:
+        mirror(store, library.snapshot.parts)
+        assert store.stats()["dense_index"].startswith("ivf")
+        for chunk in index.chunks[::9]:
+            vector = index.chunk_vectors[index.position(chunk.id)]
+            assert store.dense(vector, 3, lang=chunk.lang).ids[0] == chunk.id
+        again = MilvusStore(uri, library.embedder.id, library.embedder.dim)
+        assert again.ivf_lists == store.ivf_lists  # read back from the collection
+    finally:
+        store.close()

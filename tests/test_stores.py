@@ -102,6 +102,11 @@ def test_a_store_that_finds_nothing_gives_no_hits_and_no_error(library):
         def lexical(self, *args, **kwargs):
             return Ranked.empty()
 
-    retrieval = Retriever(library.index, library.embedder, Empty(library.index)).search("Kobe?")
+    index = library.index
+    retrieval = Retriever(index, library.embedder, Empty(index)).search("Kobe?")
     assert retrieval.hits == []
-    assert retrieval.dense.shape == (len(library.index.chunks),)
+    assert np.isneginf(retrieval.dense).all()
+    # a similarity the store did not give is computed on the same scale as those it gives
+    full = Retriever(index, library.embedder).search("Kobe?")
+    for i in range(0, len(index.chunks), 5):
+        assert retrieval.similarity(index, i) == pytest.approx(full.similarity(index, i), abs=1e-5)

@@ -112,10 +112,15 @@ def build_index(
     *,
     rebuild: bool = False,
 ) -> store.Index:
-    """Bring the library up to date (``update_library``) and load it."""
+    """Bring the library (and the shared store, if any) up to date (``update_library``) and
+    load it."""
+    shared = open_store(settings, embedder)
     library = update_library(settings, embedder, progress, rebuild=rebuild)
     with translated():
-        return library.load()[0]
+        index, parts = library.load()
+        if shared is not None:
+            mirror(shared, parts)
+    return index
 
 
 @contextmanager

@@ -8,7 +8,7 @@ finds an English-only phrasing of the same fact and vice versa. Each result is a
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -48,8 +48,16 @@ class Retrieval:
     # Added to a similarity in each language so both languages are on one scale: a question
     # is less similar to any text in the other language, relevant or not.
     offsets: dict[str, float]
-    dense: np.ndarray  # cosine per chunk, index order
+    dense: np.ndarray  # similarity per chunk, index order (-inf: the store did not rank it)
     lexical: np.ndarray  # BM25 per chunk, index order
+
+    def similarity(self, index: Index, i: int) -> float:
+        """The question's similarity to chunk ``i`` (with its language's offset), computed
+        when the store did not rank it."""
+        if np.isfinite(self.dense[i]):
+            return float(self.dense[i])
+        own = float(index.chunk_vectors[i] @ self.query_vector)
+        return own + self.offsets.get(index.chunks[i].lang, 0.0)
 
 
 class Retriever:
@@ -114,12 +122,7 @@ class Retriever:
         paired = fused + self.pair_weight * partner
         if documents is not None:
             paired[~self._in_documents(documents)] = -np.inf
-        # Every passage's similarity, for the answer features (the store ranked the best).
-        similarity = self.index.chunk_vectors @ query_vector
-        for mask, lang in zip(self._lang_masks, self._mask_langs, strict=True):
-            similarity[mask] += offsets.get(lang, 0.0)
-        found = np.isfinite(dense)
-        similarity[found] = dense[found]
+        retrieval = Retrieval(question, [], query_vector, tokens, terms, offsets, dense, lexical)
         hits: list[Hit] = []
         shown: set[str] = set()
         for i in np.argsort(-paired, kind="stable"):
@@ -140,14 +143,14 @@ class Retriever:
                     main,
                     translation,
                     float(paired[i]),
-                    float(similarity[i]),
+                    retrieval.similarity(self.index, int(i)),
                     float(lexical[i]),
                     chunk.id,
                 )
             )
             if len(hits) >= k:
                 break
-        return Retrieval(question, hits, query_vector, tokens, terms, offsets, similarity, lexical)
+        return replace(retrieval, hits=hits)
 
     def _candidates(
         self,

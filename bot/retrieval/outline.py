@@ -145,7 +145,8 @@ def _headings(
         heading = outline.section.get(chunk.paragraph_id)
         if heading is not None and chunk.lang == lang:
             other = index.position(chunk.counterpart_id) if chunk.counterpart_id else None
-            score = max(retrieval.dense[i], retrieval.dense[other] if other is not None else -1)
+            mine = retrieval.similarity(index, i)
+            score = max(mine, retrieval.similarity(index, other) if other is not None else -1)
             best[heading.id] = max(best.get(heading.id, -1.0), float(score))
 
     def total(h: Paragraph) -> float:

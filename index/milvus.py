@@ -98,13 +98,20 @@ class MilvusStore:
     # the Store protocol
 
     def documents(self) -> dict[str, str]:
-        rows = self._call(
-            self.client.query,
-            self.documents_name,
-            filter='id != ""',
-            output_fields=["id", "hash"],
+        return self._call(self._documents)
+
+    def _documents(self) -> dict[str, str]:
+        # an iterator: a plain query returns at most 16,384 rows
+        rows = self.client.query_iterator(
+            self.documents_name, batch_size=1000, filter='id != ""', output_fields=["id", "hash"]
         )
-        return {r["id"]: r["hash"] for r in rows}
+        found: dict[str, str] = {}
+        try:
+            while batch := rows.next():
+                found.update((r["id"], r["hash"]) for r in batch)
+        finally:
+            rows.close()
+        return found
 
     def add(self, doc_id: str, digest: str, part: Index) -> None:
         tokens = part.chunk_tokens or [[] for _ in part.chunks]

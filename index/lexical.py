@@ -17,7 +17,7 @@ import re
 import tempfile
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -27,6 +27,7 @@ from index.anchors import anchors
 from index.lang import normalize
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
+_CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 EN_STOP = frozenset(
     """a an the of and or to in on at for from by with as is are was were be been being has
     have had do does did what which who whom whose when where why how that this these those
@@ -116,6 +117,7 @@ class BM25:
             df.update(set(doc))
         self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self._words: list[str] | None = None  # sorted English words, built on first lookup
+        self._sounds: dict[str, list[str]] | None = None  # pinyin → Chinese words, likewise
 
     def scores(self, query: Iterable[str]) -> np.ndarray:
         """BM25 of every document for ``query`` (each distinct known term counted once)."""
@@ -144,10 +146,38 @@ class BM25:
         found = difflib.get_close_matches(term, near, n=1, cutoff=TYPO_SIMILARITY)
         return found[0] if found else None
 
+    def sounds_like(self, term: str, readings: Mapping[str, str]) -> str | None:
+        """The corpus word a Chinese ``term`` it lacks stands for when typed by sound, as pinyin
+        input methods mistype: the same toneless ``readings``, one character different
+        (主仁 → 主任, 西若 → 西弱); the commonest if several, else None."""
+        if term in self.idf or len(term) < 2 or not _CJK_ONLY.fullmatch(term):
+            return None
+        key = _sound(term, readings)
+        if key is None:
+            return None
+        if self._sounds is None:
+            self._sounds = {}
+            for word in self.idf:
+                if len(word) >= 2 and _CJK_ONLY.fullmatch(word):
+                    sound = _sound(word, readings)
+                    if sound is not None:
+                        self._sounds.setdefault(sound, []).append(word)
+        near = [
+            w
+            for w in self._sounds.get(key, ())
+            if len(w) == len(term) and sum(a != b for a, b in zip(w, term, strict=True)) == 1
+        ]
+        return min(near, key=lambda w: (self.idf[w], w)) if near else None
+
     def _ascii_words(self) -> list[str]:
         if self._words is None:
             self._words = sorted(t for t in self.idf if t.isascii() and t.isalpha())
         return self._words
+
+
+def _sound(word: str, readings: Mapping[str, str]) -> str | None:
+    syllables = [readings.get(ch) for ch in word]
+    return None if None in syllables else " ".join(syllables)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

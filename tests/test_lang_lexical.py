@@ -1,3 +1,5 @@
+from bot.retrieval.terms import Terms
+from index.bridge import pinyin_table
 from index.lang import detect_language, normalize, to_script
 from index.lexical import BM25, content_pieces, tokenize
 
@@ -37,6 +39,25 @@ def test_a_misspelt_english_word_finds_the_corpus_word_it_means():
     assert bm25.closest("venu") == "venue"
     assert bm25.closest("zebra") is None
     assert bm25.closest("tea") is None  # too short to guess
+
+
+def test_a_chinese_word_typed_by_sound_finds_the_corpus_word_it_sounds_like():
+    readings = pinyin_table()
+    bm25 = BM25([["保护区", "主任", "顾建平"], ["东强", "西弱", "局面"], ["主持", "会议"]])
+    assert bm25.sounds_like("主仁", readings) == "主任"  # zhu ren, one character off
+    assert bm25.sounds_like("西若", readings) == "西弱"
+    assert bm25.sounds_like("主任", readings) is None  # the corpus has it
+    assert bm25.sounds_like("局勉", readings) == "局面"  # 勉 and 面 both read mian
+    assert bm25.sounds_like("局变", readings) is None  # ju bian: another sound
+    assert bm25.sounds_like("注人", readings) is None  # two characters off
+    assert bm25.sounds_like("x", readings) is None
+
+
+def test_a_question_with_a_typed_by_sound_typo_searches_the_intended_word(fake_zhen):
+    terms = Terms.of(tokenize("中日友成交流的规模"), fake_zhen.index)
+    assert "友城" in terms.renderings["友成"] and "友成" in terms.known
+    assert "友城" in terms.bridged()  # so lexical search looks for it too
+    assert Terms.of(tokenize("主持人"), fake_zhen.index).renderings["主持人"] == {"主持人"}
 
 
 def test_function_words_have_no_content_pieces():

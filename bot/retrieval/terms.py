@@ -2,8 +2,9 @@
 
 A term counts as present in a text when the text holds the term itself or one of its
 renderings: through the index's bridge (乒乓球 for "table tennis", the full name of an
-abbreviation), the corpus word a misspelt English term means (visiter → visitor), or the
-content words of a Chinese term jieba cut differently from the corpus (那站 → 站). Terms the
+abbreviation), the corpus word a misspelt English term means (visiter → visitor), the
+content words of a Chinese term jieba cut differently from the corpus (那站 → 站), or the
+corpus word a mistyped Chinese one sounds like (主仁 → 主任). Terms the
 corpus never uses, in any rendering, weigh the most; function words (那个, 一共, 呀) are
 never counted as unknown.
 """
@@ -12,18 +13,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.lexical import content_pieces
+from index.bridge import pinyin_table
+from index.lexical import content_pieces, in_dictionary
 from index.store import Index
 
 
 def _respelt(term: str, index: Index) -> set[str]:
-    """Corpus words an unknown term stands for: the word a misspelling means, or the
-    content words of a Chinese term when the corpus has them all."""
+    """Corpus words an unknown term stands for: the word a misspelling means, the content
+    words of a Chinese term when the corpus has them all, or the word a Chinese term that is
+    no word at all sounds like."""
     if term.isascii():
         closest = index.bm25.closest(term)
         return {closest} if closest else set()
     pieces = set(content_pieces(term)) - {term}
-    return pieces if pieces and all(p in index.bm25.idf for p in pieces) else set()
+    if pieces and all(p in index.bm25.idf for p in pieces):
+        return pieces
+    if in_dictionary(term):  # a real word is not a typo
+        return set()
+    sounded = index.bm25.sounds_like(term, pinyin_table())
+    return {sounded} if sounded else set()
 
 
 @dataclass(frozen=True)

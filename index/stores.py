@@ -115,6 +115,8 @@ class MemoryStore:
         self._digests = dict(digests or {d.id: "" for d in index.documents})
         self._faiss = None
         self._nprobe = 0
+        self._langs: np.ndarray | None = None
+        self._docs: np.ndarray | None = None
 
     def documents(self) -> dict[str, str]:
         return dict(self._digests)
@@ -180,6 +182,7 @@ class MemoryStore:
 
     def _replace(self, index: Index) -> None:
         self.index, self._faiss, self._nprobe = index, None, 0
+        self._langs = self._docs = None
 
     def _dense_index(self):
         if self._faiss is None:
@@ -189,14 +192,18 @@ class MemoryStore:
     def _mask(self, lang: str | None, documents: Collection[str] | None) -> np.ndarray | None:
         if lang is None and documents is None:
             return None
-        wanted = set(documents) if documents is not None else None
-        return np.array(
-            [
-                (lang is None or c.lang == lang) and (wanted is None or c.doc_id in wanted)
-                for c in self.index.chunks
-            ],
-            dtype=bool,
-        )
+        langs, docs = self._columns()
+        mask = np.ones(len(langs), dtype=bool) if lang is None else langs == lang
+        if documents is not None:
+            mask &= np.isin(docs, list(documents))
+        return mask
+
+    def _columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each passage's language and document, as arrays (built once per index)."""
+        if self._langs is None:
+            self._langs = np.array([c.lang for c in self.index.chunks], dtype=object)
+            self._docs = np.array([c.doc_id for c in self.index.chunks], dtype=object)
+        return self._langs, self._docs
 
 
 def dense_index(vectors: np.ndarray, threshold: int = IVF_THRESHOLD) -> tuple[object, int]:

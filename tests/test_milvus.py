@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from bot.engine import Zhen
+from bot.errors import IndexUnavailable
 from bot.evaluation.suites import bundled_set, question_sets
 from bot.evaluation.testset import load_testset
 from bot.settings import Settings
@@ -195,3 +196,13 @@ def test_past_the_threshold_milvus_lite_switches_to_ivf_and_still_finds_each_pas
         assert again.ivf_lists == store.ivf_lists  # read back from the collection
     finally:
         store.close()
+
+
+def test_a_store_that_fails_while_answering_is_index_unavailable_not_a_crash(library, tmp_path):
+    settings = library.settings.replace(store=f"milvus://{tmp_path / 'gone.db'}")
+    zhen = Zhen.load(settings, library.embedder)
+    assert zhen.ask("How many visitors did Hamburg welcome?").grounded
+    zhen.shared.client.drop_collection(zhen.shared.passages_name)  # the store loses its data
+    with pytest.raises(IndexUnavailable, match="Milvus store"):
+        zhen.ask("When did Tianjin and Kobe become friendship cities?")
+    zhen.shared.close()

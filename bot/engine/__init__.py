@@ -193,15 +193,16 @@ class Zhen:
         the asker's language with its aligned translation."""
         text, language = check_question(question, self.settings.max_question_chars)
         snap = self._current(documents, language)
-        retrieval, _ = retrieve(
-            text,
-            language,
-            snap.retriever,
-            snap.scorer,
-            k=k or self.settings.k,
-            outline=snap.outline,
-            documents=documents,
-        )
+        with translated():  # a shared store that fails is IndexUnavailable, not a crash
+            retrieval, _ = retrieve(
+                text,
+                language,
+                snap.retriever,
+                snap.scorer,
+                k=k or self.settings.k,
+                outline=snap.outline,
+                documents=documents,
+            )
         return retrieval.hits
 
     def ask(
@@ -357,17 +358,18 @@ class Zhen:
                     timeout=min(self.settings.gen_timeout, 15.0),
                 )
         snap = self._current(documents, language)
-        return draft(
-            text,
-            language,
-            snap.retriever,
-            snap.scorer,
-            k=k or self.settings.k,
-            outline=snap.outline,
-            search=search,
-            documents=documents,
-            decision=self.decision,
-        )
+        with translated():
+            return draft(
+                text,
+                language,
+                snap.retriever,
+                snap.scorer,
+                k=k or self.settings.k,
+                outline=snap.outline,
+                search=search,
+                documents=documents,
+                decision=self.decision,
+            )
 
 
 def _answerer(generator: Generator | None) -> str:

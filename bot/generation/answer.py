@@ -10,9 +10,12 @@ the extractive answer (``bot.generation.complete``):
   (its calibrated probability below the decision's threshold); otherwise the article is quoted;
 - a reply about another subject than the question names (another year or edition) is
   replaced by the quote;
-- a reply that leaves out a part of the question the quote covers is repaired: ``append``
-  (the default) adds the quoted clause with its citation and says so in ``note``;
-  ``fallback`` quotes the article instead.
+- a reply that leaves out a part of the question the quote covers, or most of the words of
+  a quoted sentence that answers, is repaired: ``append`` (the default) adds the quoted
+  clause or sentence with its citation and says so in ``note``; ``fallback`` quotes the
+  article instead;
+- a reply sentence no passage supports is left out (the note says so); a reply with none
+  supported is a fallback.
 """
 
 from __future__ import annotations
@@ -32,12 +35,14 @@ from bot.generation.complete import (
     chosen,
     clause_for,
     clauses_with,
+    counted_clauses,
     echoes,
     figures,
     missing_parts,
     off_subject,
     quoted_sentences,
     strip_end,
+    uncovered,
 )
 from bot.generation.grounding import (
     Passage,
@@ -140,12 +145,18 @@ def stream_answer(
     if found == "different":
         yield _fallback(d, "generation_other_figures", began)
         return
-    missing: list[tuple[str, Quote | None]] = [
-        (kind, clause_for(kind, d.search, quotes, said))
-        for kind in missing_parts(d.search, quotes, said)
-    ]
+    missing: list[tuple[str, Quote | None]] = []
+    for kind in missing_parts(d.search, quotes, said):
+        counted = counted_clauses(d.search, quotes, said) if kind == "number" else []
+        missing += [(kind, c) for c in counted] or [
+            (kind, clause_for(kind, d.search, quotes, said))
+        ]
     if found == "missing" and not any(kind in ("number", "date") for kind, _ in missing):
         missing += [("figures", clause) for clause in clauses_with(values, quotes)]
+    added = " ".join(clause.text for _, clause in missing if clause)
+    missing += [("details", quote) for quote in uncovered(d.search, quotes, f"{said} {added}")]
+    if verdict.dropped:
+        generated = replace(generated, note=message("generation_trimmed", d.language))
     if missing:
         if repair == "fallback":
             note = message("generation_incomplete", d.language, parts=_parts(missing, d.language))
@@ -177,7 +188,7 @@ def _append(
         if clause is None or passage is None:
             note = message("generation_incomplete", d.language, parts=_parts(missing, d.language))
             return replace(d.extractive, mode="fallback", note=note)
-        lead = message("also_says", d.language)
+        lead = message("also_says" if clause.own_language else "also_says_other", d.language)
         quote = strip_end(clause.text)
         if quote in text:
             continue
@@ -188,6 +199,8 @@ def _append(
         if all(c.n != passage.n for c in citations):
             citations = sorted([*citations, _citation(passage, d)], key=lambda c: c.n)
     note = message("generation_incomplete_added", d.language, parts=_parts(missing, d.language))
+    if generated.note:
+        note = f"{generated.note}{' ' if d.language == 'en' else ''}{note}"
     return replace(generated, answer=text, citations=citations, note=note)
 
 

@@ -17,15 +17,29 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.answering.analysis import Kind, analyse, constraints_met, question_parts, supplies
+from bot.answering.analysis import (
+    Analysis,
+    Kind,
+    analyse,
+    constraints_met,
+    question_parts,
+    sentence_entities,
+    supplies,
+)
 from bot.answering.answer import Citation
-from bot.answering.numbers import numbers_in
-from index.lang import Language, passage_lang, to_script
+from bot.answering.numbers import counts_unit, numbers_in
+from index.lang import Language, normalize, passage_lang, to_script
 from index.lexical import tokenize
 
 # after a comma, semicolon or colon, or a sentence end; not inside 46,500 or 1.8
 _CLAUSE_END = re.compile(r"(?<=[，；：;:。!！?？])|(?<=[,.])(?!\d)\s*")
-_COUNTED = ("number", "date")  # kinds whose values can be counted when asked for twice
+_COUNTED = ("number", "date")
+_UNTYPED = ("other", "reason", "manner")  # parts no single value answers
+_NAMED = (
+    "name",
+    "person",
+    "place",
+)  # kinds answered by a name: the reply must give the quote's  # kinds whose values can be counted when asked for twice
 # parts whose answer is a figure (a keyword-only question, "other", often asks for one)
 _FIGURED = ("number", "date", "other")
 
@@ -84,7 +98,11 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
         quoted = [q.text for q in quotes if supplies(part, q.text)]
         if kind == "other" or not quoted:
             continue
-        if not supplies(part, reply):
+        if (
+            not supplies(part, reply)
+            or (kind in _NAMED and not _same_names(question, a, quoted, reply))
+            or (kind == "number" and _uncounted(a, quoted, reply))
+        ):
             missing.append(kind)
         elif asked > 1 and kind in _COUNTED:
             stated = a.years | a.numbers
@@ -92,6 +110,82 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
             if len(numbers_in(reply) - stated) < need:
                 missing.append(kind)
     return missing
+
+
+COVERED = 0.5  # share of a quoted sentence's own words a reply must carry to cover it
+
+
+def uncovered(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
+    """For a question without a typed answer (what, how, why, which ones), the chosen quotes
+    (in the asker's language) whose own words, beyond the question's, the reply mostly leaves
+    out: two items of a list of five answer with less than the quote. A date, number, place
+    or name is held to the quote by ``missing_parts`` instead."""
+    if not set(question_parts(question)) & set(_UNTYPED):
+        return []
+    asked = set(tokenize(question))
+    said = set(tokenize(reply))
+    flat = normalize(reply).replace(" ", "")
+    left = []
+    for q in quotes:
+        own = {t for t in tokenize(q.text) if not t.startswith("#")} - asked
+        if not q.own_language or not own:
+            continue
+        carried = sum(t in said or (not t.isascii() and t in flat) for t in own)
+        if carried / len(own) < COVERED:
+            left.append(q)
+    return left
+
+
+def _uncounted(a: Analysis, quoted: Sequence[str], reply: str) -> bool:
+    """Whether the quote counts what a "how many" question counts and the reply does not (a
+    date is not a head count)."""
+    return (
+        bool(a.units)
+        and any(counts_unit(a.units, t) for t in quoted)
+        and not counts_unit(a.units, reply)
+    )
+
+
+def _given_names(a: Analysis, texts: Sequence[str]) -> set[str]:
+    """The names ``texts`` state beyond the question's own."""
+    return {
+        e
+        for text in texts
+        for e in sentence_entities(text)
+        if not any(e in n or n in e for n in a.names)
+    }
+
+
+def _same_names(question: str, a: Analysis, quoted: Sequence[str], reply: str) -> bool:
+    """Whether the reply names as many of the names the quote answers with (beyond the
+    question's) as the question asks for, one unless it says ("which two cities"): "the
+    Friendship Association" does not answer "which two cities" the way "Tianjin and Kobe" does."""
+    given = _given_names(a, quoted)
+    said = normalize(reply)
+    return sum(e in said for e in given) >= min(len(given), asked_count(question))
+
+
+_COUNT_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+}
+_ASKED_COUNT = re.compile(r"\b(?:which|what) (two|three|four|five|\d)\b|哪([两二三四五\d])")
+
+
+def asked_count(question: str) -> int:
+    """How many answers a question asks for ("which two cities", 哪两座城市 → 2); else 1."""
+    m = _ASKED_COUNT.search(normalize(question))
+    if not m:
+        return 1
+    word = m.group(1) or m.group(2)
+    return int(word) if word.isdigit() else _COUNT_WORDS[word]
 
 
 def off_subject(question: str, quoted: Sequence[str], cited: Sequence[str]) -> bool:
@@ -157,12 +251,36 @@ def clause_with(values: set[float], quotes: Sequence[Quote]) -> Quote | None:
 def clause_for(kind: Kind, question: str, quotes: Sequence[Quote], reply: str) -> Quote | None:
     """The shortest quoted clause that supplies ``kind`` with something ``reply`` lacks
     (a whole sentence when no clause does on its own)."""
-    part = replace(analyse(question), kind=kind)
+    a = analyse(question)
+    part = replace(a, kind=kind)
     have = numbers_in(reply)
-    return _shortest(
-        quotes,
-        lambda text: supplies(part, text) and not (kind in _COUNTED and numbers_in(text) <= have),
-    )
+    said = normalize(reply)
+    lacking = {e for e in _given_names(a, [q.text for q in quotes]) if e not in said}
+
+    def fits(text: str) -> bool:
+        if not supplies(part, text) or (kind in _COUNTED and numbers_in(text) <= have):
+            return False
+        # as many names the reply lacks as the question asks for ("Tianjin, China and Kobe")
+        return kind not in _NAMED or len(_given_names(a, [text]) & lacking) >= min(
+            asked_count(question), len(lacking)
+        )
+
+    return _shortest(quotes, fits)
+
+
+def counted_clauses(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
+    """Every quoted clause counting what a "how many" question counts with a figure the reply
+    lacks ("7 provincial leaders", "6 governors" for 参加人数)."""
+    a = analyse(question)
+    if not a.units:
+        return []
+    have = numbers_in(reply) | a.numbers | a.years
+    return [
+        c
+        for q in quotes
+        for c in _clauses(q)
+        if counts_unit(a.units, c.text) and numbers_in(c.text) - have
+    ]
 
 
 def _shortest(quotes: Sequence[Quote], fits: Callable[[str], bool]) -> Quote | None:

@@ -1,8 +1,9 @@
 """Grounding for generated answers: the prompt's numbered passages, and checking the reply.
 
-All pure functions. A reply is accepted only when it cites passages that exist, every
-sentence is supported by what it cites (shared normalised tokens, and no number the
-passages do not contain), and it is written in the asker's language.
+All pure functions. A reply is accepted only when it cites passages that exist, it is
+written in the asker's language, and its sentences are supported by what they cite (shared
+normalised tokens, and no number the passages do not contain). A sentence no passage
+supports is left out; a reply with no supported sentence is rejected.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Verdict:
     cited: list[int] = field(default_factory=list)
     not_found: bool = False
     reason: str = ""
+    dropped: list[str] = field(default_factory=list)  # sentences no passage supports
 
 
 def build_passages(
@@ -177,19 +179,23 @@ def verify(reply: str, language: Language, passages: Sequence[Passage]) -> Verdi
     text = to_script(text, language)
     evidence = {p.n: _evidence(p) for p in passages}
     checked: list[str] = []
+    dropped: list[str] = []
     for sentence in sentences(text):
         marks = [n for n in cited if f"[{n}]" in sentence] or cited
         if not _supported(sentence, [t for n in marks for t in evidence[n]]):
             source = _source(sentence, evidence)
             if source is None:
-                return Verdict(False, text, cited, reason="unsupported" if cited else "no_citation")
+                dropped.append(sentence)
+                continue
             sentence = _recited(sentence, source, language)
         elif not marks:
             return Verdict(False, text, reason="no_citation")
         checked.append(sentence)
+    if not checked:
+        return Verdict(False, text, cited, reason="unsupported" if cited else "no_citation")
     text = ("" if language != "en" else " ").join(checked)
     cited = [int(n) for n in dict.fromkeys(re.findall(r"\[(\d+)\]", text))]
-    return Verdict(True, text, cited)
+    return Verdict(True, text, cited, dropped=dropped)
 
 
 def _supported(sentence: str, sources: Sequence[str]) -> bool:

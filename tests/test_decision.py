@@ -10,7 +10,10 @@ import pytest
 from bot.answering.decision import DecisionError, load_decision
 from bot.answering.features import FEATURES
 from bot.answering.select import pick
+from bot.engine import Zhen
 from bot.resources import decision_parameters
+from bot.settings import Settings
+from tests.conftest import ROOT
 
 
 def test_the_shipped_decision_fits_this_versions_features():
@@ -52,3 +55,12 @@ def test_more_evidence_never_lowers_the_probability_of_answering():
     assert fitted.probability(typed, 0.0, 0.5) > fitted.probability(best, 0.0, 0.5)
     lacking = best | {"unknown_names": 1.0, "missing_idf": 1.0, "unknown_terms": 1.0}
     assert fitted.probability(lacking, 0.0, 0.5) <= fitted.probability(best, 0.0, 0.5)
+
+
+def test_a_place_named_only_in_an_abbreviations_full_name_still_counts(tmp_path):
+    # The wetland article defines 基金会 as 英国诺福克郡北沼湿地基金会; the passage on the
+    # secondment says only 基金会, so 英国 is met through the abbreviation.
+    article = ROOT / "data" / "articles" / "wetland-partnership.txt"
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
+    result = zhen.ask("那名地理信息系统技术员在英国待了多长时间？")
+    assert result.grounded and "6个月" in result.answer

@@ -206,7 +206,15 @@ class Featurizer:
             numeric = type(a)(years=a.years, numbers=a.numbers, ordinals=a.ordinals)
             if constraints_met(numeric, context) < 1.0:
                 return True
-        return any(not self._name_in(self.names[n], context, tokens) for n in self.specific)
+        if not self.specific:
+            return False
+        # an abbreviation the context uses stands for its full name ("the Trust" for "the
+        # North Marsh Wetland Trust of Norfolk, England"): the name may be in that
+        expanded = set(tokens)
+        for alias, full in self.scorer.index.bridge.aliases:
+            if set(alias) <= tokens:
+                expanded |= full
+        return any(not self._name_in(self.names[n], context, expanded) for n in self.specific)
 
     @staticmethod
     def _name_in(forms: set[str], context: str, tokens: set[str]) -> bool:

@@ -208,8 +208,8 @@ class Featurizer:
                 return True
         if not self.specific:
             return False
-        # an abbreviation the context uses stands for its full name ("the Trust" for "the
-        # North Marsh Wetland Trust of Norfolk, England"): the name may be in that
+        # an abbreviation the context uses stands for the full name the article defines for
+        # it (基金会 for 英国诺福克郡北沼湿地基金会): the name may be in that
         expanded = set(tokens)
         for alias, full in self.scorer.index.bridge.aliases:
             if set(alias) <= tokens:

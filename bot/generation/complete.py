@@ -28,18 +28,15 @@ from bot.answering.analysis import (
 )
 from bot.answering.answer import Citation
 from bot.answering.numbers import counts_unit, numbers_in
+from bot.generation.grounding import share_found
 from index.lang import Language, normalize, passage_lang, to_script
 from index.lexical import tokenize
 
 # after a comma, semicolon or colon, or a sentence end; not inside 46,500 or 1.8
 _CLAUSE_END = re.compile(r"(?<=[，；：;:。!！?？])|(?<=[,.])(?!\d)\s*")
-_COUNTED = ("number", "date")
+_COUNTED = ("number", "date")  # kinds whose values can be counted when asked for twice
 _UNTYPED = ("other", "reason", "manner")  # parts no single value answers
-_NAMED = (
-    "name",
-    "person",
-    "place",
-)  # kinds answered by a name: the reply must give the quote's  # kinds whose values can be counted when asked for twice
+_NAMED = ("name", "person", "place")  # parts answered by a name: the reply must give the quote's
 # parts whose answer is a figure (a keyword-only question, "other", often asks for one)
 _FIGURED = ("number", "date", "other")
 
@@ -123,15 +120,10 @@ def uncovered(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]
     if not set(question_parts(question)) & set(_UNTYPED):
         return []
     asked = set(tokenize(question))
-    said = set(tokenize(reply))
-    flat = normalize(reply).replace(" ", "")
     left = []
     for q in quotes:
         own = {t for t in tokenize(q.text) if not t.startswith("#")} - asked
-        if not q.own_language or not own:
-            continue
-        carried = sum(t in said or (not t.isascii() and t in flat) for t in own)
-        if carried / len(own) < COVERED:
+        if q.own_language and own and share_found(own, [reply]) < COVERED:
             left.append(q)
     return left
 
@@ -165,27 +157,16 @@ def _same_names(question: str, a: Analysis, quoted: Sequence[str], reply: str) -
     return sum(e in said for e in given) >= min(len(given), asked_count(question))
 
 
-_COUNT_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-}
-_ASKED_COUNT = re.compile(r"\b(?:which|what) (two|three|four|five|\d)\b|哪([两二三四五\d])")
+# "which two cities", "what 3 museums", 哪两座: the number is parsed by ``numbers_in``
+_ASKED_COUNT = re.compile(
+    r"\b(?:which|what) [a-z0-9]+ [a-z]+|哪[一两二三四五六七八九十\d]+[\u4e00-\u9fff]"
+)
 
 
 def asked_count(question: str) -> int:
     """How many answers a question asks for ("which two cities", 哪两座城市 → 2); else 1."""
     m = _ASKED_COUNT.search(normalize(question))
-    if not m:
-        return 1
-    word = m.group(1) or m.group(2)
-    return int(word) if word.isdigit() else _COUNT_WORDS[word]
+    return max(1, int(max(numbers_in(m.group(0)), default=1))) if m else 1
 
 
 def off_subject(question: str, quoted: Sequence[str], cited: Sequence[str]) -> bool:
@@ -256,14 +237,13 @@ def clause_for(kind: Kind, question: str, quotes: Sequence[Quote], reply: str) -
     have = numbers_in(reply)
     said = normalize(reply)
     lacking = {e for e in _given_names(a, [q.text for q in quotes]) if e not in said}
+    # as many names the reply lacks as the question asks for ("Tianjin, China and Kobe")
+    wanted = min(asked_count(question), len(lacking))
 
     def fits(text: str) -> bool:
         if not supplies(part, text) or (kind in _COUNTED and numbers_in(text) <= have):
             return False
-        # as many names the reply lacks as the question asks for ("Tianjin, China and Kobe")
-        return kind not in _NAMED or len(_given_names(a, [text]) & lacking) >= min(
-            asked_count(question), len(lacking)
-        )
+        return kind not in _NAMED or len(_given_names(a, [text]) & lacking) >= wanted
 
     return _shortest(quotes, fits)
 

@@ -150,14 +150,17 @@ def support(sentence: str, passages: Sequence[str]) -> float:
     word segmentation of the same characters is not held against the reply.
     """
     tokens = set(tokenize(strip_citations(sentence)))
-    if not tokens:
-        return 1.0
+    return share_found(tokens, passages) if tokens else 1.0
+
+
+def share_found(tokens: set[str], texts: Sequence[str]) -> float:
+    """The share of ``tokens`` (non-empty) that ``texts`` hold, a Chinese token also inside
+    their text."""
     known: set[str] = set()
-    for p in passages:
-        known.update(tokenize(p))
-    flat = normalize("".join(passages)).replace(" ", "")
-    found = sum(1 for t in tokens if t in known or (not t.isascii() and t in flat))
-    return found / len(tokens)
+    for text in texts:
+        known.update(tokenize(text))
+    flat = normalize("".join(texts)).replace(" ", "")
+    return sum(1 for t in tokens if t in known or (not t.isascii() and t in flat)) / len(tokens)
 
 
 def invented_numbers(sentence: str, passages: Sequence[str]) -> list[str]:

@@ -27,16 +27,12 @@ import numpy as np
 from index.lexical import quiet_pkg_resources
 from index.model import Chunk
 from index.store import Index, IndexStoreError
-from index.stores import IVF_THRESHOLD, Passage, Ranked
+from index.stores import IVF_THRESHOLD, Passage, Ranked, ivf_lists, ivf_nprobe
 
 BATCH = 1000  # milvus-lite stalls on insert batches much over 2,000 rows
 MAX_TEXT = 65535  # bytes in a VARCHAR
 _REMOTE = ("http://", "https://", "tcp://", "grpc://")
 _FIELDS = ["id", "doc_id", "lang", "text", "page", "counterpart"]
-
-
-def is_milvus(uri: str) -> bool:
-    return uri.startswith(("milvus://", *_REMOTE))
 
 
 def client_uri(uri: str) -> str:
@@ -226,7 +222,7 @@ class MilvusStore:
 
     def _params(self, field: str) -> dict:
         if field == "dense" and self.ivf_lists:
-            return {"params": {"nprobe": max(8, self.ivf_lists // 32)}}
+            return {"params": {"nprobe": ivf_nprobe(self.ivf_lists)}}
         return {}
 
     def _fit_index(self, added: int) -> None:
@@ -242,7 +238,7 @@ class MilvusStore:
         n = self._at_most = self.count()
         if n <= self.ivf_threshold:
             return
-        lists = int(4 * np.sqrt(n))
+        lists = ivf_lists(n)
         params = self.client.prepare_index_params()
         params.add_index("dense", metric_type="IP", index_type="IVF_FLAT", params={"nlist": lists})
         self.client.release_collection(self.passages_name)

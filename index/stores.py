@@ -217,12 +217,22 @@ def dense_index(vectors: np.ndarray, threshold: int = IVF_THRESHOLD) -> tuple[ob
         index = faiss.IndexFlatIP(dim)
         index.add(vectors)
         return index, 0
-    nlist = int(4 * np.sqrt(len(vectors)))
+    nlist = ivf_lists(len(vectors))
     index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
     sample = np.random.default_rng(1).choice(len(vectors), min(len(vectors), 50 * nlist), False)
     index.train(vectors[sample])
     index.add(vectors)
-    return index, max(8, nlist // 32)
+    return index, ivf_nprobe(nlist)
+
+
+def ivf_lists(n: int) -> int:
+    """IVF lists for ``n`` vectors (every store uses the same rule)."""
+    return int(4 * np.sqrt(n))
+
+
+def ivf_nprobe(lists: int) -> int:
+    """Lists searched per query: recall@5 0.99 at 1M passages (``benchmarks/scale.py``)."""
+    return max(8, lists // 32)
 
 
 def _passage(chunk: Chunk) -> Passage:

@@ -84,7 +84,6 @@ class Retriever:
         langs = np.array([c.lang for c in index.chunks])
         self._mask_langs = [str(lang) for lang in np.unique(langs)]
         self._lang_masks = [langs == lang for lang in self._mask_langs]
-        self._doc_ids = np.array([c.doc_id for c in index.chunks], dtype=object)
         counterpart = [index.chunk(c.counterpart_id) for c in index.chunks]
         self._counterpart = np.array(
             [index.position(c.id) if c is not None else -1 for c in counterpart], dtype=np.int64
@@ -121,13 +120,11 @@ class Retriever:
         partner = fused.copy()
         partner[has_pair] = fused[self._counterpart[has_pair]]
         paired = fused + self.pair_weight * partner
-        if documents is not None:
-            paired[~self._in_documents(documents)] = -np.inf
         retrieval = Retrieval(question, [], query_vector, tokens, terms, offsets, dense, lexical)
         hits: list[Hit] = []
         shown: set[str] = set()
         for i in np.argsort(-paired, kind="stable"):
-            if paired[i] <= 0:  # out of scope, or not found by the store
+            if paired[i] <= 0:  # not found by the store (which searches only ``documents``)
                 break
             chunk = self.index.chunks[i]
             if chunk.id in shown:
@@ -195,9 +192,6 @@ class Retriever:
             lang: overall - float(sims[langs == lang].mean()) if (langs == lang).any() else 0.0
             for lang in ("zh", "en")
         }
-
-    def _in_documents(self, documents: Collection[str]) -> np.ndarray:
-        return np.isin(self._doc_ids, list(documents))
 
     def _rrf(self, scores: np.ndarray, positive_only: bool = False) -> np.ndarray:
         """Reciprocal-rank score of each entry; with ``positive_only``, zero scores add nothing."""

@@ -19,6 +19,12 @@ from index.store import FORMAT_VERSION, Index, IndexStoreError, chunk_means
 Progress = Callable[[int, int], None]
 
 
+def build_hash(source: Source, chunk_size: int) -> str:
+    """What a document's index is built from: its files, the chunk size and the index format
+    (a new format rebuilds it, and a shared store mirroring the library takes it again)."""
+    return source_hash(source, chunk_size, FORMAT_VERSION)
+
+
 def build_document(
     source: Source,
     embedder: Embedder,
@@ -66,7 +72,7 @@ def index_document(
         "source": {
             "id": doc.id,
             "files": doc.path.split(";"),
-            "hash": source_hash(source, chunk_size) if source else None,
+            "hash": build_hash(source, chunk_size) if source else None,
         },
         "document": {
             "titles": titles,

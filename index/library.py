@@ -25,9 +25,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from index import store
-from index.build import build_document
+from index.build import build_document, build_hash
 from index.embed import Embedder
-from index.read import Source, source_hash, sources
+from index.read import Source, sources
 from index.store import FORMAT_VERSION, Index, IndexStoreError
 
 Progress = Callable[[int, int], None]
@@ -103,7 +103,7 @@ class Library:
     def stale(self, paths: Sequence[str | Path]) -> list[Source]:
         """The documents at ``paths`` that are new or changed (to be embedded)."""
         known = {d.id: d.hash for d in self.documents()} if self.current() else {}
-        return [s for s in sources(paths) if known.get(s.id) != source_hash(s, self.chunk_size)]
+        return [s for s in sources(paths) if known.get(s.id) != build_hash(s, self.chunk_size)]
 
     def load(self, loaded: Parts | None = None) -> tuple[Index, Parts]:
         """All documents merged into one verified index, and each document's own index (keyed
@@ -135,7 +135,7 @@ class Library:
             known = {d["id"]: d for d in manifest["documents"]}
             added = []
             for source in found:
-                digest = source_hash(source, self.chunk_size)
+                digest = build_hash(source, self.chunk_size)
                 if known.get(source.id, {}).get("hash") == digest:
                     added.append(DocInfo(**known[source.id]))
                     continue

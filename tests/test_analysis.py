@@ -156,3 +156,12 @@ def test_a_head_count_or_number_of_things_counts_them():
     assert counts_unit(analyse("第二届论坛 参加人数").units, "中方7位省级领导,日方6位知事参加。")
     assert not counts_unit(analyse("第二届论坛 参加人数").units, "2014年10月在北京举办。")
     assert counts_unit(analyse("What was the number of visitors?").units, "91,250 visitors came.")
+
+
+def test_how_long_counts_lengths_of_time_not_other_numbers():
+    units = analyse("How long have the two cities been partners?").units
+    assert counts_unit(units, "This year marks the 43rd anniversary, 43 years of exchange.")
+    assert counts_unit(units, "The longest was a six-month secondment.")
+    assert not counts_unit(units, "There are 250 pairs of friendship cities.")
+    assert not counts_unit(units, "It began in 2018.")  # a year is not a length of time
+    assert counts_unit(analyse("借调了多久？").units, "为期6个月的借调")

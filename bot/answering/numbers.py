@@ -117,6 +117,11 @@ _BOUND_BEFORE = re.compile(
 )
 _BOUND_AFTER = re.compile(r"^\s*(?:多|余|以上|以下|左右|上下|出头)")
 _CLASSIFIERS = frozenset("个对名位次届期座所家项件种批份场人只条艘箱杯本张枚台套株头匹间")
+_DURATION_QUESTION = re.compile(r"\bhow long\b(?! ago)|多久|多长时间|多长的时间")
+_DURATION_UNITS = frozenset(
+    {"year", "month", "week", "day", "hour", "minute", "decade"}
+    | {"年", "个月", "周", "星期", "天", "小时", "分钟"}
+)
 _PEOPLE = frozenset("人名位")  # classifiers that all count people: 多少人 ⇄ 7位, 35名
 _BARE_PEOPLE = re.compile(rf"\s*[万亿]?[多余]?[{''.join(sorted(_PEOPLE))}]次?(?![\u4e00-\u9fff])")
 # Nouns for people and the bodies they form (what "how many …" counts when it counts people).
@@ -158,8 +163,8 @@ def bounds(norm: str) -> set[float]:
 
 def count_units(norm: str) -> set[str]:
     """What a count question counts: the noun after "how many" or "number of"; the classifier
-    and the noun after 多少/几 (多少名学生 → 名, 学生), people for a head count (人数); a
-    currency for a question about a sum of money."""
+    and the noun after 多少/几 (多少名学生 → 名, 学生), people for a head count (人数), units
+    of time for "how long" (多久); a currency for a question about a sum of money."""
     units = set()
     for m in re.finditer(r"\bhow many ((?:[a-z-]+ ){0,4}[a-z-]+)", norm):
         words: list[str] = []
@@ -190,6 +195,8 @@ def count_units(norm: str) -> set[str]:
             units.add(PERSONS)
     if re.search(r"人数|人次", norm):  # a head count (参加人数, 访客人次)
         units |= {*_PEOPLE, PERSONS}
+    if _DURATION_QUESTION.search(norm):  # a length of time: 6个月, 43周年, "ten years"
+        units |= _DURATION_UNITS
     if _MONEY_QUESTION.search(norm):
         units.add(CURRENCY)
     return units

@@ -165,3 +165,10 @@ def test_how_long_counts_lengths_of_time_not_other_numbers():
     assert not counts_unit(units, "There are 250 pairs of friendship cities.")
     assert not counts_unit(units, "It began in 2018.")  # a year is not a length of time
     assert counts_unit(analyse("借调了多久？").units, "为期6个月的借调")
+
+
+def test_a_chinese_noun_for_people_counts_people_in_either_language():
+    units = analyse("一共有多少学生参加过？").units
+    assert counts_unit(units, "By the summer of 2024, some 18,500 pupils had taken part.")
+    assert counts_unit(units, "约1.85万名学生参与其中。")
+    assert not counts_unit(units, "14所中小学参加。")

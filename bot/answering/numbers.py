@@ -122,7 +122,10 @@ _DURATION_UNITS = frozenset(
     {"year", "month", "week", "day", "hour", "minute", "decade"}
     | {"年", "个月", "周", "星期", "天", "小时", "分钟"}
 )
-_PEOPLE = frozenset("人名位")  # classifiers that all count people: 多少人 ⇄ 7位, 35名
+_PEOPLE = frozenset("人名位")
+_ZH_AGENT = frozenset(
+    "人员者生师手"
+)  # endings of nouns for people (学生, 志愿者, 教师, 选手)  # classifiers that all count people: 多少人 ⇄ 7位, 35名
 _BARE_PEOPLE = re.compile(rf"\s*[万亿]?[多余]?[{''.join(sorted(_PEOPLE))}]次?(?![\u4e00-\u9fff])")
 # Nouns for people and the bodies they form (what "how many …" counts when it counts people).
 EN_PEOPLE = re.compile(
@@ -189,6 +192,8 @@ def count_units(norm: str) -> set[str]:
         noun = next(iter(load_jieba().lcut(rest)), "") if rest else ""
         if len(noun) > 1 or (noun and not units):
             units.add(noun)
+            if len(noun) > 1 and noun[-1] in _ZH_AGENT:  # 学生, 志愿者: people, in any language
+                units.add(PERSONS)
     for m in re.finditer(r"\bnumber of ([a-z-]+)", norm):
         units.add(stem(m.group(1)))
         if EN_PEOPLE.fullmatch(m.group(1)):

@@ -58,6 +58,7 @@ SIGNS = {
     "missing_idf": -1,
     "unknown_names": -1,
     "unknown_terms": -1,
+    "indefinite": -1,
 }
 
 

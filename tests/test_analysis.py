@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answering.analysis import analyse, constraints_met, sentence_types, supplies
+from bot.answering.mentions import indefinite_only
 from bot.answering.numbers import counts_unit, numbers_in
 from index.lang import detect_language
 
@@ -172,3 +173,30 @@ def test_a_chinese_noun_for_people_counts_people_in_either_language():
     assert counts_unit(units, "By the summer of 2024, some 18,500 pupils had taken part.")
     assert counts_unit(units, "约1.85万名学生参与其中。")
     assert not counts_unit(units, "14所中小学参加。")
+
+
+@pytest.mark.parametrize(
+    ("forms", "text"),
+    [
+        (["中心"], "並邀請澳大利亞昆士蘭州的一家溼地中心作爲第三方加入"),
+        (["茶行"], "后经辨认为乾隆五十六年和一个茶行的名号"),
+        (["centre"], "and to invite a wetland centre in Queensland to join"),
+        (["museum", "博物馆"], "at some museum in Leeds, 在某博物馆"),
+    ],
+)
+def test_a_thing_mentioned_only_after_an_indefinite_determiner_is_not_named(forms, text):
+    assert indefinite_only(forms, text)
+
+
+@pytest.mark.parametrize(
+    ("forms", "text"),
+    [
+        (["museum"], "a museum in Antwerp, the Scheldt Maritime Museum"),  # also named
+        (["中心"], "第一家中心在福州开幕"),  # an ordinal, not an indefinite
+        (["中心"], "仪式在保护区游客中心举行"),
+        (["centre"], "the visitor centre"),
+        (["centre"], "no mention at all"),
+    ],
+)
+def test_a_definite_or_absent_mention_is_not_indefinite(forms, text):
+    assert not indefinite_only(forms, text)

@@ -53,7 +53,12 @@ def test_more_evidence_never_lowers_the_probability_of_answering():
     assert fitted.probability(best, 2.0, 1.0) >= fitted.probability(best, -2.0, 0.0)
     typed = best | {"passage_type_match": 1.0, "passage_unit_match": 1.0}
     assert fitted.probability(typed, 0.0, 0.5) > fitted.probability(best, 0.0, 0.5)
-    lacking = best | {"unknown_names": 1.0, "missing_idf": 1.0, "unknown_terms": 1.0}
+    lacking = best | {
+        "unknown_names": 1.0,
+        "missing_idf": 1.0,
+        "unknown_terms": 1.0,
+        "indefinite": 1.0,
+    }
     assert fitted.probability(lacking, 0.0, 0.5) <= fitted.probability(best, 0.0, 0.5)
 
 
@@ -64,3 +69,20 @@ def test_a_place_named_only_in_an_abbreviations_full_name_still_counts(tmp_path)
     zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
     result = zhen.ask("那名地理信息系统技术员在英国待了多长时间？")
     assert result.grounded and "6个月" in result.answer
+
+
+def test_a_thing_the_article_mentions_only_as_a_one_of_its_kind_has_no_name_to_give(tmp_path):
+    article = tmp_path / "tour.md"
+    article.write_text(
+        "# The touring exhibition\n\n"
+        "The fifth stop opened at the Harbour Heritage Museum in Singapore on 18 April 2025.\n\n"
+        "The sixth stop is planned for spring 2026 at a museum in Leeds; the contract is "
+        "still being negotiated.\n\n"
+        "The exhibition shows tea chests, ship models and the logs of four clippers.\n",
+        "utf-8",
+    )
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
+    named = zhen.ask("What is the name of the museum hosting the Singapore stop?")
+    unnamed = zhen.ask("What is the name of the museum hosting the Leeds stop?")
+    assert named.grounded and "Harbour Heritage Museum" in named.answer
+    assert not unnamed.grounded

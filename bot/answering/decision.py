@@ -30,6 +30,7 @@ EVIDENCE = (
     "missing_idf",  # the rarest question term its passage lacks
     "unknown_names",  # the question names something the article never mentions
     "unknown_terms",  # the share of question terms the article never uses
+    "indefinite",  # the passage mentions the asked-about thing only as "a …" / 一家…
 )
 QUESTION_FEATURES = ("score", "margin", *EVIDENCE)
 

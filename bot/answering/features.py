@@ -14,12 +14,13 @@ from functools import lru_cache
 import numpy as np
 
 from bot.answering.analysis import Analysis, constraints_met, supplies
+from bot.answering.mentions import indefinite_only
 from bot.answering.numbers import counts_unit
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.sentences import Sentence, SentenceScorer
 from index.align import is_heading
 from index.lang import Lang, normalize
-from index.lexical import in_dictionary, tokenize
+from index.lexical import content_pieces, in_dictionary, tokenize
 
 FEATURES = (
     "sim_z",
@@ -41,6 +42,7 @@ FEATURES = (
     "unknown_names",
     "missing_idf",
     "missing_share",
+    "indefinite",
     "length",
 )
 # A name in fewer than this share of passages is specific: an answer must be about it.
@@ -151,6 +153,7 @@ class Featurizer:
             "unknown_terms": self.unknown,
             "unknown_names": float(bool(self.absent)),
             **self._missing(set(_token_set(self._passage(s)))),
+            "indefinite": float(self._indefinite(self._passage(s))),
             "length": math.log1p(len(text)),
         }
         shares_a_term = bool(self.retrieval.terms.found(set(_token_set(self._passage(s)))))
@@ -183,6 +186,18 @@ class Featurizer:
             "missing_idf": max((weights[t] for t in absent), default=0.0) / top,
             "missing_share": sum(weights[t] for t in absent) / total,
         }
+
+    def _indefinite(self, passage: str) -> bool:
+        """A question asking which one (or its name) about a thing the passage mentions only
+        indefinitely ("a wetland centre", 一个茶行): the passage never says which."""
+        if self.analysis.kind not in ("name", "person", "place"):
+            return False
+        question, renderings = self.retrieval.question, self.retrieval.terms.renderings
+        return any(
+            indefinite_only(forms, passage)
+            for term, forms in renderings.items()
+            if len(term) > 1 and content_pieces(term) and not indefinite_only([term], question)
+        )
 
     def _constraints(self, context: str, tokens: set[str]) -> float:
         """The share of the question's constraints (years, numbers, months, editions,

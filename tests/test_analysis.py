@@ -196,6 +196,8 @@ def test_a_thing_mentioned_only_after_an_indefinite_determiner_is_not_named(form
         (["中心"], "仪式在保护区游客中心举行"),
         (["centre"], "the visitor centre"),
         (["centre"], "no mention at all"),
+        (["educator"], "Aoife Gallagher, a nurse educator at Corrib, travelled"),  # appositive
+        (["protocol"], 'is set out in a protocol called "Golden Sixty": first'),  # then named
     ],
 )
 def test_a_definite_or_absent_mention_is_not_indefinite(forms, text):

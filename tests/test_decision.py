@@ -7,8 +7,10 @@ import json
 import numpy as np
 import pytest
 
+from bot.answering.analysis import analyse
 from bot.answering.decision import DecisionError, load_decision
-from bot.answering.features import FEATURES
+from bot.answering.draft import retrieve
+from bot.answering.features import FEATURES, Featurizer
 from bot.answering.select import pick
 from bot.engine import Zhen
 from bot.resources import decision_parameters
@@ -72,17 +74,73 @@ def test_a_place_named_only_in_an_abbreviations_full_name_still_counts(tmp_path)
 
 
 def test_a_thing_the_article_mentions_only_as_a_one_of_its_kind_has_no_name_to_give(tmp_path):
-    article = tmp_path / "tour.md"
-    article.write_text(
-        "# The touring exhibition\n\n"
-        "The fifth stop opened at the Harbour Heritage Museum in Singapore on 18 April 2025.\n\n"
+    stops = [
+        ("Oslo", "Fram Hall"),
+        ("Porto", "Douro Gallery"),
+        ("Gdansk", "Amber House"),
+        ("Lyon", "Silk Pavilion"),
+        ("Turin", "Po Arsenal"),
+        ("Bergen", "Hansa Wharf"),
+    ]
+    rooms = [
+        "tea chests",
+        "clipper logs",
+        "porcelain bowls",
+        "ship models",
+        "brass scales",
+        "silk samples",
+        "harbour maps",
+        "auction ledgers",
+        "crew letters",
+        "sail cloth",
+        "tea bricks",
+        "customs seals",
+        "rope tools",
+        "lacquer trays",
+        "paper lanterns",
+    ]
+    paragraphs = [
+        *(f"Stop {i} opened at the {venue} in {city}, and {900 + 37 * i} people came on the "
+          "first day." for i, (city, venue) in enumerate(stops, 1)),
+        *(f"Room {i} shows {thing}, lent by collector number {i}." for i, thing in
+          enumerate(rooms, 1)),
+        "The fifth stop opened at the Harbour Heritage Museum in Singapore on 18 April 2025.",
         "The sixth stop is planned for spring 2026 at a museum in Leeds; the contract is "
-        "still being negotiated.\n\n"
-        "The exhibition shows tea chests, ship models and the logs of four clippers.\n",
-        "utf-8",
-    )
+        "still being negotiated.",
+    ]  # fmt: skip
+    article = tmp_path / "tour.md"
+    article.write_text("# The touring exhibition\n\n" + "\n\n".join(paragraphs) + "\n", "utf-8")
     zhen = Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
     named = zhen.ask("What is the name of the museum hosting the Singapore stop?")
     unnamed = zhen.ask("What is the name of the museum hosting the Leeds stop?")
     assert named.grounded and "Harbour Heritage Museum" in named.answer
     assert not unnamed.grounded
+
+
+def test_a_chinese_name_the_tagger_misses_is_a_name_when_the_article_spells_it_in_pinyin(
+    tmp_path,
+):
+    # jieba cuts 顾建平 as 顾 (a verb) + 建平; the English half writes "Gu Jianping".
+    article = ROOT / "data" / "articles" / "wetland-partnership.txt"
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
+    snap, question = zhen.snapshot, "保护区主任叫什么名字？"
+    retrieval, _ = retrieve(question, "zh-Hans", snap.retriever, snap.scorer, k=5)
+    candidates = Featurizer(retrieval, snap.scorer, analyse(question)).candidates("zh")
+    named = [c for c in candidates if "顾建平" in c.sentence.text]
+    assert named and all(c.features["type_match"] == 1.0 for c in named)
+
+
+def test_a_heading_is_never_quoted_as_the_evidence_for_a_fact(tmp_path):
+    article = tmp_path / "training.md"
+    article.write_text(
+        "# 卒中網絡 / A stroke network\n\n### 培訓醫生與護士 / Training Doctors and Nurses\n\n"
+        "護士培訓在本地進行，共有四十二名護士參加了五天的吞嚥篩查課程。\n\n"
+        "Forty-two nurses took the five-day course on swallow screening.\n\n"
+        "### 經費 / Money\n\n縣政府出資一千一百二十萬元購買掃描設備。\n\n"
+        "The county paid 11.2 million yuan for the scanners.\n",
+        "utf-8",
+    )
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
+    result = zhen.ask("培训医生和护士")
+    assert "Training Doctors and Nurses" not in result.answer
+    assert result.grounded and "四十二名护士" in result.answer

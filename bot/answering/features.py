@@ -19,6 +19,7 @@ from bot.answering.numbers import counts_unit
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.sentences import Sentence, SentenceScorer
 from index.align import is_heading
+from index.bridge import pinyin_table
 from index.lang import Lang, normalize
 from index.lexical import content_pieces, in_dictionary, tokenize
 
@@ -140,7 +141,7 @@ class Featurizer:
             "sim_gap": s.similarity - best_sim,
             "coverage": s.coverage,
             "coverage_context": terms.share(context_tokens),
-            "type_match": float(supplies(a, text)),
+            "type_match": float(self._supplies(text)),
             "typed_question": float(a.kind != "other"),
             "unit_match": float(counts_unit(self.units, text)),
             **self._passage_types(s),
@@ -157,18 +158,36 @@ class Featurizer:
             "length": math.log1p(len(text)),
         }
         shares_a_term = bool(self.retrieval.terms.found(set(_token_set(self._passage(s)))))
-        vetoed = not shares_a_term or self._vetoed(context, context_tokens)
+        # a heading names a section and states no fact (heading questions take the outline)
+        vetoed = (
+            not shares_a_term or features["heading"] == 1.0 or self._vetoed(context, context_tokens)
+        )
         return Candidate(s, features, vetoed)
 
     def _passage_types(self, s: Sentence) -> dict[str, float]:
         """Whether the passage (with its translation) offers the asked type and count: the
         answer quotes the whole passage."""
-        a = self.analysis
         texts = [t for t in self._passage(s).split("\n") if t]
         return {
-            "passage_type_match": float(any(supplies(a, t) for t in texts)),
+            "passage_type_match": float(any(map(self._supplies, texts))),
             "passage_unit_match": float(any(counts_unit(self.units, t) for t in texts)),
         }
+
+    def _supplies(self, text: str) -> bool:
+        """Whether ``text`` offers the asked answer type; a Chinese word the article also
+        spells in pinyin as an English name (建平 ⇄ Jianping) is a name jieba's tagger
+        missed."""
+        if supplies(self.analysis, text):
+            return True
+        if self.analysis.kind not in ("name", "person"):
+            return False
+        names, readings = self.scorer.index.bridge.names, pinyin_table()
+        asked = set(self.retrieval.query_tokens)
+        return any(
+            "".join(readings.get(ch, "?") for ch in word) in names.get(word, ())
+            for word in _token_set(text) - asked
+            if word in names
+        )
 
     def _passage(self, s: Sentence) -> str:
         other = self.scorer.index.chunk(s.chunk.counterpart_id)

@@ -3,7 +3,9 @@ said which one.
 
 A question asking which one, or its name, about a thing the article mentions only after an
 indefinite determiner (a, an, some, another; 一家, 一个, 某) is near-miss: the article knows
-the thing exists but never names it.
+the thing exists but never names it. A mention that goes on to give the name ("a protocol
+called Golden Sixty", 一个名为…的) or stands beside one ("Aoife Gallagher, a nurse
+educator") is named.
 """
 
 from __future__ import annotations
@@ -17,20 +19,37 @@ _CLASSIFIERS = "个家名位所座只种项间条支处份部本张件批"
 # An indefinite determiner, then at most a few modifier words, right before the mention.
 _ZH = re.compile(rf"(?:(?<!第)一[{_CLASSIFIERS}]|某[{_CLASSIFIERS}些]?)[\u4e00-\u9fff]{{0,6}}$")
 _EN = re.compile(r"\b(?:a|an|some|another)\s+(?:[\w'’-]+\s+){0,2}$")
+# A name right after the mention: "called …", "named …", a quotation, a bracket, 名为/叫.
+_NAMED_AFTER = re.compile(
+    r"^\S*\s*(?:,\s*)?(?:called|named|known as|dubbed|nicknamed|titled|[“\"「『(（])|^[^，。；]{0,4}?"
+    r"(?:名为|名叫|叫做|称为|[“「『(（])"
+)
+# An appositive: the mention describes the word just before it ("Aoife Gallagher, a …").
+_APPOSITIVE = re.compile(r"\w\s*,\s*$")
 _WINDOW = 40
 
 
-def _indefinite_before(text: str, start: int) -> bool:
-    before = text[max(0, start - _WINDOW) : start]
-    return bool(_ZH.search(before) or _EN.search(before))
+def _unnamed(text: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start:end`` follows an indefinite determiner and no name
+    stands beside it."""
+    offset = max(0, start - _WINDOW)
+    before = text[offset:start]
+    if not _ZH.search(before):
+        en = _EN.search(before)
+        if en is None:
+            return False
+        determiner = en.start() + offset
+        if _APPOSITIVE.search(text[max(0, determiner - 3) : determiner]):
+            return False
+    return not _NAMED_AFTER.search(text[end : end + 12])
 
 
 def indefinite_only(forms: Iterable[str], text: str) -> bool:
     """Whether ``text`` mentions any of ``forms`` (a term and its renderings), and every
     mention follows an indefinite determiner."""
     norm = normalize(text)
-    starts = []
+    spans = []
     for form in filter(None, map(normalize, forms)):
-        pattern = rf"\b{re.escape(form)}" if form.isascii() else re.escape(form)
-        starts += [m.start() for m in re.finditer(pattern, norm)]
-    return bool(starts) and all(_indefinite_before(norm, s) for s in starts)
+        pattern = rf"\b{re.escape(form)}\w*" if form.isascii() else re.escape(form)
+        spans += [m.span() for m in re.finditer(pattern, norm)]
+    return bool(spans) and all(_unnamed(norm, a, b) for a, b in spans)

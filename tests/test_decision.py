@@ -144,3 +144,19 @@ def test_a_heading_is_never_quoted_as_the_evidence_for_a_fact(tmp_path):
     result = zhen.ask("培训医生和护士")
     assert "Training Doctors and Nurses" not in result.answer
     assert result.grounded and "四十二名护士" in result.answer
+
+
+def test_a_count_of_a_thing_the_article_names_otherwise_is_still_answered(tmp_path):
+    # the article says "trenches"; "test pits" is a word it never uses, so it demands nothing
+    article = tmp_path / "dig.md"
+    article.write_text(
+        "# A season of digging\n\n"
+        "The second season ran from 6 September to 20 November 2021.\n\n"
+        "The team opened 12 trenches covering 1,250 square metres and recovered 22,300 "
+        "sherds.\n\nForty volunteers from the village joined the team, and 11 Italian "
+        "members came.\n\nThe season's budget was 1.12 million yuan.\n",
+        "utf-8",
+    )
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
+    result = zhen.ask("How many test pits did the team open?")
+    assert result.grounded and "12 trenches" in result.answer

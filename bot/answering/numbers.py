@@ -118,7 +118,7 @@ _BOUND_BEFORE = re.compile(
 _BOUND_AFTER = re.compile(r"^\s*(?:多|余|以上|以下|左右|上下|出头)")
 _CLASSIFIERS = frozenset("个对名位次届期座所家项件种批份场人只条艘箱杯本张枚台套株头匹间")
 _DURATION_QUESTION = re.compile(r"\bhow long\b(?! ago)|多久|多长时间|多长的时间")
-_DURATION_UNITS = frozenset(
+DURATION_UNITS = frozenset(
     {"year", "month", "week", "day", "hour", "minute", "decade"}
     | {"年", "个月", "周", "星期", "天", "小时", "分钟"}
 )
@@ -201,7 +201,7 @@ def count_units(norm: str) -> set[str]:
     if re.search(r"人数|人次", norm):  # a head count (参加人数, 访客人次)
         units |= {*_PEOPLE, PERSONS}
     if _DURATION_QUESTION.search(norm):  # a length of time: 6个月, 43周年, "ten years"
-        units |= _DURATION_UNITS
+        units |= DURATION_UNITS
     if _MONEY_QUESTION.search(norm):
         units.add(CURRENCY)
     return units

@@ -120,6 +120,13 @@ def print_pdf(html: str, path: Path, *, header: str | None = None, page_format: 
     return path
 
 
+def zhen_on_article(tmp_path: Path, name: str, text: str) -> Zhen:
+    """The real engine over one article written from ``text`` under ``tmp_path``."""
+    article = tmp_path / name
+    article.write_text(text, "utf-8")
+    return Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (for servers the tests start)."""
     with socket.socket() as s:

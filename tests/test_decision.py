@@ -15,7 +15,7 @@ from bot.answering.select import pick
 from bot.engine import Zhen
 from bot.resources import decision_parameters
 from bot.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, zhen_on_article
 
 
 def test_the_shipped_decision_fits_this_versions_features():
@@ -108,9 +108,8 @@ def test_a_thing_the_article_mentions_only_as_a_one_of_its_kind_has_no_name_to_g
         "The sixth stop is planned for spring 2026 at a museum in Leeds; the contract is "
         "still being negotiated.",
     ]  # fmt: skip
-    article = tmp_path / "tour.md"
-    article.write_text("# The touring exhibition\n\n" + "\n\n".join(paragraphs) + "\n", "utf-8")
-    zhen = Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
+    text = "# The touring exhibition\n\n" + "\n\n".join(paragraphs) + "\n"
+    zhen = zhen_on_article(tmp_path, "tour.md", text)
     named = zhen.ask("What is the name of the museum hosting the Singapore stop?")
     unnamed = zhen.ask("What is the name of the museum hosting the Leeds stop?")
     assert named.grounded and "Harbour Heritage Museum" in named.answer
@@ -131,16 +130,15 @@ def test_a_chinese_name_the_tagger_misses_is_a_name_when_the_article_spells_it_i
 
 
 def test_a_heading_is_never_quoted_as_the_evidence_for_a_fact(tmp_path):
-    article = tmp_path / "training.md"
-    article.write_text(
+    zhen = zhen_on_article(
+        tmp_path,
+        "training.md",
         "# 卒中網絡 / A stroke network\n\n### 培訓醫生與護士 / Training Doctors and Nurses\n\n"
         "護士培訓在本地進行，共有四十二名護士參加了五天的吞嚥篩查課程。\n\n"
         "Forty-two nurses took the five-day course on swallow screening.\n\n"
         "### 經費 / Money\n\n縣政府出資一千一百二十萬元購買掃描設備。\n\n"
         "The county paid 11.2 million yuan for the scanners.\n",
-        "utf-8",
     )
-    zhen = Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
     result = zhen.ask("培训医生和护士")
     assert "Training Doctors and Nurses" not in result.answer
     assert result.grounded and "四十二名护士" in result.answer
@@ -148,15 +146,14 @@ def test_a_heading_is_never_quoted_as_the_evidence_for_a_fact(tmp_path):
 
 def test_a_count_of_a_thing_the_article_names_otherwise_is_still_answered(tmp_path):
     # the article says "trenches"; "test pits" is a word it never uses, so it demands nothing
-    article = tmp_path / "dig.md"
-    article.write_text(
+    zhen = zhen_on_article(
+        tmp_path,
+        "dig.md",
         "# A season of digging\n\n"
         "The second season ran from 6 September to 20 November 2021.\n\n"
         "The team opened 12 trenches covering 1,250 square metres and recovered 22,300 "
         "sherds.\n\nForty volunteers from the village joined the team, and 11 Italian "
         "members came.\n\nThe season's budget was 1.12 million yuan.\n",
-        "utf-8",
     )
-    zhen = Zhen.load(Settings.from_env({}, home=tmp_path / "home", corpus=(article,)))
     result = zhen.ask("How many test pits did the team open?")
     assert result.grounded and "12 trenches" in result.answer

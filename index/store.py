@@ -136,6 +136,21 @@ class Index:
     def paragraph(self, paragraph_id: str) -> Paragraph | None:
         return self._paragraphs.get(paragraph_id)
 
+    @cached_property
+    def _previous(self) -> dict[str, Paragraph]:
+        last: dict[tuple[str, str], Paragraph] = {}
+        out = {}
+        for p in sorted(self.paragraphs, key=lambda p: (p.doc_id, p.start)):
+            if (p.doc_id, p.lang) in last:
+                out[p.id] = last[p.doc_id, p.lang]
+            last[p.doc_id, p.lang] = p
+        return out
+
+    def previous_paragraph(self, paragraph_id: str) -> Paragraph | None:
+        """The paragraph before ``paragraph_id`` in its document and language (a heading or
+        the paragraph that introduced what this one goes on about)."""
+        return self._previous.get(paragraph_id)
+
     def chunk(self, chunk_id: str | None) -> Chunk | None:
         return self.chunks[self._by_id[chunk_id]] if chunk_id in self._by_id else None
 

@@ -157,3 +157,22 @@ def test_a_count_of_a_thing_the_article_names_otherwise_is_still_answered(tmp_pa
     )
     result = zhen.ask("How many test pits did the team open?")
     assert result.grounded and "12 trenches" in result.answer
+
+
+def test_a_passage_goes_on_about_what_the_paragraph_before_it_named(tmp_path):
+    # 成果展 is named once; the next paragraph calls it 展览 and holds the closing date
+    fillers = [
+        f"第{i}号探方位于窑址{'东西南北'[i % 4]}侧，出土瓷片{100 + 7 * i}片。" for i in range(1, 25)
+    ]
+    text = "\n\n".join(
+        [
+            "# 青瓷之路",
+            *fillers[:12],
+            "2024年5月18日，《青瓷之路》成果展在丽水市陶瓷博物馆开幕，展出文物312件。",
+            "展览原定于9月30日闭幕，因观众反响热烈延期至10月31日。",
+            *fillers[12:],
+        ]
+    )
+    zhen = zhen_on_article(tmp_path, "celadon.md", text + "\n")
+    result = zhen.ask("成果展 闭幕 延期 日期")
+    assert result.grounded and "10月31日" in result.answer

@@ -22,6 +22,7 @@ from index.align import is_heading
 from index.bridge import pinyin_table
 from index.lang import Lang, normalize
 from index.lexical import content_pieces, in_dictionary, tokenize
+from index.model import Chunk
 
 FEATURES = (
     "sim_z",
@@ -170,7 +171,9 @@ class Featurizer:
         shares_a_term = bool(self.retrieval.terms.found(set(_token_set(self._passage(s)))))
         # a heading names a section and states no fact (heading questions take the outline)
         vetoed = (
-            not shares_a_term or features["heading"] == 1.0 or self._vetoed(context, context_tokens)
+            not shares_a_term
+            or features["heading"] == 1.0
+            or self._vetoed(s.chunk, context, context_tokens)
         )
         return Candidate(s, features, vetoed)
 
@@ -242,7 +245,7 @@ class Featurizer:
         )
         return min(1.0, (plain + bridged) / a.constraints)
 
-    def _vetoed(self, context: str, tokens: set[str]) -> bool:
+    def _vetoed(self, chunk: Chunk, context: str, tokens: set[str]) -> bool:
         """The context lacks a year, number or edition the question states, or a specific
         name (one few passages hold), in either language."""
         a = self.analysis
@@ -258,7 +261,22 @@ class Featurizer:
         for alias, full in self.scorer.index.bridge.aliases:
             if set(alias) <= tokens:
                 expanded |= full
-        return any(not self._name_in(self.names[n], context, expanded) for n in self.specific)
+        if all(self._name_in(self.names[n], context, expanded) for n in self.specific):
+            return False
+        # a passage goes on about what the paragraph before it named (成果展 …, then 展览 …)
+        before = self._before(chunk)
+        expanded |= _token_set(before)
+        return any(
+            not self._name_in(self.names[n], context + "\n" + before, expanded)
+            for n in self.specific
+        )
+
+    def _before(self, chunk: Chunk) -> str:
+        """The paragraphs just before a chunk's and its translation's."""
+        index = self.scorer.index
+        chunks = [chunk, index.chunk(chunk.counterpart_id)]
+        previous = [index.previous_paragraph(c.paragraph_id) for c in chunks if c]
+        return "\n".join(p.text for p in previous if p)
 
     @staticmethod
     def _name_in(forms: set[str], context: str, tokens: set[str]) -> bool:

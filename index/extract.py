@@ -241,10 +241,40 @@ def read_text(data: bytes, name: str, kind: str) -> Extracted:
             found = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", front[1], re.M)
             title = found[1] if found else None
             raw = raw[front.end() :]
-        raw = _strip_markdown(raw)
+        raw = _strip_markdown(_join_soft_breaks(raw))
     if not raw.strip():
         raise ExtractError(f"{name} is empty")
     return Extracted(raw, (), title, kind)
+
+
+# Lines that start a Markdown block of their own: a heading, list item, quote, table row,
+# code fence, rule or an image.
+_MD_BLOCK = re.compile(
+    r"^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|>|\||```|~~~|!\[|([-*_])(?:\s*\1){2,}\s*$)"
+)
+_CJK_EDGE = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _join_soft_breaks(text: str) -> str:
+    """Join the lines of a Markdown paragraph, as Markdown renders them: a paragraph
+    hard-wrapped at 80 columns is one paragraph, not one per line (Chinese lines are joined
+    without a space)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        previous = out[-1] if out else ""
+        if (
+            line.strip()
+            and previous.strip()
+            and not _MD_BLOCK.match(line)
+            and not _MD_BLOCK.match(previous)
+            and not previous.endswith(("  ", "\\"))
+        ):
+            left, right = previous.rstrip(), line.strip()
+            glue = "" if _CJK_EDGE.match(left[-1]) and _CJK_EDGE.match(right[0]) else " "
+            out[-1] = left + glue + right
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _strip_markdown(text: str) -> str:

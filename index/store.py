@@ -38,7 +38,7 @@ from index.model import Chunk, Document, Paragraph
 # Bump whenever what the builder writes changes (text cleaning, chunks, titles, alignment,
 # bridge, tokens): libraries built before are rebuilt on load instead of answering from the
 # old output. tests/test_store.py pins the builder's output to this number.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 _FILES = ("chunks.jsonl", "tokens.json", "structure.json", "vectors.npz")
 # Headings and titles are findable by what they are ("what is the title?", "小标题是什么？").
 HEADING_WORDS = "title heading section 标题 小标题 题目 章节"

@@ -182,6 +182,8 @@ def test_a_chinese_noun_for_people_counts_people_in_either_language():
         (["茶行"], "后经辨认为乾隆五十六年和一个茶行的名号"),
         (["centre"], "and to invite a wetland centre in Queensland to join"),
         (["museum", "博物馆"], "at some museum in Leeds, 在某博物馆"),
+        (["institution"], "invited a third partner, a maritime archaeology institution from"),
+        (["county", "县"], "a county hospital in the north-west\n一家位于中国西北的县级医院"),
     ],
 )
 def test_a_thing_mentioned_only_after_an_indefinite_determiner_is_not_named(forms, text):
@@ -198,6 +200,7 @@ def test_a_thing_mentioned_only_after_an_indefinite_determiner_is_not_named(form
         (["centre"], "no mention at all"),
         (["educator"], "Aoife Gallagher, a nurse educator at Corrib, travelled"),  # appositive
         (["protocol"], 'is set out in a protocol called "Golden Sixty": first'),  # then named
+        (["app"], "Behind the protocol is a mobile app, BrainDash, which"),
     ],
 )
 def test_a_definite_or_absent_mention_is_not_indefinite(forms, text):

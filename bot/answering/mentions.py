@@ -11,21 +11,24 @@ educator") is named.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
-from index.lang import normalize
+from index.lang import normalize, to_simplified
 
 _CLASSIFIERS = "个家名位所座只种项间条支处份部本张件批"
 # An indefinite determiner, then at most a few modifier words, right before the mention.
-_ZH = re.compile(rf"(?:(?<!第)一[{_CLASSIFIERS}]|某[{_CLASSIFIERS}些]?)[\u4e00-\u9fff]{{0,6}}$")
-_EN = re.compile(r"\b(?:a|an|some|another)\s+(?:[\w'’-]+\s+){0,2}$")
+_ZH = re.compile(rf"(?:(?<!第)一[{_CLASSIFIERS}]|某[{_CLASSIFIERS}些]?)[\u4e00-\u9fff]{{0,8}}$")
+_EN = re.compile(r"\b(?:a|an|some|another)\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
 # A name right after the mention: "called …", "named …", a quotation, a bracket, 名为/叫.
 _NAMED_AFTER = re.compile(
     r"^\S*\s*(?:,\s*)?(?:called|named|known as|dubbed|nicknamed|titled|[“\"「『(（])|^[^，。；]{0,4}?"
     r"(?:名为|名叫|叫做|称为|[“「『(（])"
 )
-# An appositive: the mention describes the word just before it ("Aoife Gallagher, a …").
-_APPOSITIVE = re.compile(r"\w\s*,\s*$")
+# A capitalised name right after the mention: "a mobile app, BrainDash".
+_NAME_NEXT = re.compile(r"\s*,\s*(?:the\s+)?[A-Z]")
+# An appositive: the mention describes the name just before it ("Aoife Gallagher, a …").
+_APPOSITIVE = re.compile(r"\b[A-Z][\w'’-]*\s*,\s*$")
 _WINDOW = 40
 
 
@@ -39,17 +42,24 @@ def _unnamed(text: str, start: int, end: int) -> bool:
         if en is None:
             return False
         determiner = en.start() + offset
-        if _APPOSITIVE.search(text[max(0, determiner - 3) : determiner]):
+        if _APPOSITIVE.search(text[max(0, determiner - 30) : determiner]):
             return False
-    return not _NAMED_AFTER.search(text[end : end + 12])
+    after = text[end : end + 12]
+    return not (_NAMED_AFTER.search(after.lower()) or _NAME_NEXT.match(after))
 
 
 def indefinite_only(forms: Iterable[str], text: str) -> bool:
-    """Whether ``text`` mentions any of ``forms`` (a term and its renderings), and every
-    mention follows an indefinite determiner."""
-    norm = normalize(text)
-    spans = []
-    for form in filter(None, map(normalize, forms)):
-        pattern = rf"\b{re.escape(form)}\w*" if form.isascii() else re.escape(form)
-        spans += [m.span() for m in re.finditer(pattern, norm)]
-    return bool(spans) and all(_unnamed(norm, a, b) for a, b in spans)
+    """Whether a line of ``text`` mentions any of ``forms`` (a term and its renderings) only
+    after an indefinite determiner (each line is judged alone: a passage and its
+    translation)."""
+    wanted = [f for f in map(normalize, forms) if f]
+    for line in text.split("\n"):
+        # case is kept: an appositive follows a capitalised name
+        folded = to_simplified(unicodedata.normalize("NFKC", line))
+        spans = []
+        for form in wanted:
+            pattern = rf"\b{re.escape(form)}\w*" if form.isascii() else re.escape(form)
+            spans += [m.span() for m in re.finditer(pattern, folded, re.IGNORECASE)]
+        if spans and all(_unnamed(folded, a, b) for a, b in spans):
+            return True
+    return False

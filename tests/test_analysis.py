@@ -6,7 +6,7 @@ import pytest
 
 from bot.answering.analysis import analyse, constraints_met, sentence_types, supplies
 from bot.answering.mentions import indefinite_only
-from bot.answering.numbers import counts_unit, numbers_in
+from bot.answering.numbers import PERSONS, counts_unit, numbers_in
 from index.lang import detect_language
 
 
@@ -173,6 +173,13 @@ def test_a_chinese_noun_for_people_counts_people_in_either_language():
     assert counts_unit(units, "By the summer of 2024, some 18,500 pupils had taken part.")
     assert counts_unit(units, "约1.85万名学生参与其中。")
     assert not counts_unit(units, "14所中小学参加。")
+    assert PERSONS in analyse("一共培训了多少个护士？").units  # 护士 ends in 士: people
+
+
+def test_a_verb_after_the_question_word_names_no_counted_thing():
+    units = analyse("愿意参加的顾问从几个增加到几个？").units
+    assert "增加" not in units
+    assert counts_unit(units, "起初只有五名顾问医生愿意参加，后来增加到九名。")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import re
 
 from index.anchors import MONTHS, ZH_NUM, zh_number
 from index.lang import normalize
-from index.lexical import load_jieba, stem
+from index.lexical import load_posseg, stem
 
 YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?!\d|[.,]\d)")
 DIGITS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
@@ -123,9 +123,7 @@ DURATION_UNITS = frozenset(
     | {"年", "个月", "周", "星期", "天", "小时", "分钟"}
 )
 _PEOPLE = frozenset("人名位")
-_ZH_AGENT = frozenset(
-    "人员者生师手"
-)  # endings of nouns for people (学生, 志愿者, 教师, 选手)  # classifiers that all count people: 多少人 ⇄ 7位, 35名
+_ZH_AGENT = frozenset("人员者生师手士")  # endings of nouns for people (学生, 志愿者, 教师, 护士)
 _BARE_PEOPLE = re.compile(rf"\s*[万亿]?[多余]?[{''.join(sorted(_PEOPLE))}]次?(?![\u4e00-\u9fff])")
 # Nouns for people and the bodies they form (what "how many …" counts when it counts people).
 EN_PEOPLE = re.compile(
@@ -189,7 +187,9 @@ def count_units(norm: str) -> set[str]:
             elif rest[0] != "个":  # the general classifier says nothing of what is counted
                 units.add(rest[0])
             rest = rest[1:]
-        noun = next(iter(load_jieba().lcut(rest)), "") if rest else ""
+        # the counted noun; a verb after the question word counts nothing (从几个增加到几个)
+        word, flag = next(iter(load_posseg().cut(rest)), ("", "")) if rest else ("", "")
+        noun = word if flag.startswith("n") else ""
         if len(noun) > 1 or (noun and not units):
             units.add(noun)
             if len(noun) > 1 and noun[-1] in _ZH_AGENT:  # 学生, 志愿者: people, in any language

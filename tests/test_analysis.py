@@ -174,6 +174,9 @@ def test_a_chinese_noun_for_people_counts_people_in_either_language():
     assert counts_unit(units, "约1.85万名学生参与其中。")
     assert not counts_unit(units, "14所中小学参加。")
     assert PERSONS in analyse("一共培训了多少个护士？").units  # 护士 ends in 士: people
+    # with the noun's English rendering added, the question is still a Chinese one
+    rendered = units | {"student"}
+    assert counts_unit(rendered, "some 18,500 pupils had taken part.", asked=units)
 
 
 def test_a_verb_after_the_question_word_names_no_counted_thing():

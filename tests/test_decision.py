@@ -176,3 +176,13 @@ def test_a_passage_goes_on_about_what_the_paragraph_before_it_named(tmp_path):
     zhen = zhen_on_article(tmp_path, "celadon.md", text + "\n")
     result = zhen.ask("成果展 闭幕 延期 日期")
     assert result.grounded and "10月31日" in result.answer
+
+
+def test_a_paragraph_cut_into_chunks_is_quoted_with_the_chunk_that_holds_the_count(tmp_path):
+    # the wetland article's paragraph on the school project names it in one chunk and counts
+    # its pupils in the next
+    article = ROOT / "data" / "articles" / "wetland-partnership.txt"
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
+    result = zhen.ask("跨海之翼项目到现在有多少学生参与？")
+    assert result.grounded and "跨海之翼" in result.answer and "1.85万名学生" in result.answer
+    assert len({c.passage_id for c in result.citations}) == 2

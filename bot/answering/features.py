@@ -13,16 +13,18 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.answering.analysis import Analysis, constraints_met, supplies
+from bot.answering.analysis import Analysis, constraints_met, question_parts, supplies
 from bot.answering.mentions import indefinite_only
 from bot.answering.numbers import CURRENCY, DURATION_UNITS, PERSONS, counts_unit
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.sentences import Sentence, SentenceScorer
+from bot.retrieval.terms import Terms
 from index.align import is_heading
 from index.bridge import pinyin_table
 from index.lang import Lang, normalize
 from index.lexical import content_pieces, in_dictionary, tokenize
 from index.model import Chunk
+from index.store import Index
 
 FEATURES = (
     "sim_z",
@@ -106,6 +108,7 @@ class Featurizer:
             for n, forms in self.names.items()
             if mentioned[n] and max(map(index.frequency, forms)) < SPECIFIC_NAME
         ]
+        self.whole = open_ended(retrieval.question)
         self.top_fused = max((h.score for h in retrieval.hits), default=1.0) or 1.0
         # the counted thing in either language and spelling (学生 ⇄ student, visiter → visitor);
         # a noun the article never uses ("test pits" for its trenches) demands nothing
@@ -117,7 +120,8 @@ class Featurizer:
             or u in MARKERS
             or any(f in idf for f in terms.renderings.get(u, {u}))
         }
-        self.units = frozenset(asked) | {
+        self.asked_units = frozenset(asked)
+        self.units = self.asked_units | {
             form for u in asked for form in terms.renderings.get(u, ())
         }
 
@@ -154,7 +158,7 @@ class Featurizer:
             "coverage_context": terms.share(context_tokens),
             "type_match": float(self._supplies(text)),
             "typed_question": float(a.kind != "other"),
-            "unit_match": float(counts_unit(self.units, text)),
+            "unit_match": float(counts_unit(self.units, text, self.asked_units)),
             **self._passage_types(s),
             "constraints": self._constraints(context, context_tokens),
             "rank": float(s.hit_rank),
@@ -183,7 +187,9 @@ class Featurizer:
         texts = [t for t in self._passage(s).split("\n") if t]
         return {
             "passage_type_match": float(any(map(self._supplies, texts))),
-            "passage_unit_match": float(any(counts_unit(self.units, t) for t in texts)),
+            "passage_unit_match": float(
+                any(counts_unit(self.units, t, self.asked_units) for t in texts)
+            ),
         }
 
     def _supplies(self, text: str) -> bool:
@@ -203,8 +209,12 @@ class Featurizer:
         )
 
     def _passage(self, s: Sentence) -> str:
-        other = self.scorer.index.chunk(s.chunk.counterpart_id)
-        return s.chunk.text + ("\n" + other.text if other else "")
+        """What an answer from ``s`` quotes: its chunk, with the neighbours in its paragraph
+        that bear on the question, and their translations."""
+        index = self.scorer.index
+        chunks = extent(index, s.chunk, self.retrieval.terms, self.analysis, self.whole)
+        others = [index.chunk(c.counterpart_id) for c in chunks]
+        return "\n".join(c.text for c in [*chunks, *others] if c)
 
     def _missing(self, tokens: set[str]) -> dict[str, float]:
         """How much of the question the passage lacks, of what the article has: the rarest
@@ -286,6 +296,40 @@ class Featurizer:
     def _is_heading(self, s: Sentence) -> bool:
         paragraph = self.scorer.index.paragraph(s.chunk.paragraph_id)
         return paragraph is not None and is_heading(paragraph)
+
+
+def extent(
+    index: Index, chunk: Chunk, terms: Terms, analysis: Analysis, whole: bool = False
+) -> list[Chunk]:
+    """A chunk with the neighbours in its paragraph that bear on the question: a long
+    paragraph is cut into chunks, and the name may be in one while the count is in the
+    next. A neighbour must hold a question term the chunk lacks (for a question of several
+    parts or one asking why, how or what, ``whole``, any question term) and meet the year,
+    number or edition the question states. In document order."""
+    at = index.position(chunk.id)
+    own = [chunk, index.chunk(chunk.counterpart_id)]
+    have = set() if whole else terms.found(set().union(*(_token_set(c.text) for c in own if c)))
+    numeric = Analysis(years=analysis.years, numbers=analysis.numbers, ordinals=analysis.ordinals)
+    out = [chunk]
+    for step in (-1, 1):
+        i = at + step
+        if 0 <= i < len(index.chunks) and index.chunks[i].paragraph_id == chunk.paragraph_id:
+            near = index.chunks[i]
+            adds = terms.found(set(_token_set(near.text))) - have
+            other = index.chunk(near.counterpart_id)
+            text = near.text + ("\n" + other.text if other else "")
+            if any(len(t) > 1 and content_pieces(t) for t in adds) and (
+                constraints_met(numeric, text) == 1.0
+            ):
+                out.insert(0 if step < 0 else len(out), near)
+    return out
+
+
+def open_ended(question: str) -> bool:
+    """A question of several parts, or asking why, how or what: its answer is a paragraph
+    rather than one figure or name."""
+    parts = question_parts(question)
+    return len(parts) > 1 or parts[0] in ("reason", "manner", "other")
 
 
 def matrix(candidates: list[Candidate]) -> np.ndarray:

@@ -217,9 +217,11 @@ def _counts_people(units: frozenset[str], after: str) -> bool:
     return bool(EN_PEOPLE.search(" ".join(after.split()[:3])))
 
 
-def counts_unit(units: frozenset[str], text: str) -> bool:
+def counts_unit(units: frozenset[str], text: str, asked: frozenset[str] | None = None) -> bool:
     """Whether ``text`` gives a number of the thing counted (120名学生 for 多少名学生, "250
-    pairs" for "how many pairs", €14 for "how much does it cost")."""
+    pairs" for "how many pairs", €14 for "how much does it cost"). ``units`` may hold the
+    counted noun's renderings in the other language; ``asked`` is then the question's own
+    units, which tell which language it was asked in."""
     if not units:
         return True
     norm = normalize(text)
@@ -232,7 +234,7 @@ def counts_unit(units: frozenset[str], text: str) -> bool:
         head = after.lstrip()[:6]
         if any(u in head for u in units if not u.isascii()):
             return True
-        if PERSONS in units and _counts_people(units, after):
+        if PERSONS in units and _counts_people(units if asked is None else asked, after):
             return True
         if CURRENCY in units and (
             _CURRENCY.search(norm[max(0, m.start() - 4) : m.start()])

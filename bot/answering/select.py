@@ -15,12 +15,13 @@ import numpy as np
 
 from bot.answering.analysis import Analysis
 from bot.answering.decision import Decision
-from bot.answering.features import Featurizer, matrix
+from bot.answering.features import Featurizer, extent, matrix, open_ended
 from bot.answering.numbers import numbers_in
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.outline import Structure
 from bot.retrieval.sentences import Sentence, SentenceScorer
 from index.lang import Lang
+from index.store import Index
 
 
 @dataclass
@@ -89,7 +90,7 @@ def select(
     others = [c.sentence for c in candidates if not c.vetoed]
     chosen = _in_question_language(best.sentence, others, scorer, question_lang)
     return Selection(
-        sentences=_passage(chosen, others),
+        sentences=_passage(chosen, others, scorer.index, retrieval, analysis),
         grounded=True,
         cross_language=chosen.chunk.lang != question_lang,
         features=features,
@@ -117,8 +118,24 @@ def _figures(text: str) -> set[float]:
     return numbers_in(text, exact=True)
 
 
-def _passage(chosen: Sentence, others: list[Sentence]) -> list[Sentence]:
+def _passage(
+    chosen: Sentence,
+    others: list[Sentence],
+    index: Index,
+    retrieval: Retrieval,
+    analysis: Analysis,
+) -> list[Sentence]:
     """The chosen sentence with the rest of its passage, in order: an answer often spans a
-    sentence and its neighbours (a date in one, the place in the next)."""
-    same = {s.row: s for s in [chosen, *others] if s.chunk.id == chosen.chunk.id}
-    return sorted(same.values(), key=lambda s: s.span[0])
+    sentence and its neighbours (a date in one, the place in the next), and a paragraph cut
+    into chunks may hold the name in one and the count in the next (``extent``)."""
+    scored = {s.row: s for s in [chosen, *others]}
+    out = []
+    whole = open_ended(retrieval.question)
+    for chunk in extent(index, chosen.chunk, retrieval.terms, analysis, whole):
+        at = index.position(chunk.id)
+        for row, span in zip(index.sentence_rows(at), chunk.sentences, strict=True):
+            # a neighbour's sentences were not scored: they are quoted, not ranked
+            out.append(
+                scored.get(row) or Sentence(chunk, chosen.hit_rank, span, row, 0.0, 0.0, 0.0)
+            )
+    return out

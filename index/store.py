@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +34,7 @@ from index.bridge import Bridge
 from index.lang import normalize
 from index.lexical import BM25, tokenize
 from index.model import Chunk, Document, Paragraph
+from index.names import glossed, spelled
 
 # Bump whenever what the builder writes changes (text cleaning, chunks, titles, alignment,
 # bridge, tokens): libraries built before are rebuilt on load instead of answering from the
@@ -103,6 +104,12 @@ class Index:
     def mentions(self, text: str) -> bool:
         """Whether the corpus contains ``text`` (after normalisation: script, width, case)."""
         return self.frequency(text) > 0
+
+    def name_forms(self, name: str, readings: Mapping[str, str]) -> set[str]:
+        """Chinese forms of a Latin-letter ``name`` in this corpus: glossed with it in
+        brackets, or spelling it in pinyin (``index.names``)."""
+        needle = normalize(name)
+        return glossed(needle, self._normalized) | spelled(needle, self._normalized, readings)
 
     def frequency(self, text: str) -> float:
         """The share of chunks that contain ``text`` (after normalisation)."""

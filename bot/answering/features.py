@@ -133,11 +133,14 @@ class Featurizer:
         return all(w in terms.known if w in terms.weights else w in idf for w in words)
 
     def _renderings(self, name: str) -> set[str]:
-        """The name, and its rendering in the other language where the bridge has one."""
+        """The name, and its renderings in the other language: the bridge's, and the
+        Chinese forms the article glosses or spells it with."""
         tokens = _name_tokens(name)
         forms = {name}
         if len(tokens) == 1:
             forms |= self.retrieval.terms.renderings.get(tokens[0], frozenset())
+        if name.isascii():  # 埃莱娜·莫雷蒂（Elena Moretti）; 龙春梅 for Long Chunmei
+            forms |= self.scorer.index.name_forms(name, pinyin_table())
         return forms
 
     def candidates(self, question_lang: Lang, depth: int = 4) -> list[Candidate]:

@@ -255,19 +255,30 @@ _MD_BLOCK = re.compile(
 _CJK_EDGE = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
+_WRAPPED = 40  # display columns: a shorter line is a title or a line of its own
+_ENDS_SENTENCE = tuple('.!?。！？；;:：…"”」』)）')
+
+
+def _wrapped(line: str) -> bool:
+    """A line cut mid-sentence by hard wrapping: long, and not ending a sentence."""
+    text = line.rstrip()
+    width = sum(2 if _CJK_EDGE.match(ch) else 1 for ch in text)
+    return width >= _WRAPPED and not text.endswith(_ENDS_SENTENCE) and not line.endswith("  ")
+
+
 def _join_soft_breaks(text: str) -> str:
-    """Join the lines of a Markdown paragraph, as Markdown renders them: a paragraph
-    hard-wrapped at 80 columns is one paragraph, not one per line (Chinese lines are joined
-    without a space)."""
+    """Join the lines of a hard-wrapped Markdown paragraph, as Markdown renders them: one
+    paragraph, not one per line (Chinese lines are joined without a space). A short line (a
+    title over its text) or one ending a sentence keeps its break."""
     out: list[str] = []
     for line in text.split("\n"):
         previous = out[-1] if out else ""
         if (
             line.strip()
-            and previous.strip()
+            and _wrapped(previous)
             and not _MD_BLOCK.match(line)
             and not _MD_BLOCK.match(previous)
-            and not previous.endswith(("  ", "\\"))
+            and not previous.endswith("\\")
         ):
             left, right = previous.rstrip(), line.strip()
             glue = "" if _CJK_EDGE.match(left[-1]) and _CJK_EDGE.match(right[0]) else " "

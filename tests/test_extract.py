@@ -618,14 +618,15 @@ def test_markdown_markup_and_front_matter_removed(tmp_path):
     )
     result = extract(write(tmp_path, "article.md", source.encode()))
     assert result == Extracted(
-        "中日友好城市\n\nSee the report and . Tianjin and Kobe.\n", (), "Friendship Cities", "md"
+        "中日友好城市\n\nSee the report and .\nTianjin and Kobe.\n", (), "Friendship Cities", "md"
     )
 
 
 def test_a_hard_wrapped_markdown_paragraph_is_one_paragraph(tmp_path):
     source = (
         "# Harbin\n\nHarbin Ice and Snow World was first built in 1999 and is one of the\n"
-        "largest theme parks in the world.\n\n哈尔滨冰雪大世界\n始建于\n1999年。\n\n"
+        "largest theme parks in the world.\n\n哈尔滨冰雪大世界始建于1999年，是世界上规模最大的\n"
+        "冰雪主题乐园之一。\n\n茶路萬里\n第三站漢堡共接待觀眾五萬七千八百人次。\n\n"
         "- a list item\n- another\n"
     )
     result = extract(write(tmp_path, "harbin.md", source.encode()))
@@ -635,7 +636,10 @@ def test_a_hard_wrapped_markdown_paragraph_is_one_paragraph(tmp_path):
         "Harbin Ice and Snow World was first built in 1999 and is one of the largest theme "
         "parks in the world.",
         "",
-        "哈尔滨冰雪大世界始建于 1999年。",  # Chinese lines join without a space
+        "哈尔滨冰雪大世界始建于1999年，是世界上规模最大的冰雪主题乐园之一。",  # no space in Chinese
+        "",
+        "茶路萬里",  # a short title line keeps its break
+        "第三站漢堡共接待觀眾五萬七千八百人次。",
         "",
         "- a list item",
         "- another",

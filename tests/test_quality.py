@@ -20,9 +20,10 @@ from bot.settings import Settings
 
 pytestmark = pytest.mark.real
 ROOT = Path(__file__).resolve().parent.parent
-# Set for the six development sets (two new articles joined them at 0.54 and 0.43 facts).
-FLOORS = {"facts": 0.74, "refusal_accuracy": 0.65, "hit@3": 0.91, "language_match": 0.98}
-MAX_FALSE_REFUSALS = 0.07
+# Just under the level reached on the six development sets (bundled included: facts 0.791,
+# refusal accuracy 0.726, hit@3 0.919, false refusals 0.050).
+FLOORS = {"facts": 0.78, "refusal_accuracy": 0.70, "hit@3": 0.91, "language_match": 0.98}
+MAX_FALSE_REFUSALS = 0.06
 
 
 @pytest.fixture(scope="module")

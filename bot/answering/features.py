@@ -109,6 +109,7 @@ class Featurizer:
             if mentioned[n] and max(map(index.frequency, forms)) < SPECIFIC_NAME
         ]
         self.whole = open_ended(retrieval.question)
+        self._passages: dict[str, str] = {}  # chunk id → what an answer from it quotes
         self.top_fused = max((h.score for h in retrieval.hits), default=1.0) or 1.0
         # the counted thing in either language and spelling (学生 ⇄ student, visiter → visitor);
         # a noun the article never uses ("test pits" for its trenches) demands nothing
@@ -214,10 +215,12 @@ class Featurizer:
     def _passage(self, s: Sentence) -> str:
         """What an answer from ``s`` quotes: its chunk, with the neighbours in its paragraph
         that bear on the question, and their translations."""
-        index = self.scorer.index
-        chunks = extent(index, s.chunk, self.retrieval.terms, self.analysis, self.whole)
-        others = [index.chunk(c.counterpart_id) for c in chunks]
-        return "\n".join(c.text for c in [*chunks, *others] if c)
+        if s.chunk.id not in self._passages:
+            index = self.scorer.index
+            chunks = extent(index, s.chunk, self.retrieval.terms, self.analysis, self.whole)
+            others = [index.chunk(c.counterpart_id) for c in chunks]
+            self._passages[s.chunk.id] = "\n".join(c.text for c in [*chunks, *others] if c)
+        return self._passages[s.chunk.id]
 
     def _missing(self, tokens: set[str]) -> dict[str, float]:
         """How much of the question the passage lacks, of what the article has: the rarest

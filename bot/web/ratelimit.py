@@ -52,4 +52,6 @@ class RateLimiter:
             # unlimited, until it is back.
             log.warning("rate-limit storage unavailable, not limiting: %s", exc)
             return None
-        return max(0.0, reset - time.time())
+        # a refused request always has a wait: a shared store keeps reset times in whole
+        # seconds, so the one it reports may already have passed by now
+        return max(0.01, reset - time.time())

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from bot.answering.analysis import sentence_entities
 from bot.generation.answer import generate_answer
 from bot.generation.complete import (
     Quote,
@@ -260,3 +261,14 @@ def test_a_head_count_answered_with_a_date_gets_every_counting_clause():
         "中方7位省级领导,",
         "日方6位知事、副知事参加。",
     ]
+
+
+def test_a_quoted_slogan_is_no_organisation_to_append_for_a_who_question():
+    quotes = [
+        Quote("中日友城交流雖然成果顯著,但也存在著一定的問題。", "p1"),
+        Quote("根據調查結果顯示,中日友城交流“東強西弱”的局面沒有得到根本改變。", "p1"),
+    ]
+    question = "2013年那次針對中日友城的問卷調查是哪個機構做的？"
+    # no organisation the reply lacks: no clause answers the part, so the answer falls back
+    assert clause_for("person", question, quotes, "中日友城交流") is None
+    assert sentence_entities(quotes[1].text, quoted=False).isdisjoint({"东强西", "东强西弱"})

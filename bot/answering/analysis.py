@@ -222,16 +222,20 @@ def _tagged(text: str) -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=8192)
-def sentence_entities(text: str) -> frozenset[str]:
-    """Named entities in a sentence (normalised): capitalised English names, quoted terms and
-    words jieba tags as names."""
-    found = {normalize(m.group(1)) for m in _QUOTED.finditer(text)}
+def sentence_entities(text: str, quoted: bool = True) -> frozenset[str]:
+    """Named entities in a sentence (normalised): capitalised English names, quoted terms
+    (unless ``quoted`` is false: a slogan is a name, not a person or place) and words jieba
+    tags as names (not, without quoted terms, the pieces of one: 东强西 of “东强西弱”)."""
+    terms = {normalize(m.group(1)) for m in _QUOTED.finditer(text)}
+    found = set(terms) if quoted else set()
     for m in _PROPER.finditer(text):
         words = [w for w in m.group(1).split() if w.lower() not in _NOT_NAMES]
         if words:
             found.add(normalize(" ".join(words)))
     for run in re.findall(r"[\u4e00-\u9fff]+", normalize(text)):
         found |= {w for w, flag in _tagged(run) if flag.startswith(_NAME_TAGS) and len(w) > 1}
+    if not quoted:
+        found = {e for e in found if not any(e in t for t in terms)}
     return frozenset(found)
 
 

@@ -97,7 +97,7 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
             continue
         if (
             not supplies(part, reply)
-            or (kind in _NAMED and not _same_names(question, a, quoted, reply))
+            or (kind in _NAMED and not _same_names(question, part, quoted, reply))
             or (kind == "number" and _uncounted(a, quoted, reply))
         ):
             missing.append(kind)
@@ -139,11 +139,12 @@ def _uncounted(a: Analysis, quoted: Sequence[str], reply: str) -> bool:
 
 
 def _given_names(a: Analysis, texts: Sequence[str]) -> set[str]:
-    """The names ``texts`` state beyond the question's own."""
+    """The names ``texts`` state beyond the question's own; a quoted term only when the
+    question asks for a name (“东强西弱” is no person or place)."""
     return {
         e
         for text in texts
-        for e in sentence_entities(text)
+        for e in sentence_entities(text, quoted=a.kind == "name")
         if not any(e in n or n in e for n in a.names)
     }
 
@@ -236,14 +237,16 @@ def clause_for(kind: Kind, question: str, quotes: Sequence[Quote], reply: str) -
     part = replace(a, kind=kind)
     have = numbers_in(reply)
     said = normalize(reply)
-    lacking = {e for e in _given_names(a, [q.text for q in quotes]) if e not in said}
+    lacking = {e for e in _given_names(part, [q.text for q in quotes]) if e not in said}
+    if kind in _NAMED and not lacking:
+        return None  # no name the reply lacks: no clause supplies the part, so fall back
     # as many names the reply lacks as the question asks for ("Tianjin, China and Kobe")
     wanted = min(asked_count(question), len(lacking))
 
     def fits(text: str) -> bool:
         if not supplies(part, text) or (kind in _COUNTED and numbers_in(text) <= have):
             return False
-        return kind not in _NAMED or len(_given_names(a, [text]) & lacking) >= wanted
+        return kind not in _NAMED or len(_given_names(part, [text]) & lacking) >= wanted
 
     return _shortest(quotes, fits)
 

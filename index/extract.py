@@ -248,10 +248,11 @@ def read_text(data: bytes, name: str, kind: str) -> Extracted:
 
 
 # Lines that start a Markdown block of their own: a heading, list item, quote, table row,
-# code fence, rule or an image.
+# code fence, rule, a setext heading's underline or an image.
 _MD_BLOCK = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|>|\||```|~~~|!\[|([-*_])(?:\s*\1){2,}\s*$)"
+    r"^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|>|\||```|~~~|!\[|=+\s*$|([-*_])(?:\s*\1){2,}\s*$)"
 )
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 _CJK_EDGE = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
@@ -271,10 +272,15 @@ def _join_soft_breaks(text: str) -> str:
     paragraph, not one per line (Chinese lines are joined without a space). A short line (a
     title over its text) or one ending a sentence keeps its break."""
     out: list[str] = []
+    fenced = False
     for line in text.split("\n"):
         previous = out[-1] if out else ""
+        if _FENCE.match(line):
+            fenced = not fenced
         if (
-            line.strip()
+            not fenced
+            and line.strip()
+            and not line.startswith("    ")  # indented code
             and _wrapped(previous)
             and not _MD_BLOCK.match(line)
             and not _MD_BLOCK.match(previous)

@@ -9,8 +9,9 @@ has can then be found to be about the name an English question states.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}$")
 _CLOSING_QUOTE = "」”』》\"'"
 _MAX_PLAIN = 8  # a gloss without a name dot or quotes longer than this is a phrase, not a name
@@ -38,21 +39,27 @@ def glossed(name: str, texts: Iterable[str]) -> set[str]:
     return out
 
 
-def spelled(name: str, texts: Iterable[str], readings: Mapping[str, str]) -> set[str]:
-    """Runs of two to four Chinese characters in ``texts`` whose toneless pinyin spells
-    ``name`` (long chunmei → 龙春梅)."""
-    target = re.sub(r"[^a-z]", "", name.lower())
-    if not 4 <= len(target) <= 24:
-        return set()
-    out = set()
-    for text in texts:
-        for run in re.findall(r"[\u4e00-\u9fff]{2,}", text):
-            for i in range(len(run) - 1):
-                sound = ""
-                for j in range(i, min(i + 4, len(run))):
-                    sound += readings.get(run[j], "?")
-                    if not target.startswith(sound):
-                        break
-                    if sound == target and j > i:
-                        out.add(run[i : j + 1])
+def spelled_runs(
+    token_lists: Iterable[Sequence[str]], readings: Mapping[str, str]
+) -> dict[str, set[str]]:
+    """Toneless pinyin → the Chinese words (one token, or two adjacent ones: 龙 + 春梅) of two
+    to four characters that spell it; whole tokens only, so 的安 of 他们的安排 is no "Dean"."""
+    out: dict[str, set[str]] = {}
+    for tokens in token_lists:
+        cjk = [t if _CJK_WORD.fullmatch(t) else "" for t in tokens]
+        for i, token in enumerate(cjk):
+            for word in (
+                token,
+                token + cjk[i + 1] if token and i + 1 < len(cjk) and cjk[i + 1] else "",
+            ):
+                if 2 <= len(word) <= 4:
+                    sound = "".join(readings.get(ch, "?") for ch in word)
+                    if "?" not in sound:
+                        out.setdefault(sound, set()).add(word)
     return out
+
+
+def spelled(name: str, runs: Mapping[str, set[str]]) -> set[str]:
+    """The Chinese words whose pinyin spells ``name`` (long chunmei → 龙春梅), from
+    ``spelled_runs``."""
+    return set(runs.get(re.sub(r"[^a-z]", "", name.lower()), ()))

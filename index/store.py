@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 
 from index.align import Link, is_heading
-from index.bridge import Bridge
+from index.bridge import Bridge, pinyin_table
 from index.lang import normalize
 from index.lexical import BM25, tokenize
 from index.model import Chunk, Document, Paragraph
-from index.names import glossed, spelled
+from index.names import glossed, spelled, spelled_runs
 
 # Bump whenever what the builder writes changes (text cleaning, chunks, titles, alignment,
 # bridge, tokens): libraries built before are rebuilt on load instead of answering from the
@@ -105,11 +105,23 @@ class Index:
         """Whether the corpus contains ``text`` (after normalisation: script, width, case)."""
         return self.frequency(text) > 0
 
-    def name_forms(self, name: str, readings: Mapping[str, str]) -> set[str]:
+    @cached_property
+    def _spelled(self) -> dict[str, set[str]]:
+        return spelled_runs(self.chunk_tokens or [], pinyin_table())
+
+    @cached_property
+    def _name_forms(self) -> dict[str, set[str]]:
+        return {}
+
+    def name_forms(self, name: str) -> set[str]:
         """Chinese forms of a Latin-letter ``name`` in this corpus: glossed with it in
-        brackets, or spelling it in pinyin (``index.names``)."""
+        brackets, or spelling it in pinyin (``index.names``); remembered per name."""
         needle = normalize(name)
-        return glossed(needle, self._normalized) | spelled(needle, self._normalized, readings)
+        if needle not in self._name_forms:
+            self._name_forms[needle] = glossed(needle, self._normalized) | spelled(
+                needle, self._spelled
+            )
+        return self._name_forms[needle]
 
     def frequency(self, text: str) -> float:
         """The share of chunks that contain ``text`` (after normalisation)."""

@@ -183,6 +183,8 @@ def test_a_verb_after_the_question_word_names_no_counted_thing():
     units = analyse("愿意参加的顾问从几个增加到几个？").units
     assert "增加" not in units
     assert counts_unit(units, "起初只有五名顾问医生愿意参加，后来增加到九名。")
+    assert "活动" in analyse("一共举办了多少个活动？").units  # a verb the question ends with
+    assert PERSONS not in analyse("一共有多少巴士？").units  # 士 ends 巴士 too
 
 
 @pytest.mark.parametrize(
@@ -207,6 +209,8 @@ def test_a_thing_mentioned_only_after_an_indefinite_determiner_is_not_named(form
         (["中心"], "第一家中心在福州开幕"),  # an ordinal, not an indefinite
         (["中心"], "仪式在保护区游客中心举行"),
         (["centre"], "the visitor centre"),
+        (["医院"], "全省共有十一家医院参加"),  # a numeral, not an indefinite
+        (["学校"], "这是唯一一所学校"),
         (["centre"], "no mention at all"),
         (["educator"], "Aoife Gallagher, a nurse educator at Corrib, travelled"),  # appositive
         (["protocol"], 'is set out in a protocol called "Golden Sixty": first'),  # then named

@@ -647,6 +647,14 @@ def test_a_hard_wrapped_markdown_paragraph_is_one_paragraph(tmp_path):
     ]
 
 
+def test_code_blocks_and_setext_underlines_keep_their_lines(tmp_path):
+    long = "a line long enough to look hard-wrapped, well over forty columns"
+    source = f"{long}\n=====\n\n```\n{long}\nnext\n```\n\n    {long}\n    more\n"
+    result = extract(write(tmp_path, "code.md", source.encode()))
+    assert result.text.split("\n")[:2] == [long, "====="]
+    assert f"{long}\nnext" in result.text and f"    {long}\n    more" in result.text
+
+
 def test_plain_text_keeps_its_lines(tmp_path):
     result = extract(write(tmp_path, "notes.txt", "\ufeffline one\r\n# not a heading\r\n".encode()))
     assert result == Extracted("line one\n# not a heading\n", (), None, "txt")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from index.bridge import pinyin_table
 from index.lang import normalize
-from index.names import glossed, spelled
+from index.lexical import tokenize
+from index.names import glossed, spelled, spelled_runs
 
 TEXTS = [
     normalize(t)
@@ -26,6 +27,8 @@ def test_a_name_glossed_in_brackets_gives_its_chinese_form():
     assert glossed("gu jianping", TEXTS) == set()
 
 
-def test_a_chinese_name_is_found_by_its_pinyin():
-    assert spelled("Long Chunmei", TEXTS, pinyin_table()) == {"龙春梅"}
-    assert spelled("Lin Xiaofan", TEXTS, pinyin_table()) == set()
+def test_a_chinese_name_is_found_by_its_pinyin_in_whole_words():
+    runs = spelled_runs([tokenize(t) for t in [*TEXTS, "他们的安排"]], pinyin_table())
+    assert spelled("Long Chunmei", runs) == {"龙春梅"}
+    assert spelled("Lin Xiaofan", runs) == set()
+    assert spelled("Dean", runs) == set()  # 的安 of 他们的安排 straddles two words

@@ -141,7 +141,7 @@ class Featurizer:
         if len(tokens) == 1:
             forms |= self.retrieval.terms.renderings.get(tokens[0], frozenset())
         if name.isascii():  # 埃莱娜·莫雷蒂（Elena Moretti）; 龙春梅 for Long Chunmei
-            forms |= self.scorer.index.name_forms(name, pinyin_table())
+            forms |= self.scorer.index.name_forms(name)
         return forms
 
     def candidates(self, question_lang: Lang, depth: int = 4) -> list[Candidate]:

@@ -18,7 +18,10 @@ from index.lang import normalize, to_simplified
 
 _CLASSIFIERS = "个家名位所座只种项间条支处份部本张件批"
 # An indefinite determiner, then at most a few modifier words, right before the mention.
-_ZH = re.compile(rf"(?:(?<!第)一[{_CLASSIFIERS}]|某[{_CLASSIFIERS}些]?)[\u4e00-\u9fff]{{0,8}}$")
+# (not an ordinal or a numeral: 第一家, 十一家; not "the only" or "the same": 唯一, 同一)
+_ZH = re.compile(
+    rf"(?:(?<![第十百千万零两一同唯每\d])一[{_CLASSIFIERS}]|某[{_CLASSIFIERS}些]?)[\u4e00-\u9fff]{{0,8}}$"
+)
 _EN = re.compile(r"\b(?:a|an|some|another)\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
 # A name right after the mention: "called …", "named …", a quotation, a bracket, 名为/叫.
 _NAMED_AFTER = re.compile(

@@ -123,7 +123,9 @@ DURATION_UNITS = frozenset(
     | {"年", "个月", "周", "星期", "天", "小时", "分钟"}
 )
 _PEOPLE = frozenset("人名位")
-_ZH_AGENT = frozenset("人员者生师手士")  # endings of nouns for people (学生, 志愿者, 教师, 护士)
+_ZH_AGENT = frozenset("人员者生师手")  # endings of nouns for people (学生, 志愿者, 教师, 选手)
+# nouns for people ending in 士, which also ends 巴士 and 芝士
+_ZH_SHI_PEOPLE = frozenset({"护士", "博士", "硕士", "学士", "院士", "人士", "战士", "女士", "男士"})
 _BARE_PEOPLE = re.compile(rf"\s*[万亿]?[多余]?[{''.join(sorted(_PEOPLE))}]次?(?![\u4e00-\u9fff])")
 # Nouns for people and the bodies they form (what "how many …" counts when it counts people).
 EN_PEOPLE = re.compile(
@@ -187,12 +189,16 @@ def count_units(norm: str) -> set[str]:
             elif rest[0] != "个":  # the general classifier says nothing of what is counted
                 units.add(rest[0])
             rest = rest[1:]
-        # the counted noun; a verb after the question word counts nothing (从几个增加到几个)
+        # the counted noun; a verb the question goes on from counts nothing (从几个增加到几个),
+        # but one it ends with is its noun (多少个活动)
         word, flag = next(iter(load_posseg().cut(rest)), ("", "")) if rest else ("", "")
-        noun = word if flag.startswith("n") else ""
+        ends = not re.match(r"[\u4e00-\u9fff]", rest[len(word) :])
+        noun = word if flag.startswith("n") or flag == "vn" or ends else ""
         if len(noun) > 1 or (noun and not units):
             units.add(noun)
-            if len(noun) > 1 and noun[-1] in _ZH_AGENT:  # 学生, 志愿者: people, in any language
+            if len(noun) > 1 and (
+                noun[-1] in _ZH_AGENT or noun in _ZH_SHI_PEOPLE
+            ):  # 学生, 志愿者: people, in any language
                 units.add(PERSONS)
     for m in re.finditer(r"\bnumber of ([a-z-]+)", norm):
         units.add(stem(m.group(1)))

@@ -21,6 +21,7 @@ from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.outline import Structure
 from bot.retrieval.sentences import Sentence, SentenceScorer
 from index.lang import Lang
+from index.model import Chunk
 from index.store import Index
 
 
@@ -90,7 +91,7 @@ def select(
     others = [c.sentence for c in candidates if not c.vetoed]
     chosen = _in_question_language(best.sentence, others, scorer, question_lang)
     return Selection(
-        sentences=_passage(chosen, others, scorer.index, retrieval, analysis),
+        sentences=_passage(chosen, best.sentence.chunk, others, scorer.index, retrieval, analysis),
         grounded=True,
         cross_language=chosen.chunk.lang != question_lang,
         features=features,
@@ -120,6 +121,7 @@ def _figures(text: str) -> set[float]:
 
 def _passage(
     chosen: Sentence,
+    evidence: Chunk,
     others: list[Sentence],
     index: Index,
     retrieval: Retrieval,
@@ -127,11 +129,18 @@ def _passage(
 ) -> list[Sentence]:
     """The chosen sentence with the rest of its passage, in order: an answer often spans a
     sentence and its neighbours (a date in one, the place in the next), and a paragraph cut
-    into chunks may hold the name in one and the count in the next (``extent``)."""
+    into chunks may hold the name in one and the count in the next. The passage is the
+    chosen chunk's ``extent`` with the evidence chunk's (what the decision judged) rendered
+    in the chosen sentence's language."""
     scored = {s.row: s for s in [chosen, *others]}
-    out = []
     whole = open_ended(retrieval.question)
-    for chunk in extent(index, chosen.chunk, retrieval.terms, analysis, whole):
+    chunks = extent(index, chosen.chunk, retrieval.terms, analysis, whole)
+    if evidence.id != chosen.chunk.id:  # quoted from the aligned translation: cover both
+        judged = extent(index, evidence, retrieval.terms, analysis, whole)
+        chunks += [index.chunk(c.counterpart_id) for c in judged]  # type: ignore[misc]
+    unique = {c.id: c for c in chunks if c is not None and c.lang == chosen.chunk.lang}
+    out = []
+    for chunk in sorted(unique.values(), key=lambda c: index.position(c.id)):
         at = index.position(chunk.id)
         for row, span in zip(index.sentence_rows(at), chunk.sentences, strict=True):
             # a neighbour's sentences were not scored: they are quoted, not ranked

@@ -109,7 +109,10 @@ class Featurizer:
             if mentioned[n] and max(map(index.frequency, forms)) < SPECIFIC_NAME
         ]
         self.whole = open_ended(retrieval.question)
-        self._passages: dict[str, str] = {}  # chunk id → what an answer from it quotes
+        # per chunk id: the features of what an answer from it quotes, and whether that
+        # shares a question term
+        self._by_chunk: dict[str, dict[str, float]] = {}
+        self._shares_a_term: dict[str, bool] = {}
         self.top_fused = max((h.score for h in retrieval.hits), default=1.0) or 1.0
         # the counted thing in either language and spelling (学生 ⇄ student, visiter → visitor);
         # a noun the article never uses ("test pits" for its trenches) demands nothing
@@ -163,7 +166,7 @@ class Featurizer:
             "type_match": float(self._supplies(text)),
             "typed_question": float(a.kind != "other"),
             "unit_match": float(counts_unit(self.units, text, self.asked_units)),
-            **self._passage_types(s),
+            **self._passage_features(s),
             "constraints": self._constraints(context, context_tokens),
             "rank": float(s.hit_rank),
             "fused": hit.score / self.top_fused,
@@ -172,29 +175,35 @@ class Featurizer:
             "heading": float(self._is_heading(s)),
             "unknown_terms": self.unknown,
             "unknown_names": float(bool(self.absent)),
-            **self._missing(set(_token_set(self._passage(s)))),
-            "indefinite": float(self._indefinite(self._passage(s))),
             "length": math.log1p(len(text)),
         }
-        shares_a_term = bool(self.retrieval.terms.found(set(_token_set(self._passage(s)))))
         # a heading names a section and states no fact (heading questions take the outline)
         vetoed = (
-            not shares_a_term
+            not self._shares_a_term[s.chunk.id]
             or features["heading"] == 1.0
             or self._vetoed(s.chunk, context, context_tokens)
         )
         return Candidate(s, features, vetoed)
 
-    def _passage_types(self, s: Sentence) -> dict[str, float]:
-        """Whether the passage (with its translation) offers the asked type and count: the
-        answer quotes the whole passage."""
-        texts = [t for t in self._passage(s).split("\n") if t]
-        return {
-            "passage_type_match": float(any(map(self._supplies, texts))),
-            "passage_unit_match": float(
-                any(counts_unit(self.units, t, self.asked_units) for t in texts)
-            ),
-        }
+    def _passage_features(self, s: Sentence) -> dict[str, float]:
+        """Features of what an answer from ``s`` quotes (its chunk's passage, with the
+        translation): whether it offers the asked type and count, the question terms it
+        lacks, indefinite mentions. The same for every sentence of a chunk, so computed once."""
+        key = s.chunk.id
+        if key not in self._by_chunk:
+            passage = self._passage(s)
+            tokens = set(_token_set(passage))
+            texts = [t for t in passage.split("\n") if t]
+            self._shares_a_term[key] = bool(self.retrieval.terms.found(tokens))
+            self._by_chunk[key] = {
+                "passage_type_match": float(any(map(self._supplies, texts))),
+                "passage_unit_match": float(
+                    any(counts_unit(self.units, t, self.asked_units) for t in texts)
+                ),
+                **self._missing(tokens),
+                "indefinite": float(self._indefinite(passage)),
+            }
+        return self._by_chunk[key]
 
     def _supplies(self, text: str) -> bool:
         """Whether ``text`` offers the asked answer type; a Chinese word the article also
@@ -215,12 +224,10 @@ class Featurizer:
     def _passage(self, s: Sentence) -> str:
         """What an answer from ``s`` quotes: its chunk, with the neighbours in its paragraph
         that bear on the question, and their translations."""
-        if s.chunk.id not in self._passages:
-            index = self.scorer.index
-            chunks = extent(index, s.chunk, self.retrieval.terms, self.analysis, self.whole)
-            others = [index.chunk(c.counterpart_id) for c in chunks]
-            self._passages[s.chunk.id] = "\n".join(c.text for c in [*chunks, *others] if c)
-        return self._passages[s.chunk.id]
+        index = self.scorer.index
+        chunks = extent(index, s.chunk, self.retrieval.terms, self.analysis, self.whole)
+        others = [index.chunk(c.counterpart_id) for c in chunks]
+        return "\n".join(c.text for c in [*chunks, *others] if c)
 
     def _missing(self, tokens: set[str]) -> dict[str, float]:
         """How much of the question the passage lacks, of what the article has: the rarest

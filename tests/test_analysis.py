@@ -33,6 +33,24 @@ def test_the_answer_type_comes_from_the_question_word(question, kind):
     assert analyse(question).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("children's workshop name", "name"),  # no question word: the noun is what is asked
+        ("海雀号 船模 修复 费用", "number"),
+        ("What was the date of the signing?", "date"),
+        ("签约的日期是什么？", "date"),
+        ("Which Chinese provinces have no partner city?", "place"),
+        # the noun only modifies what the question word asks about
+        ("What does the present situation bring to friendship city exchanges?", "other"),
+        ("What does the city offer visitors?", "other"),
+        ("“一带一路”倡议给西部地区的城市带来了什么？", "other"),
+    ],
+)
+def test_an_attribute_noun_gives_the_type_only_where_it_is_what_is_asked(question, kind):
+    assert analyse(question).kind == kind
+
+
 def test_years_numbers_editions_and_names_are_constraints_in_either_script():
     a = analyse("2024年9月第三次调查在北京数到了多少只鸟？")
     assert a.years == {2024} and a.months == {9} and a.ordinals == {3}

@@ -9,6 +9,7 @@ from bot.answering.analysis import sentence_entities
 from bot.generation.answer import generate_answer
 from bot.generation.complete import (
     Quote,
+    answers_any,
     asked_count,
     chosen,
     clause_for,
@@ -241,6 +242,28 @@ def test_a_reply_naming_other_cities_gets_the_quoted_names_appended(scripted_zhe
     assert result.mode == "generated"
     assert "The article also says:" in result.answer and "Kobe" in result.answer
     assert "left out where" in result.note
+
+
+def test_a_reply_giving_none_of_the_asked_parts_falls_back_instead_of_being_appended_to(
+    scripted_zhen,
+):
+    # neither when nor where: appending the quote would leave the reply's own claim standing
+    gen = ScriptedGenerator(
+        cite("The forum was held with Japanese governors participating [{n}].", "October 2014")
+    )
+    result = scripted_zhen(gen).ask(WHEN_WHERE)
+    assert result.mode == "fallback" and result.grounded
+    assert "participating" not in result.answer and "Beijing" in result.answer
+    assert result.note == (
+        "The generated answer left out when and where, so the article is quoted instead."
+    )
+
+
+def test_a_reply_giving_one_part_of_two_gets_the_other_appended():
+    assert answers_any(WHEN_WHERE, [FORUM], "It took place in October 2014.")
+    assert not answers_any(WHEN_WHERE, [FORUM], "It took place under a mechanism.")
+    # a what/why/how question may be answered in the reply's own words
+    assert answers_any("What does the forum discuss?", [FORUM], "Cooperation.")
 
 
 def test_a_question_asking_for_two_names_needs_two_of_the_quotes_names():

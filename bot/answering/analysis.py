@@ -58,8 +58,9 @@ _KIND_CUES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ),
         (
             "place",
-            r"\bwhere\b|\b(?:which|what) (?:(?:two|three|four|five|\d+) )?(?:city|cities|country|countries|place|town|province|"
-            r"island|region|venue|site|port)\b|\bin which\b|哪里|哪儿|在哪(?![些个种类])|何地|何处|什么地方|"
+            r"\bwhere\b|\b(?:which|what) (?:(?!(?:is|was|are|were|do|does|did|has|have|had|can|will|"
+            r"the|a|an)\b)[\w-]+ )?(?:city|cities|countr(?:y|ies)|places?|towns?|"
+            r"provinces?|islands?|regions?|venues?|sites?|ports?)\b|\bin which\b|哪里|哪儿|在哪(?![些个种类])|何地|何处|什么地方|"
             r"哪[一两二三四五几]?个(?:城市|国家|地方|省|岛|县|市|港)|哪[一两二三四五几]?座",
         ),
         (
@@ -86,6 +87,33 @@ _ATTRIBUTE_CUES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ("person", r"\b(?:author|founder|director|head|leader)s?\b|作者|负责人|主任|领导"),
     )
 )
+# A question word: where one is present, an attribute noun names the answer only as what the
+# question word asks about ("what was the date of …", 日期是什么), not as a modifier elsewhere
+# ("what does it bring to friendship city exchanges").
+_ASKING = re.compile(
+    r"\b(?:what|which|who|whom|whose|how|where|when|why)\b|什么|哪|怎|如何|为何|几|多少|吗|呢"
+)
+_ASKED_BEFORE = re.compile(
+    r"\bwhat(?:'s|\s+(?:is|was|are|were))?\s+(?:the\s+|its\s+|their\s+|this\s+|that\s+)?"
+    r"(?:(?!(?:is|was|are|were|do|does|did|has|have|had|can|will)\b)[\w'’-]+\s+){0,2}$|"
+    r"(?:什么|哪个|哪一个|哪些)$"
+)
+_ASKED_AFTER = re.compile(r"^(?:是|为|是不是)?(?:什么|多少|哪|几)")
+
+
+def _attribute(norm: str) -> Kind:
+    """The kind an attribute noun asks for ("children's workshop name", 修复 费用, "what was the
+    date of …"); "other" when none does."""
+    asking = _ASKING.search(norm) is not None
+    for kind, cue in _ATTRIBUTE_CUES:
+        for m in cue.finditer(norm):
+            if not asking or (
+                _ASKED_BEFORE.search(norm[: m.start()]) or _ASKED_AFTER.match(norm[m.end() :])
+            ):
+                return kind
+    return "other"
+
+
 # What a sentence offers: causal and instrumental connectives.
 _REASON = re.compile(
     r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result\b|\bthanks to\b|\bin order to\b|"
@@ -157,7 +185,7 @@ def analyse(question: str) -> Analysis:
     """Analyse a question in English, simplified or traditional Chinese (or a mix)."""
     norm = normalize(question)
     kind = next((k for k, cue in _KIND_CUES if cue.search(norm)), None)
-    kind = kind or next((k for k, cue in _ATTRIBUTE_CUES if cue.search(norm)), "other")
+    kind = kind or _attribute(norm)
     years = set(map(int, YEAR.findall(norm)))
     numbers = {n for n in numbers_in(norm, exact=True) if n not in years} - bounds(norm)
     return Analysis(

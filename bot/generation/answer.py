@@ -13,7 +13,8 @@ the extractive answer (``bot.generation.complete``):
 - a reply that leaves out a part of the question the quote covers, or most of the words of
   a quoted sentence that answers, is repaired: ``append`` (the default) adds the quoted
   clause or sentence with its citation and says so in ``note``; ``fallback`` quotes the
-  article instead;
+  article instead. A reply that gives none of the typed parts asked (no date to "when", no
+  name to "who") is quoted instead under either: its own claim about them would stand;
 - a reply sentence no passage supports is left out (the note says so); a reply with none
   supported is a fallback.
 """
@@ -32,6 +33,7 @@ from bot.answering.draft import Draft
 from bot.generation.base import Generator, GeneratorError
 from bot.generation.complete import (
     Quote,
+    answers_any,
     chosen,
     clause_for,
     clauses_with,
@@ -158,7 +160,7 @@ def stream_answer(
     if verdict.dropped:
         generated = replace(generated, note=message("generation_trimmed", d.language))
     if missing:
-        if repair == "fallback":
+        if repair == "fallback" or not answers_any(d.search, quotes, said):
             note = message("generation_incomplete", d.language, parts=_parts(missing, d.language))
             yield _timed(replace(d.extractive, mode="fallback", note=note), d, began)
             return

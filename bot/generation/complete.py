@@ -128,6 +128,23 @@ def uncovered(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]
     return left
 
 
+def answers_any(question: str, quotes: Sequence[Quote], reply: str) -> bool:
+    """Whether the reply gives any of the typed parts (date, number, place, name) the quote
+    gives; True for a question with an untyped part (what, why, how), which a reply may answer
+    in its own words. A reply giving none of them ("the governors' association's president is
+    the mechanism of regular visits" to "who is its president?") is not completed by appending
+    the quote: its own claim would stand beside the article's."""
+    parts = dict.fromkeys(question_parts(question))
+    if set(parts) & set(_UNTYPED):
+        return True
+    missing = set(missing_parts(question, quotes, reply))
+    a = analyse(question)
+    return any(
+        kind not in missing and any(supplies(replace(a, kind=kind), q.text) for q in quotes)
+        for kind in parts
+    )
+
+
 def _uncounted(a: Analysis, quoted: Sequence[str], reply: str) -> bool:
     """Whether the quote counts what a "how many" question counts and the reply does not (a
     date is not a head count)."""

@@ -186,6 +186,21 @@ def test_how_long_counts_lengths_of_time_not_other_numbers():
     assert counts_unit(analyse("借调了多久？").units, "为期6个月的借调")
 
 
+def test_a_weight_length_or_area_question_needs_a_figure_of_that_dimension():
+    weight = analyse("How much does the restored model weigh?").units
+    assert counts_unit(weight, "船模連底座重六十八公斤。")
+    assert counts_unit(weight, "The model weighs 68 kg with its base.")
+    assert not counts_unit(weight, "The restoration took 14 months and cost €36,000.")
+    length = analyse("这座龙窯有多长？").units
+    assert counts_unit(length, "这座编号为Y3的龙窑残长47.6米。")
+    assert not counts_unit(length, "共有十个投柴孔。")
+    area = analyse("How many trenches were dug, and over what area?").units
+    assert counts_unit(area, "The survey covered about 15 square kilometres.")
+    assert counts_unit(analyse("调查面积有多大？").units, "调查面积约15平方公里")
+    # "how large" alone asks no area: a budget can be large
+    assert not analyse("How large was the budget?").units & {"‹area›"}
+
+
 def test_a_chinese_noun_for_people_counts_people_in_either_language():
     units = analyse("一共有多少学生参加过？").units
     assert counts_unit(units, "By the summer of 2024, some 18,500 pupils had taken part.")

@@ -15,7 +15,7 @@ import numpy as np
 
 from bot.answering.analysis import Analysis, constraints_met, question_parts, supplies
 from bot.answering.mentions import indefinite_only
-from bot.answering.numbers import CURRENCY, DURATION_UNITS, PERSONS, counts_unit
+from bot.answering.numbers import CURRENCY, DURATION_UNITS, MEASURES, PERSONS, counts_unit
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.sentences import Sentence, SentenceScorer
 from bot.retrieval.terms import Terms
@@ -53,7 +53,9 @@ FEATURES = (
 # Chosen on the development sets (0.2, 0.1, 0.05 compared by leave-one-set-out figures): a
 # wider net vetoes the right passage of paraphrases that name a place it does not repeat.
 SPECIFIC_NAME = 0.05
-MARKERS = DURATION_UNITS | {PERSONS, CURRENCY}  # units that stand for a kind, not one noun
+MARKERS = (
+    DURATION_UNITS | MEASURES.keys() | {PERSONS, CURRENCY}
+)  # units that stand for a kind, not one noun
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,34 @@ _CURRENCY = re.compile(
     re.IGNORECASE,
 )
 
+_SCALE = r"^\s*(?:[万亿]|million |thousand )?(?:多|余|\+)?\s*"
+# A measurement: a question asking a weight, a length (height, distance) or an area is met
+# by a figure with a unit of that dimension in either language, not by any figure.
+MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    marker: (re.compile(question, re.IGNORECASE), re.compile(_SCALE + unit, re.IGNORECASE))
+    for marker, question, unit in (
+        (
+            "‹weight›",
+            r"\bweigh(?:s|ed|t)?\b|\bhow heavy\b|多重|重量|几公斤|多少公斤|多少斤|多少吨",
+            r"(?:kg\b|kilo(?:gram(?:me)?)?s?\b|gram(?:me)?s?\b|g\b|tonnes?\b|tons?\b|pounds?\b|"
+            r"lbs?\b|公斤|千克|克|吨|斤)",
+        ),
+        (
+            "‹length›",
+            r"\bhow (?:tall|high|far|deep|wide|long is|long was|long are|long were)\b|"
+            r"\b(?:length|height|distance|depth|width)\b|多高|多远|多深|多宽|多长(?!时间|的时间)|"
+            r"长度|高度|距离|深度|宽度",
+            r"(?:km\b|kilomet(?:re|er)s?\b|met(?:re|er)s?\b|m\b|cm\b|centimet(?:re|er)s?\b|mm\b|"
+            r"miles?\b|feet\b|foot\b|ft\b|inch(?:es)?\b|公里|千米|厘米|毫米|英里|米)",
+        ),
+        (
+            "‹area›",
+            r"\bwhat area\b|\barea (?:of|covered)\b|\bhow (?:big|large) (?:an? )?area\b|面积",
+            r"(?:square\b|sq\b|hectares?\b|ha\b|acres?\b|km2|km²|m2|m²|平方|公顷|亩)",
+        ),
+    )
+}
+
 
 def bounds(norm: str) -> set[float]:
     """Numbers the question uses as bounds of a comparison rather than as stated figures."""
@@ -210,6 +238,7 @@ def count_units(norm: str) -> set[str]:
         units |= DURATION_UNITS
     if _MONEY_QUESTION.search(norm):
         units.add(CURRENCY)
+    units |= {marker for marker, (question, _) in MEASURES.items() if question.search(norm)}
     return units
 
 
@@ -246,5 +275,7 @@ def counts_unit(units: frozenset[str], text: str, asked: frozenset[str] | None =
             _CURRENCY.search(norm[max(0, m.start() - 4) : m.start()])
             or _CURRENCY.match(after.lstrip()[:12])
         ):
+            return True
+        if any(MEASURES[u][1].match(after) for u in units if u in MEASURES):
             return True
     return False

@@ -144,6 +144,20 @@ def test_a_heading_is_never_quoted_as_the_evidence_for_a_fact(tmp_path):
     assert result.grounded and "四十二名护士" in result.answer
 
 
+def test_a_heading_naming_what_a_name_question_asks_is_evidence(tmp_path):
+    zhen = zhen_on_article(
+        tmp_path,
+        "origin.md",
+        "# 茶路 / The Tea Road\n\n## 緣起：代號「雙河計劃」\n\n"
+        "兩館在2019年開始商談合作，籌備工作持續了兩年。\n\n"
+        "The two museums began talks in 2019; preparations took two years.\n\n"
+        "## 經費 / Money\n\n整個項目的總預算為一百九十萬歐元。\n\n"
+        "The whole project had a budget of 1.9 million euros.\n",
+    )
+    result = zhen.ask("籌備時這個項目的代號叫什麼名字？")
+    assert result.grounded and "雙河計劃" in result.answer
+
+
 def test_a_count_of_a_thing_the_article_names_otherwise_is_still_answered(tmp_path):
     # the article says "trenches"; "test pits" is a word it never uses, so it demands nothing
     zhen = zhen_on_article(

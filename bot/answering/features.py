@@ -179,10 +179,11 @@ class Featurizer:
             "unknown_names": float(bool(self.absent)),
             "length": math.log1p(len(text)),
         }
-        # a heading names a section and states no fact (heading questions take the outline)
+        # a heading names a section and states no other fact (heading questions take the
+        # outline); what it names may be asked ("代號「雙河計劃」" for the project's code name)
         vetoed = (
             not self._shares_a_term[s.chunk.id]
-            or features["heading"] == 1.0
+            or (features["heading"] == 1.0 and not self._names_asked(text))
             or self._vetoed(s.chunk, context, context_tokens)
         )
         return Candidate(s, features, vetoed)
@@ -307,6 +308,11 @@ class Featurizer:
     def _name_in(forms: set[str], context: str, tokens: set[str]) -> bool:
         norm = normalize(context)
         return any(f in tokens or normalize(f) in norm for f in forms)
+
+    def _names_asked(self, text: str) -> bool:
+        """Whether a name question is answered by a name ``text`` gives."""
+        a = self.analysis
+        return a.kind == "name" and supplies(a, text)
 
     def _is_heading(self, s: Sentence) -> bool:
         paragraph = self.scorer.index.paragraph(s.chunk.paragraph_id)

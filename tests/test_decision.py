@@ -158,6 +158,22 @@ def test_a_heading_naming_what_a_name_question_asks_is_evidence(tmp_path):
     assert result.grounded and "雙河計劃" in result.answer
 
 
+def test_a_chinese_name_the_article_never_renders_in_english_does_not_veto_an_english_caption(
+    tmp_path,
+):
+    # jieba tags 释光测 (of 释光测年实验室) as a person's name; the laboratory's founding year
+    # is only in an English photo caption, which cannot spell a name it never renders
+    article = ROOT / "data" / "articles" / "kiln-excavation.txt"
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
+    snap, question = zhen.snapshot, "瓦大的釋光測年實驗室是哪一年成立的？"
+    assert "释光测" in analyse(question).names
+    retrieval, _ = retrieve(question, "zh-Hant", snap.retriever, snap.scorer, k=5)
+    candidates = Featurizer(retrieval, snap.scorer, analyse(question)).candidates("zh")
+    caption = [c for c in candidates if "founded in 1987" in c.sentence.text]
+    assert caption and not any(c.vetoed for c in caption)
+    assert zhen.ask(question).grounded
+
+
 def test_a_count_of_a_thing_the_article_names_otherwise_is_still_answered(tmp_path):
     # the article says "trenches"; "test pits" is a word it never uses, so it demands nothing
     zhen = zhen_on_article(

@@ -53,6 +53,7 @@ FEATURES = (
 # Chosen on the development sets (0.2, 0.1, 0.05 compared by leave-one-set-out figures): a
 # wider net vetoes the right passage of paraphrases that name a place it does not repeat.
 SPECIFIC_NAME = 0.05
+_CJK = re.compile(r"[\u3400-\u9fff]")
 MARKERS = (
     DURATION_UNITS | MEASURES.keys() | {PERSONS, CURRENCY}
 )  # units that stand for a kind, not one noun
@@ -279,7 +280,12 @@ class Featurizer:
             numeric = type(a)(years=a.years, numbers=a.numbers, ordinals=a.ordinals)
             if constraints_met(numeric, context) < 1.0:
                 return True
-        if not self.specific:
+        specific = self.specific
+        if not _CJK.search(context):
+            # a Chinese name the article never renders in English cannot be checked against
+            # English text (a caption only the English half has)
+            specific = [n for n in specific if any(f.isascii() for f in self.names[n])]
+        if not specific:
             return False
         # an abbreviation the context uses stands for the full name the article defines for
         # it (基金会 for 英国诺福克郡北沼湿地基金会): the name may be in that
@@ -287,14 +293,13 @@ class Featurizer:
         for alias, full in self.scorer.index.bridge.aliases:
             if set(alias) <= tokens:
                 expanded |= full
-        if all(self._name_in(self.names[n], context, expanded) for n in self.specific):
+        if all(self._name_in(self.names[n], context, expanded) for n in specific):
             return False
         # a passage goes on about what the paragraph before it named (成果展 …, then 展览 …)
         before = self._before(chunk)
         expanded |= _token_set(before)
         return any(
-            not self._name_in(self.names[n], context + "\n" + before, expanded)
-            for n in self.specific
+            not self._name_in(self.names[n], context + "\n" + before, expanded) for n in specific
         )
 
     def _before(self, chunk: Chunk) -> str:

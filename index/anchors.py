@@ -73,9 +73,13 @@ _ZH_MONTH = re.compile(rf"(\d{{1,2}}|[{ZH_NUM}]{{1,3}})\s*月")
 
 
 def zh_number(text: str) -> int | None:
-    """Value of a Chinese numeral up to the thousands (十二 → 12, 二十 → 20, 18 → 18)."""
+    """Value of a Chinese numeral up to the thousands (十二 → 12, 二十 → 20, 18 → 18); a run
+    of digits without 十百千 written with a zero or three long is read digit by digit, as
+    years are (二〇二一 → 2021, 一九九八 → 1998)."""
     if text.isdigit():
         return int(text)
+    if all(ch in _ZH_DIGITS for ch in text) and (len(text) >= 3 or set(text) & set("〇零")):
+        return int("".join(str(_ZH_DIGITS[ch]) for ch in text))
     total, current = 0, 0
     for ch in text:
         if ch in _ZH_DIGITS:

@@ -76,6 +76,20 @@ def test_numbers_are_read_in_digits_chinese_numerals_and_english_words():
     assert {41300.0, 250.0, 18000.0, 41000.0, 2_000_000.0} <= values
 
 
+def test_a_year_written_in_chinese_digits_is_a_year():
+    assert analyse("二〇二一年雨季，衛生院有幾天無法連線？").years == {2021}
+    assert analyse("一九九八年他们去了几次？").years == {1998}
+    assert analyse("二〇二一年雨季，衛生院有幾天無法連線？").numbers == frozenset()
+    assert numbers_in("二〇二一年") == {2021.0} and numbers_in("二十一") == {21.0}
+
+
+def test_a_count_of_days_months_or_years_asks_a_length_of_time():
+    units = analyse("雨季里有几天无法连线？").units
+    assert counts_unit(units, "2021年雨季，乌沙乡卫生院有11天无法连线。")
+    assert not counts_unit(units, "共有14台推车。")
+    assert counts_unit(analyse("How many days was the centre offline?").units, "for 11 days")
+
+
 def test_a_count_needs_the_counted_thing():
     units = analyse("How many pairs of sister cities are there?").units
     assert counts_unit(units, "There are 250 pairs of friendship cities.")

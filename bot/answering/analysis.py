@@ -24,6 +24,7 @@ from bot.answering.numbers import (
     counts_unit,
     has_quantity,
     numbers_in,
+    years_in,
 )
 from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, months, ordinals
 from index.lang import normalize
@@ -186,7 +187,7 @@ def analyse(question: str) -> Analysis:
     norm = normalize(question)
     kind = next((k for k, cue in _KIND_CUES if cue.search(norm)), None)
     kind = kind or _attribute(norm)
-    years = set(map(int, YEAR.findall(norm)))
+    years = years_in(norm)
     numbers = {n for n in numbers_in(norm, exact=True) if n not in years} - bounds(norm)
     return Analysis(
         kind=kind,

@@ -11,6 +11,7 @@ from index.lang import normalize
 from index.lexical import load_posseg, stem
 
 YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?!\d|[.,]\d)")
+_ZH_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
 DIGITS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 ZH_NUMERAL = re.compile(
     rf"[{ZH_NUM}]{{2,}}|[二两三四五六七八九十](?=[个对名位次届期座所家项件种批份场人只条艘箱])"
@@ -70,6 +71,16 @@ def numbers_in(text: str, exact: bool = False) -> set[float]:
     return out
 
 
+def years_in(norm: str) -> set[int]:
+    """Years a normalised text states, in digits or Chinese numerals (二〇二一年)."""
+    found = set(map(int, YEAR.findall(norm)))
+    for m in _ZH_YEAR.finditer(norm):
+        value = zh_number(m.group(0))
+        if value is not None and 1800 <= value < 2100:
+            found.add(value)
+    return found
+
+
 def _zh_value(text: str) -> int | None:
     for unit, scale in _ZH_SCALE.items():
         if unit in text:
@@ -117,7 +128,10 @@ _BOUND_BEFORE = re.compile(
 )
 _BOUND_AFTER = re.compile(r"^\s*(?:多|余|以上|以下|左右|上下|出头)")
 _CLASSIFIERS = frozenset("个对名位次届期座所家项件种批份场人只条艘箱杯本张枚台套株头匹间")
-_DURATION_QUESTION = re.compile(r"\bhow long\b(?! ago)|多久|多长时间|多长的时间")
+_DURATION_QUESTION = re.compile(
+    r"\bhow long\b(?! ago)|\bhow many (?:years|months|weeks|days|hours|minutes)\b|多久|"
+    r"多长时间|多长的时间|(?:几|多少)(?:天|年|周|个?星期|个月|个?小时|分钟)"
+)
 DURATION_UNITS = frozenset(
     {"year", "month", "week", "day", "hour", "minute", "decade"}
     | {"年", "个月", "周", "星期", "天", "小时", "分钟"}

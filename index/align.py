@@ -47,8 +47,8 @@ _CAPTION_LABEL = re.compile(
 
 def is_caption(p: Paragraph) -> bool:
     """A photo caption: one short sentence that opens with a date ("2012年4月,…"), or a
-    labelled caption ("Photo: …", 图：…) of up to a few sentences."""
-    text = p.text.strip()
+    labelled caption ("Photo: …", 图：…) of up to a few sentences, emphasis marks aside."""
+    text = p.text.strip().strip("*_ \t")
     short = len(text) <= 60 if p.lang == "zh" else len(text.split()) <= 30
     if short and _CAPTION_START.match(text):
         return True
@@ -57,10 +57,11 @@ def is_caption(p: Paragraph) -> bool:
 
 
 def is_heading(p: Paragraph) -> bool:
-    """Short and without closing punctuation: a title or a section heading."""
-    text = p.text.strip()
+    """Short and without closing punctuation (emphasis marks aside): a title or a section
+    heading, not a labelled photo caption ("*圖：…參加。*", "Photo: the kiln")."""
+    text = p.text.strip().strip("*_ \t")
     short = len(text) <= 40 if p.lang == "zh" else len(text.split()) <= 20
-    return short and not _SENTENCE_END.search(text)
+    return short and not _SENTENCE_END.search(text) and not is_caption(p)
 
 
 def _kind(p: Paragraph) -> str:

@@ -4,7 +4,7 @@ import pytest
 
 from bot.engine import Zhen
 from bot.settings import Settings
-from index.align import find_title, is_caption, is_dateline
+from index.align import find_title, is_caption, is_dateline, is_heading
 from index.model import Paragraph
 
 
@@ -102,6 +102,19 @@ def test_chunk_counterparts_point_into_the_aligned_paragraphs(real_zhen):
 )
 def test_labelled_captions_are_captions(text, lang):
     assert is_caption(Paragraph("p", "d", lang, 0, len(text), text))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "heading"),
+    [
+        ("*圖：護士長在培訓課上示範吞嚥篩查，當天共有23名護士參加。*", "zh", False),
+        ("Photo: the kiln at dawn", "en", False),  # a caption without a full stop
+        ("## 培訓醫生與護士", "zh", True),
+        ("*Training Doctors and Nurses*", "en", True),
+    ],
+)
+def test_a_caption_in_emphasis_marks_is_no_heading(text, lang, heading):
+    assert is_heading(Paragraph("p", "d", lang, 0, len(text), text)) is heading
 
 
 def test_a_paragraph_that_opens_with_the_same_character_is_not_a_caption():

@@ -15,7 +15,14 @@ import numpy as np
 
 from bot.answering.analysis import Analysis, constraints_met, question_parts, supplies
 from bot.answering.mentions import indefinite_only
-from bot.answering.numbers import CURRENCY, DURATION_UNITS, MEASURES, PERSONS, counts_unit
+from bot.answering.numbers import (
+    _PEOPLE,
+    CURRENCY,
+    DURATION_UNITS,
+    MEASURES,
+    PERSONS,
+    counts_unit,
+)
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.sentences import Sentence, SentenceScorer
 from bot.retrieval.terms import Terms
@@ -127,6 +134,11 @@ class Featurizer:
             or u in MARKERS
             or any(f in idf for f in terms.renderings.get(u, {u}))
         }
+        # a head count of a kind of people the article never names (多少名教练): any count of
+        # people (7位省级领导) is not one of them
+        unnamed = {u for u in analysis.units if len(u) > 1 and u not in MARKERS and u not in asked}
+        if unnamed and PERSONS in asked:
+            asked = (asked - {PERSONS} - set(_PEOPLE)) | unnamed
         self.asked_units = frozenset(asked)
         self.units = self.asked_units | {
             form for u in asked for form in terms.renderings.get(u, ())

@@ -273,11 +273,26 @@ def _cooccurring(pairs: Iterable[tuple[str, str]], min_count: int = 2) -> list[t
         zh_count.update(zs)
         en_count.update(es)
         both.update((z, e) for z in zs for e in es)
-    return [
-        (z, e)
+    dice = {
+        (z, e): 2 * n / (zh_count[z] + en_count[e])
         for (z, e), n in both.items()
         if n >= min_count and 2 * n / (zh_count[z] + en_count[e]) >= 0.8
-    ]
+    }
+    # each word's one best partner, both ways: a word that recurs with several others
+    # equally (参加 with "leader", "deputy" and "forum" in the same two paragraphs) is not
+    # known to translate any of them
+    best_zh: dict[str, list[tuple[float, str]]] = {}
+    best_en: dict[str, list[tuple[float, str]]] = {}
+    for (z, e), d in dice.items():
+        best_zh.setdefault(z, []).append((d, e))
+        best_en.setdefault(e, []).append((d, z))
+    return [(z, e) for (z, e) in dice if _sole_best(best_zh[z], e) and _sole_best(best_en[e], z)]
+
+
+def _sole_best(scored: list[tuple[float, str]], word: str) -> bool:
+    top = max(d for d, _ in scored)
+    leaders = [w for d, w in scored if d == top]
+    return leaders == [word]
 
 
 def _strip_accents(text: str) -> str:

@@ -60,3 +60,17 @@ def test_the_bridge_survives_a_round_trip_through_json():
     again = Bridge.from_dict(bridge.to_dict())
     question = tokenize("Did the MTPM governor play table tennis?")
     assert again.translate(question, VOCAB) == bridge.translate(question, VOCAB)
+
+
+def test_aligned_paragraphs_link_a_word_only_to_its_sole_best_partner():
+    pairs = [
+        ("神户市代表团访问天津。", "A Kobe delegation visited Tianjin."),
+        ("神户港很繁忙。", "The port of Kobe is busy."),
+        ("天津港很大。", "The port of Tianjin is large."),
+        ("参加论坛的有省长。", "Governors joined the forum as deputy leaders."),
+        ("参加论坛的有省长。", "Governors joined the forum as deputy leaders."),
+    ]
+    names = build_bridge([], pairs).names
+    assert "kobe" in names.get("神户", set())
+    # 参加 recurs with "forum", "deputy", "leader" … equally: it translates none of them
+    assert not names.get("参加")

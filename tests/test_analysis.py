@@ -215,6 +215,14 @@ def test_a_weight_length_or_area_question_needs_a_figure_of_that_dimension():
     assert not analyse("How large was the budget?").units & {"‹area›"}
 
 
+def test_a_share_question_needs_a_percentage_or_a_fraction():
+    units = analyse("接受溶栓的病人九十天后功能恢复良好的比例是多少？").units
+    assert counts_unit(units, "其中百分之四十五的病人恢复良好。")
+    assert counts_unit(analyse("What percentage of patients recovered?").units, "45% recovered")
+    # a plan to measure it states no share (九十天 is no proportion)
+    assert not counts_unit(units, "双方计划在2026年委托独立团队评估病人九十天后的恢复情况。")
+
+
 def test_a_chinese_noun_for_people_counts_people_in_either_language():
     units = analyse("一共有多少学生参加过？").units
     assert counts_unit(units, "By the summer of 2024, some 18,500 pupils had taken part.")

@@ -167,6 +167,7 @@ _CURRENCY = re.compile(
 )
 
 _SCALE = r"^\s*(?:[万亿]|million |thousand )?(?:多|余|\+)?\s*"
+SHARE = "‹share›"  # a percentage or a fraction: 百分之四十五, 45%, 七成, 三分之一
 # A measurement: a question asking a weight, a length (height, distance) or an area is met
 # by a figure with a unit of that dimension in either language, not by any figure.
 MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -190,6 +191,12 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             "‹area›",
             r"\bwhat area\b|\barea (?:of|covered)\b|\bhow (?:big|large) (?:an? )?area\b|面积",
             r"(?:square\b|sq\b|hectares?\b|ha\b|acres?\b|km2|km²|m2|m²|平方|公顷|亩)",
+        ),
+        (
+            SHARE,
+            r"\bwhat (?:percentage|proportion|share|fraction|per ?cent)\b|\bhow many per ?cent\b|"
+            r"\b(?:percentage|proportion)\b|比例|百分比|占比|百分之几|几成",
+            r"(?:%|％|per ?cent\b|成(?![\u4e00-\u9fff]{0,1}[员立功为长本])|分之)",
         ),
     )
 }
@@ -291,5 +298,7 @@ def counts_unit(units: frozenset[str], text: str, asked: frozenset[str] | None =
         ):
             return True
         if any(MEASURES[u][1].match(after) for u in units if u in MEASURES):
+            return True
+        if SHARE in units and norm[max(0, m.start() - 3) : m.start()].endswith("百分之"):
             return True
     return False

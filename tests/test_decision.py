@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -10,11 +11,12 @@ import pytest
 from bot.answering.analysis import analyse
 from bot.answering.decision import DecisionError, load_decision
 from bot.answering.draft import retrieve
-from bot.answering.features import FEATURES, Featurizer
+from bot.answering.features import FEATURES, Featurizer, _continues, open_ended
 from bot.answering.select import pick
 from bot.engine import Zhen
 from bot.resources import decision_parameters
 from bot.settings import Settings
+from index.model import Chunk
 from tests.conftest import ROOT, zhen_on_article
 
 
@@ -172,6 +174,26 @@ def test_a_chinese_name_the_article_never_renders_in_english_does_not_veto_an_en
     caption = [c for c in candidates if "founded in 1987" in c.sentence.text]
     assert caption and not any(c.vetoed for c in caption)
     assert zhen.ask(question).grounded
+
+
+def test_two_question_sentences_are_open_ended():
+    assert open_ended("这个展览的赞助方是哪家公司？除了出钱还提供了什么支持？")
+    assert not open_ended("这个展览的赞助方是哪家公司？")
+
+
+def _chunk(text: str, lang: str = "zh") -> Chunk:
+    ends = [m.end() for m in re.finditer(r"[。.]", text)]
+    spans = list(zip([0, *ends[:-1]], ends, strict=True))
+    return Chunk("c", "d", "p", lang, 0, len(text), text, spans)
+
+
+def test_a_chunk_that_goes_on_about_what_the_last_one_named_continues_it():
+    named = _chunk("整個項目的總預算為一百九十萬歐元。其餘百分之二十來自贊助商長帆航運集團。")
+    after = _chunk("長帆航運還免費承擔了集裝箱海運。保險是最大的單項支出。")
+    assert _continues(named, after)
+    assert not _continues(named, _chunk("巡展中最棘手的一段插曲發生在漢堡。"))
+    english = _chunk("The rest came from the sponsor, Longsail Shipping.", "en")
+    assert _continues(english, _chunk("Longsail also shipped the containers free.", "en"))
 
 
 def test_a_count_of_a_thing_the_article_names_otherwise_is_still_answered(tmp_path):

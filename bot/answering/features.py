@@ -356,18 +356,35 @@ def extent(
             adds = terms.found(set(_token_set(near.text))) - have
             other = index.chunk(near.counterpart_id)
             text = near.text + ("\n" + other.text if other else "")
-            if any(len(t) > 1 and content_pieces(t) for t in adds) and (
-                constraints_met(numeric, text) == 1.0
-            ):
+            bears = any(len(t) > 1 and content_pieces(t) for t in adds) or (
+                whole and step > 0 and _continues(chunk, near)
+            )
+            if bears and constraints_met(numeric, text) == 1.0:
                 out.insert(0 if step < 0 else len(out), near)
     return out
 
 
+def _continues(chunk: Chunk, near: Chunk) -> bool:
+    """Whether the chunk after ``chunk`` opens by going on about what its last sentence
+    named ("…来自赞助商长帆航运集团。" then "长帆航运还免费承担了…"): one answer to a
+    question of several parts."""
+    if not chunk.sentences or not near.sentences:
+        return False
+    start, end = chunk.sentences[-1]
+    last = _token_set(chunk.text[start:end])
+    first_start, first_end = near.sentences[0]
+    first = near.text[first_start:first_end]
+    opening = first[:8] if near.lang == "zh" else " ".join(first.split()[:2])
+    return any(len(t) > 1 and t in last and content_pieces(t) for t in tokenize(opening))
+
+
 def open_ended(question: str) -> bool:
-    """A question of several parts, or asking why, how or what: its answer is a paragraph
-    rather than one figure or name."""
+    """A question of several parts (or of several question sentences: "哪家公司？还提供了什么
+    支持？"), or asking why, how or what: its answer is a paragraph rather than one figure or
+    name."""
     parts = question_parts(question)
-    return len(parts) > 1 or parts[0] in ("reason", "manner", "other")
+    asked = [q for q in re.split(r"[?？]", question) if q.strip()]
+    return len(parts) > 1 or len(asked) > 1 or parts[0] in ("reason", "manner", "other")
 
 
 def matrix(candidates: list[Candidate]) -> np.ndarray:

@@ -148,6 +148,13 @@ def test_a_reply_with_other_figures_than_the_quote_gives_a_different_answer():
     assert figures("Why did they take part?", [PEOPLE], "To meet.")[0] is None
 
 
+def test_the_same_year_with_another_day_is_another_date():
+    closing = Quote("展览原定于2024年9月30日闭幕，因观众反响热烈延期至10月31日。", "c9")
+    question = "成果展 闭幕 延期 日期"
+    assert figures(question, [closing], "2024年5月18日[2]。")[0] == "different"
+    assert figures(question, [closing], "展览延期至2024年10月31日闭幕[1]。")[0] is None
+
+
 def test_figures_the_question_states_are_not_the_answer():
     question = "What happened at the forum in October 2014?"
     found, wanted = figures(question, [FORUM], "The forum met in Beijing.")

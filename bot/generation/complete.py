@@ -200,7 +200,8 @@ def figures(question: str, quotes: Sequence[Quote], reply: str) -> tuple[str | N
     """For a question asking for a figure: ``"different"`` when the reply states figures
     (beyond the question's) and none of the quote's, ``"missing"`` with the quote's figures
     the reply lacks, or ``None``. A date or number question is met by one of the quote's
-    figures; a question with no answer type ("second forum participants") by all of them,
+    figures other than a year alone (the same year with another day is another date); a
+    question with no answer type ("second forum participants") by all of them,
     since nothing says which one it asks for."""
     a = analyse(question)
     stated = a.years | a.numbers
@@ -209,12 +210,20 @@ def figures(question: str, quotes: Sequence[Quote], reply: str) -> tuple[str | N
     if not wanted or not parts & set(_FIGURED):
         return None, set()
     said = numbers_in(reply) - stated
-    if not said & wanted:
+    shared = said & wanted
+    if not shared:
         return ("different" if said else "missing"), wanted
+    if all(map(_is_year, shared)) and any(not _is_year(v) for v in said - wanted):
+        # the same year, another day or count: "2024年5月18日" for the quote's 2024年10月31日
+        return "different", wanted
     lacking = wanted - said
     if parts == {"other"} and lacking:
         return "missing", lacking
     return None, set()
+
+
+def _is_year(value: float) -> bool:
+    return value.is_integer() and 1800 <= value < 2100
 
 
 def clauses_with(values: set[float], quotes: Sequence[Quote]) -> list[Quote | None]:

@@ -223,6 +223,18 @@ def test_a_share_question_needs_a_percentage_or_a_fraction():
     assert not counts_unit(units, "双方计划在2026年委托独立团队评估病人九十天后的恢复情况。")
 
 
+def test_pieces_and_other_classifiers_count_the_noun_after_them():
+    units = analyse("2020年的调查中一共采集到多少片瓷片？").units
+    assert {"片", "瓷片"} <= units
+    assert counts_unit(units, "累计出土瓷片四万六千八百片。")
+    assert not counts_unit(units, "调查面积约15平方公里，新发现窑址4处。")
+
+
+def test_a_definite_number_word_names_a_known_set_and_counts_nothing():
+    assert not counts_unit(frozenset({"side"}), "The two sides held a video meeting.")
+    assert counts_unit(frozenset({"cohort"}), "a course for four cohorts totalling 42 nurses")
+
+
 def test_a_chinese_noun_for_people_counts_people_in_either_language():
     units = analyse("一共有多少学生参加过？").units
     assert counts_unit(units, "By the summer of 2024, some 18,500 pupils had taken part.")

@@ -19,6 +19,7 @@ from bot.answering.numbers import (
     _PEOPLE,
     CURRENCY,
     DURATION_UNITS,
+    EN_NUMBER,
     MEASURES,
     PERSONS,
     counts_unit,
@@ -140,8 +141,12 @@ class Featurizer:
         if unnamed and PERSONS in asked:
             asked = (asked - {PERSONS} - set(_PEOPLE)) | unnamed
         self.asked_units = frozenset(asked)
+        # a number word is no counted thing (片 renders as "one" through 一片)
         self.units = self.asked_units | {
-            form for u in asked for form in terms.renderings.get(u, ())
+            form
+            for u in asked
+            for form in terms.renderings.get(u, ())
+            if not EN_NUMBER.fullmatch(form)
         }
 
     def _words_known(self, name: str) -> bool:

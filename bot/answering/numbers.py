@@ -14,8 +14,9 @@ YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?!\d|[.,]\d)")
 _ZH_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
 DIGITS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 ZH_NUMERAL = re.compile(
-    rf"[{ZH_NUM}]{{2,}}|[二两三四五六七八九十](?=[个对名位次届期座所家项件种批份场人只条艘箱])"
+    rf"[{ZH_NUM}]{{2,}}|[二两三四五六七八九十](?=[个对名位次届期座所家项件种批份场人只条艘箱片块篇首辆架幅棵颗册轮门])"
 )
+_DEFINITE = re.compile(r"\b(?:the|these|those|both)\s+$")
 _DATE_PART = re.compile(r"^\s*[月日号]")
 _APPROXIMATE = re.compile(r"^\s*(?:几|多|余|来)")
 _EN_UNITS = {
@@ -127,7 +128,9 @@ _BOUND_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BOUND_AFTER = re.compile(r"^\s*(?:多|余|以上|以下|左右|上下|出头)")
-_CLASSIFIERS = frozenset("个对名位次届期座所家项件种批份场人只条艘箱杯本张枚台套株头匹间")
+_CLASSIFIERS = frozenset(
+    "个对名位次届期座所家项件种批份场人只条艘箱杯本张枚台套株头匹间片块篇首辆架幅棵颗册处轮门"
+)
 _DURATION_QUESTION = re.compile(
     r"\bhow long\b(?! ago)|\bhow many (?:years|months|weeks|days|hours|minutes)\b|多久|"
     r"多长时间|多长的时间|(?:几|多少)(?:天|年|周|个?星期|个月|个?小时|分钟)"
@@ -285,6 +288,8 @@ def counts_unit(units: frozenset[str], text: str, asked: frozenset[str] | None =
         after = norm[m.end() : m.end() + 40]
         if YEAR.fullmatch(m.group(0)) or _DATE_PART.match(after):
             continue  # a year or a date counts nothing
+        if _DEFINITE.search(norm[max(0, m.start() - 5) : m.start()]) and m.group(0).isalpha():
+            continue  # "the two sides" names a known set, it states no count
         if units & {stem(w) for w in re.findall(r"[a-z]+", after)[:4]}:
             return True
         head = after.lstrip()[:6]

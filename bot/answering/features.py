@@ -16,11 +16,11 @@ import numpy as np
 from bot.answering.analysis import Analysis, constraints_met, question_parts, supplies
 from bot.answering.mentions import indefinite_only
 from bot.answering.numbers import (
-    _PEOPLE,
     CURRENCY,
     DURATION_UNITS,
     EN_NUMBER,
     MEASURES,
+    PEOPLE_CLASSIFIERS,
     PERSONS,
     counts_unit,
 )
@@ -139,7 +139,7 @@ class Featurizer:
         # people (7位省级领导) is not one of them
         unnamed = {u for u in analysis.units if len(u) > 1 and u not in MARKERS and u not in asked}
         if unnamed and PERSONS in asked:
-            asked = (asked - {PERSONS} - set(_PEOPLE)) | unnamed
+            asked = (asked - {PERSONS} - set(PEOPLE_CLASSIFIERS)) | unnamed
         self.asked_units = frozenset(asked)
         # a number word is no counted thing (片 renders as "one" through 一片)
         self.units = self.asked_units | {

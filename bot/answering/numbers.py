@@ -139,11 +139,13 @@ DURATION_UNITS = frozenset(
     {"year", "month", "week", "day", "hour", "minute", "decade"}
     | {"年", "个月", "周", "星期", "天", "小时", "分钟"}
 )
-_PEOPLE = frozenset("人名位")
+PEOPLE_CLASSIFIERS = frozenset("人名位")  # classifiers that count people
 _ZH_AGENT = frozenset("人员者生师手")  # endings of nouns for people (学生, 志愿者, 教师, 选手)
 # nouns for people ending in 士, which also ends 巴士 and 芝士
 _ZH_SHI_PEOPLE = frozenset({"护士", "博士", "硕士", "学士", "院士", "人士", "战士", "女士", "男士"})
-_BARE_PEOPLE = re.compile(rf"\s*[万亿]?[多余]?[{''.join(sorted(_PEOPLE))}]次?(?![\u4e00-\u9fff])")
+_BARE_PEOPLE = re.compile(
+    rf"\s*[万亿]?[多余]?[{''.join(sorted(PEOPLE_CLASSIFIERS))}]次?(?![\u4e00-\u9fff])"
+)
 # Nouns for people and the bodies they form (what "how many …" counts when it counts people).
 EN_PEOPLE = re.compile(
     r"\b(?:people|persons?|students?|pupils?|children|volunteers?|members?|staff|team|teams|"
@@ -236,8 +238,8 @@ def count_units(norm: str) -> set[str]:
         if rest[0] in "年月日号天次":
             continue
         if rest[0] in _CLASSIFIERS:
-            if rest[0] in _PEOPLE:
-                units |= {*_PEOPLE, PERSONS}
+            if rest[0] in PEOPLE_CLASSIFIERS:
+                units |= {*PEOPLE_CLASSIFIERS, PERSONS}
             elif rest[0] != "个":  # the general classifier says nothing of what is counted
                 units.add(rest[0])
             rest = rest[1:]
@@ -257,7 +259,7 @@ def count_units(norm: str) -> set[str]:
         if EN_PEOPLE.fullmatch(m.group(1)):
             units.add(PERSONS)
     if re.search(r"人数|人次", norm):  # a head count (参加人数, 访客人次)
-        units |= {*_PEOPLE, PERSONS}
+        units |= {*PEOPLE_CLASSIFIERS, PERSONS}
     if _DURATION_QUESTION.search(norm):  # a length of time: 6个月, 43周年, "ten years"
         units |= DURATION_UNITS
     if _MONEY_QUESTION.search(norm):

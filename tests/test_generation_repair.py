@@ -20,6 +20,7 @@ from bot.generation.complete import (
     figures,
     missing_parts,
     off_subject,
+    typed,
     uncovered,
 )
 from tests.conftest import ScriptedGenerator, cite, passage_number
@@ -174,6 +175,23 @@ def test_a_reply_that_only_restates_the_question_gives_the_quote(scripted_zhen):
     assert result.mode == "fallback" and "重复了问题" in result.note
     assert echoes("When was the forum held?", "The forum was held [1].")
     assert not echoes("When was the forum held?", "It was held in April 2012 in Tokyo [1].")
+
+
+def test_a_date_drawn_only_from_a_passage_the_quote_does_not_come_from_gives_the_quote(
+    scripted_zhen,
+):
+    # a passage about the first forum is shown too; a reply citing only it answers from
+    # another event than the one the quote answers with
+    question = "In which city did the junior high school students play table tennis?"
+    gen = ScriptedGenerator(cite("It was held in Tokyo [{n}].", "In April 2012"))
+    result = scripted_zhen(gen).ask(question)
+    assert result.grounded and all("In April 2012" not in c.text for c in result.citations)
+    assert result.mode == "fallback" and "Tokyo" not in result.answer
+    assert (
+        result.note
+        == "The generated answer is not about what the question names, so the article is quoted instead."
+    )
+    assert typed(question) and not typed("Why do western regions have fewer exchanges?")
 
 
 def test_a_question_without_an_answer_type_needs_every_figure_the_quote_gives():

@@ -44,6 +44,7 @@ from bot.generation.complete import (
     off_subject,
     quoted_sentences,
     strip_end,
+    typed,
     uncovered,
 )
 from bot.generation.grounding import (
@@ -142,6 +143,13 @@ def stream_answer(
     said = strip_citations(verdict.text)
     if echoes(d.search, said):
         yield _fallback(d, "generation_echo", began)
+        return
+    # a date, figure or name drawn only from passages the quote does not come from answers
+    # about something else (another patient's six hours for the quote's 38 minutes)
+    if typed(d.search) and not any(
+        p.holds(c.passage_id) for p in cited for c in d.extractive.citations
+    ):
+        yield _fallback(d, "generation_off_subject", began)
         return
     found, values = figures(d.search, quotes, said)
     if found == "different":

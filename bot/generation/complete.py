@@ -128,6 +128,11 @@ def uncovered(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]
     return left
 
 
+def typed(question: str) -> bool:
+    """Whether the question asks for a date, a number, a place or a name."""
+    return any(kind not in _UNTYPED for kind in question_parts(question))
+
+
 def answers_any(question: str, quotes: Sequence[Quote], reply: str) -> bool:
     """Whether the reply gives any of the typed parts (date, number, place, name) the quote
     gives; True for a question with an untyped part (what, why, how), which a reply may answer

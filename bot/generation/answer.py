@@ -8,7 +8,8 @@ the extractive answer (``bot.generation.complete``):
 
 - the model's "does not say" stands only when the extractive answer is not confident
   (its calibrated probability below the decision's threshold); otherwise the article is quoted;
-- a reply about another subject than the question names (another year or edition) is
+- a reply about another subject than the question names (another year or edition), or one
+  answering a date, number, place or name question from none of the quote's passages, is
   replaced by the quote;
 - a reply that leaves out a part of the question the quote covers, or most of the words of
   a quoted sentence that answers, is repaired: ``append`` (the default) adds the quoted

@@ -72,12 +72,17 @@ def numbers_in(text: str, exact: bool = False) -> set[float]:
     return out
 
 
+def is_year(value: float) -> bool:
+    """Whether a value reads as a year (the range ``YEAR`` matches in digits)."""
+    return float(value).is_integer() and 1800 <= value < 2100
+
+
 def years_in(norm: str) -> set[int]:
     """Years a normalised text states, in digits or Chinese numerals (二〇二一年)."""
     found = set(map(int, YEAR.findall(norm)))
     for m in _ZH_YEAR.finditer(norm):
         value = zh_number(m.group(0))
-        if value is not None and 1800 <= value < 2100:
+        if value is not None and is_year(value):
             found.add(value)
     return found
 

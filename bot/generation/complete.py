@@ -27,7 +27,7 @@ from bot.answering.analysis import (
     supplies,
 )
 from bot.answering.answer import Citation
-from bot.answering.numbers import counts_unit, numbers_in
+from bot.answering.numbers import counts_unit, is_year, numbers_in
 from bot.generation.grounding import share_found
 from index.lang import Language, normalize, passage_lang, to_script
 from index.lexical import tokenize
@@ -218,17 +218,13 @@ def figures(question: str, quotes: Sequence[Quote], reply: str) -> tuple[str | N
     shared = said & wanted
     if not shared:
         return ("different" if said else "missing"), wanted
-    if all(map(_is_year, shared)) and any(not _is_year(v) for v in said - wanted):
+    if all(map(is_year, shared)) and any(not is_year(v) for v in said - wanted):
         # the same year, another day or count: "2024年5月18日" for the quote's 2024年10月31日
         return "different", wanted
     lacking = wanted - said
     if parts == {"other"} and lacking:
         return "missing", lacking
     return None, set()
-
-
-def _is_year(value: float) -> bool:
-    return value.is_integer() and 1800 <= value < 2100
 
 
 def clauses_with(values: set[float], quotes: Sequence[Quote]) -> list[Quote | None]:

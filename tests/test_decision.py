@@ -11,7 +11,8 @@ import pytest
 from bot.answering.analysis import analyse
 from bot.answering.decision import DecisionError, load_decision
 from bot.answering.draft import retrieve
-from bot.answering.features import FEATURES, Featurizer, _continues, open_ended
+from bot.answering.extent import continues, open_ended
+from bot.answering.features import FEATURES, Featurizer
 from bot.answering.select import pick
 from bot.engine import Zhen
 from bot.resources import decision_parameters
@@ -190,10 +191,10 @@ def _chunk(text: str, lang: str = "zh") -> Chunk:
 def test_a_chunk_that_goes_on_about_what_the_last_one_named_continues_it():
     named = _chunk("整個項目的總預算為一百九十萬歐元。其餘百分之二十來自贊助商長帆航運集團。")
     after = _chunk("長帆航運還免費承擔了集裝箱海運。保險是最大的單項支出。")
-    assert _continues(named, after)
-    assert not _continues(named, _chunk("巡展中最棘手的一段插曲發生在漢堡。"))
+    assert continues(named, after)
+    assert not continues(named, _chunk("巡展中最棘手的一段插曲發生在漢堡。"))
     english = _chunk("The rest came from the sponsor, Longsail Shipping.", "en")
-    assert _continues(english, _chunk("Longsail also shipped the containers free.", "en"))
+    assert continues(english, _chunk("Longsail also shipped the containers free.", "en"))
 
 
 def test_a_count_of_a_thing_the_article_names_otherwise_is_still_answered(tmp_path):

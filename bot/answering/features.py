@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.answering.analysis import Analysis, constraints_met, question_parts, supplies
+from bot.answering.analysis import Analysis, constraints_met, supplies
+from bot.answering.extent import extent, open_ended, token_set
 from bot.answering.mentions import indefinite_only
 from bot.answering.numbers import (
     CURRENCY,
@@ -26,13 +27,11 @@ from bot.answering.numbers import (
 )
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.sentences import Sentence, SentenceScorer
-from bot.retrieval.terms import Terms
 from index.align import is_heading
 from index.bridge import pinyin_table
 from index.lang import Lang, normalize
 from index.lexical import content_pieces, in_dictionary, tokenize
 from index.model import Chunk
-from index.store import Index
 
 FEATURES = (
     "sim_z",
@@ -75,10 +74,6 @@ class Candidate:
 
 
 @lru_cache(maxsize=8192)
-def _token_set(text: str) -> frozenset[str]:
-    return frozenset(tokenize(text))
-
-
 def _name_tokens(name: str) -> list[str]:
     return [t for t in tokenize(name) if not t.startswith("#")]
 
@@ -124,6 +119,7 @@ class Featurizer:
         # shares a question term
         self._by_chunk: dict[str, dict[str, float]] = {}
         self._shares_a_term: dict[str, bool] = {}
+        self._extents: dict[str, list[Chunk]] = {}
         self.top_fused = max((h.score for h in retrieval.hits), default=1.0) or 1.0
         # the counted thing in either language and spelling (学生 ⇄ student, visiter → visitor);
         # a noun the article never uses ("test pits" for its trenches) demands nothing
@@ -175,7 +171,7 @@ class Featurizer:
     def _candidate(self, s: Sentence, question_lang: Lang, best_sim: float) -> Candidate:
         a, terms = self.analysis, self.retrieval.terms
         context = context_of(s, self.scorer)
-        context_tokens = set(_token_set(context))
+        context_tokens = set(token_set(context))
         text = s.text
         hit = self.retrieval.hits[s.hit_rank]
         features = {
@@ -213,7 +209,7 @@ class Featurizer:
         key = s.chunk.id
         if key not in self._by_chunk:
             passage = self._passage(s)
-            tokens = set(_token_set(passage))
+            tokens = set(token_set(passage))
             texts = [t for t in passage.split("\n") if t]
             self._shares_a_term[key] = bool(self.retrieval.terms.found(tokens))
             self._by_chunk[key] = {
@@ -238,15 +234,23 @@ class Featurizer:
         asked = set(self.retrieval.query_tokens)
         return any(
             "".join(readings.get(ch, "?") for ch in word) in names.get(word, ())
-            for word in _token_set(text) - asked
+            for word in token_set(text) - asked
             if word in names
         )
+
+    def extent(self, chunk: Chunk) -> list[Chunk]:
+        """``extent`` of a chunk for this question, computed once per chunk."""
+        if chunk.id not in self._extents:
+            self._extents[chunk.id] = extent(
+                self.scorer.index, chunk, self.retrieval.terms, self.analysis, self.whole
+            )
+        return self._extents[chunk.id]
 
     def _passage(self, s: Sentence) -> str:
         """What an answer from ``s`` quotes: its chunk, with the neighbours in its paragraph
         that bear on the question, and their translations."""
         index = self.scorer.index
-        chunks = extent(index, s.chunk, self.retrieval.terms, self.analysis, self.whole)
+        chunks = self.extent(s.chunk)
         others = [index.chunk(c.counterpart_id) for c in chunks]
         return "\n".join(c.text for c in [*chunks, *others] if c)
 
@@ -314,7 +318,7 @@ class Featurizer:
             return False
         # a passage goes on about what the paragraph before it named (成果展 …, then 展览 …)
         before = self._before(chunk)
-        expanded |= _token_set(before)
+        expanded |= token_set(before)
         return any(
             not self._name_in(self.names[n], context + "\n" + before, expanded) for n in specific
         )
@@ -339,57 +343,6 @@ class Featurizer:
     def _is_heading(self, s: Sentence) -> bool:
         paragraph = self.scorer.index.paragraph(s.chunk.paragraph_id)
         return paragraph is not None and is_heading(paragraph)
-
-
-def extent(
-    index: Index, chunk: Chunk, terms: Terms, analysis: Analysis, whole: bool = False
-) -> list[Chunk]:
-    """A chunk with the neighbours in its paragraph that bear on the question: a long
-    paragraph is cut into chunks, and the name may be in one while the count is in the
-    next. A neighbour must hold a question term the chunk lacks (for a question of several
-    parts or one asking why, how or what, ``whole``, any question term) and meet the year,
-    number or edition the question states. In document order."""
-    at = index.position(chunk.id)
-    own = [chunk, index.chunk(chunk.counterpart_id)]
-    have = set() if whole else terms.found(set().union(*(_token_set(c.text) for c in own if c)))
-    numeric = Analysis(years=analysis.years, numbers=analysis.numbers, ordinals=analysis.ordinals)
-    out = [chunk]
-    for step in (-1, 1):
-        i = at + step
-        if 0 <= i < len(index.chunks) and index.chunks[i].paragraph_id == chunk.paragraph_id:
-            near = index.chunks[i]
-            adds = terms.found(set(_token_set(near.text))) - have
-            other = index.chunk(near.counterpart_id)
-            text = near.text + ("\n" + other.text if other else "")
-            bears = any(len(t) > 1 and content_pieces(t) for t in adds) or (
-                whole and step > 0 and _continues(chunk, near)
-            )
-            if bears and constraints_met(numeric, text) == 1.0:
-                out.insert(0 if step < 0 else len(out), near)
-    return out
-
-
-def _continues(chunk: Chunk, near: Chunk) -> bool:
-    """Whether the chunk after ``chunk`` opens by going on about what its last sentence
-    named ("…来自赞助商长帆航运集团。" then "长帆航运还免费承担了…"): one answer to a
-    question of several parts."""
-    if not chunk.sentences or not near.sentences:
-        return False
-    start, end = chunk.sentences[-1]
-    last = _token_set(chunk.text[start:end])
-    first_start, first_end = near.sentences[0]
-    first = near.text[first_start:first_end]
-    opening = first[:8] if near.lang == "zh" else " ".join(first.split()[:2])
-    return any(len(t) > 1 and t in last and content_pieces(t) for t in tokenize(opening))
-
-
-def open_ended(question: str) -> bool:
-    """A question of several parts (or of several question sentences: "哪家公司？还提供了什么
-    支持？"), or asking why, how or what: its answer is a paragraph rather than one figure or
-    name."""
-    parts = question_parts(question)
-    asked = [q for q in re.split(r"[?？]", question) if q.strip()]
-    return len(parts) > 1 or len(asked) > 1 or parts[0] in ("reason", "manner", "other")
 
 
 def matrix(candidates: list[Candidate]) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 
 from bot.answering.analysis import Analysis
 from bot.answering.decision import Decision
-from bot.answering.features import Featurizer, extent, matrix, open_ended
+from bot.answering.features import Featurizer, matrix
 from bot.answering.numbers import numbers_in
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.outline import Structure
@@ -72,7 +72,8 @@ def select(
     """Choose the passage to quote, and decide whether the article answers at all."""
     if analysis.instructions:
         return Selection(features={"instructions": 1.0, "probability": 0.0})
-    candidates = Featurizer(retrieval, scorer, analysis).candidates(question_lang, depth)
+    featurizer = Featurizer(retrieval, scorer, analysis)
+    candidates = featurizer.candidates(question_lang, depth)
     if not candidates:
         return Selection(features={"probability": 0.0})
     scores = decision.scores(matrix(candidates))
@@ -91,7 +92,7 @@ def select(
     others = [c.sentence for c in candidates if not c.vetoed]
     chosen = _in_question_language(best.sentence, others, scorer, question_lang)
     return Selection(
-        sentences=_passage(chosen, best.sentence.chunk, others, scorer.index, retrieval, analysis),
+        sentences=_passage(chosen, best.sentence.chunk, others, scorer.index, featurizer),
         grounded=True,
         cross_language=chosen.chunk.lang != question_lang,
         features=features,
@@ -124,8 +125,7 @@ def _passage(
     evidence: Chunk,
     others: list[Sentence],
     index: Index,
-    retrieval: Retrieval,
-    analysis: Analysis,
+    featurizer: Featurizer,
 ) -> list[Sentence]:
     """The chosen sentence with the rest of its passage, in order: an answer often spans a
     sentence and its neighbours (a date in one, the place in the next), and a paragraph cut
@@ -133,10 +133,9 @@ def _passage(
     chosen chunk's ``extent`` with the evidence chunk's (what the decision judged) rendered
     in the chosen sentence's language."""
     scored = {s.row: s for s in [chosen, *others]}
-    whole = open_ended(retrieval.question)
-    chunks = extent(index, chosen.chunk, retrieval.terms, analysis, whole)
+    chunks = list(featurizer.extent(chosen.chunk))
     if evidence.id != chosen.chunk.id:  # quoted from the aligned translation: cover both
-        judged = extent(index, evidence, retrieval.terms, analysis, whole)
+        judged = featurizer.extent(evidence)
         chunks += [index.chunk(c.counterpart_id) for c in judged]  # type: ignore[misc]
     unique = {c.id: c for c in chunks if c is not None and c.lang == chosen.chunk.lang}
     out = []

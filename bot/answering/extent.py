@@ -1,0 +1,69 @@
+"""What an answer quotes beyond its chunk: the neighbours in the chunk's paragraph that bear
+on the question (a long paragraph is cut into chunks, so the name may be in one and the count
+in the next)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answering.analysis import Analysis, constraints_met, question_parts
+from bot.retrieval.terms import Terms
+from index.lexical import content_pieces, tokenize
+from index.model import Chunk
+from index.store import Index
+
+
+def token_set(text: str) -> frozenset[str]:
+    """A text's search tokens, as a set."""
+    return frozenset(tokenize(text))
+
+
+def extent(
+    index: Index, chunk: Chunk, terms: Terms, analysis: Analysis, whole: bool = False
+) -> list[Chunk]:
+    """A chunk with the neighbours in its paragraph that bear on the question: a long
+    paragraph is cut into chunks, and the name may be in one while the count is in the
+    next. A neighbour must hold a question term the chunk lacks (for a question of several
+    parts or one asking why, how or what, ``whole``, any question term) and meet the year,
+    number or edition the question states. In document order."""
+    at = index.position(chunk.id)
+    own = [chunk, index.chunk(chunk.counterpart_id)]
+    have = set() if whole else terms.found(set().union(*(token_set(c.text) for c in own if c)))
+    numeric = Analysis(years=analysis.years, numbers=analysis.numbers, ordinals=analysis.ordinals)
+    out = [chunk]
+    for step in (-1, 1):
+        i = at + step
+        if 0 <= i < len(index.chunks) and index.chunks[i].paragraph_id == chunk.paragraph_id:
+            near = index.chunks[i]
+            adds = terms.found(set(token_set(near.text))) - have
+            other = index.chunk(near.counterpart_id)
+            text = near.text + ("\n" + other.text if other else "")
+            bears = any(len(t) > 1 and content_pieces(t) for t in adds) or (
+                whole and step > 0 and continues(chunk, near)
+            )
+            if bears and constraints_met(numeric, text) == 1.0:
+                out.insert(0 if step < 0 else len(out), near)
+    return out
+
+
+def continues(chunk: Chunk, near: Chunk) -> bool:
+    """Whether the chunk after ``chunk`` opens by going on about what its last sentence
+    named ("…来自赞助商长帆航运集团。" then "长帆航运还免费承担了…"): one answer to a
+    question of several parts."""
+    if not chunk.sentences or not near.sentences:
+        return False
+    start, end = chunk.sentences[-1]
+    last = token_set(chunk.text[start:end])
+    first_start, first_end = near.sentences[0]
+    first = near.text[first_start:first_end]
+    opening = first[:8] if near.lang == "zh" else " ".join(first.split()[:2])
+    return any(len(t) > 1 and t in last and content_pieces(t) for t in tokenize(opening))
+
+
+def open_ended(question: str) -> bool:
+    """A question of several parts (or of several question sentences: "哪家公司？还提供了什么
+    支持？"), or asking why, how or what: its answer is a paragraph rather than one figure or
+    name."""
+    parts = question_parts(question)
+    asked = [q for q in re.split(r"[?？]", question) if q.strip()]
+    return len(parts) > 1 or len(asked) > 1 or parts[0] in ("reason", "manner", "other")

@@ -36,7 +36,7 @@ from bot.answering.decision import EVIDENCE, QUESTION_FEATURES, Decision, Linear
 from bot.answering.draft import retrieve
 from bot.answering.features import FEATURES, Featurizer, matrix
 from bot.answering.question import check_question
-from bot.answering.select import pick
+from bot.answering.select import pick, runner_up
 from bot.engine import Zhen
 from bot.evaluation.metrics import contains
 from bot.evaluation.suites import bundled_set, question_sets
@@ -197,9 +197,14 @@ def question_row(q: Question, ranker: Linear) -> np.ndarray | None:
     return np.array([scores[best], margin, *(named[n] for n in EVIDENCE)])
 
 
-def chosen(q: Question, ranker: Linear) -> int | None:
-    picked = pick(ranker.logits(q.rows), q.ranks, q.vetoed)
-    return None if picked is None else picked[0]
+def quoted(q: Question, ranker: Linear) -> list[int]:
+    """The passages (retrieval ranks) the answer quotes."""
+    scores = ranker.logits(q.rows)
+    picked = pick(scores, q.ranks, q.vetoed)
+    if picked is None:
+        return []
+    second = runner_up(scores, q.ranks, q.vetoed, picked[0])
+    return [q.ranks[i] for i in (picked[0], second) if i is not None]
 
 
 def fit(questions: list[Question]) -> Decision:
@@ -230,9 +235,9 @@ def outcomes(decision: Decision, questions: list[Question], threshold: float) ->
             n_ans += 1
             refused += not answers
             if answers:
-                best = chosen(q, decision.ranker)
-                # the answer quotes the whole passage: right when any of its sentences is
-                right += int(q.labels[q.ranks == q.ranks[best]].any())
+                # the answer quotes the whole passage (and a runner-up the ranker judges
+                # likely to answer too): right when any of their sentences is
+                right += int(q.labels[np.isin(q.ranks, quoted(q, decision.ranker))].any())
         else:
             n_unans += 1
             refused_ok += not answers

@@ -13,7 +13,7 @@ from bot.answering.decision import DecisionError, load_decision
 from bot.answering.draft import retrieve
 from bot.answering.extent import continues, open_ended
 from bot.answering.features import FEATURES, Featurizer
-from bot.answering.select import pick
+from bot.answering.select import pick, runner_up
 from bot.engine import Zhen
 from bot.resources import decision_parameters
 from bot.settings import Settings
@@ -43,6 +43,23 @@ def test_the_evidence_is_the_best_sentence_not_vetoed_with_its_lead_over_other_p
     assert pick(scores, ranks, np.array([False, False, False, False])) == (3, 1.1)
     assert pick(scores, ranks, np.array([False, False, False, True])) == (1, 0.4)
     assert pick(scores, ranks, np.array([True, True, True, True])) is None
+
+
+def test_another_passage_is_quoted_too_only_when_more_likely_than_not_to_answer():
+    ranks = np.array([0, 0, 1, 2])
+    none_vetoed = np.zeros(4, dtype=bool)
+    assert runner_up(np.array([0.1, 0.9, 0.5, 2.0]), ranks, none_vetoed, 3) == 1
+    assert runner_up(np.array([-0.1, -0.9, -0.5, 2.0]), ranks, none_vetoed, 3) is None
+    assert runner_up(np.array([0.1, 0.9, 0.5, 2.0]), ranks, np.array([1, 1, 0, 0], bool), 3) == 2
+    assert runner_up(np.array([0.1, 0.9, 0.5, 2.0]), np.zeros(4, int), none_vetoed, 3) is None
+
+
+def test_a_runner_up_passage_is_quoted_after_the_evidence_and_cited(real_zhen):
+    answer = real_zhen.ask("首屆中日省長知事論壇在哪裡召開？")
+    assert answer.features.get("second_passage") == 1.0
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert answer.answer.index("[1]") < answer.answer.index("[2]")
+    assert all(c.highlight for c in answer.citations)
 
 
 def test_a_year_the_passage_lacks_is_refused_not_answered_about_another_year(real_zhen):

@@ -61,6 +61,18 @@ def pick(scores: np.ndarray, ranks: np.ndarray, vetoed: np.ndarray) -> tuple[int
     return best, margin
 
 
+def runner_up(scores: np.ndarray, ranks: np.ndarray, vetoed: np.ndarray, best: int) -> int | None:
+    """The best sentence of another allowed passage when the ranker, whose scores are fitted
+    log-odds that a sentence states the answer, judges it more likely than not to: two
+    passages about one topic that the features cannot separate are both quoted, rather than
+    a coin toss deciding which the user sees."""
+    elsewhere = ~vetoed & (ranks != ranks[best])
+    if not elsewhere.any():
+        return None
+    second = int(np.flatnonzero(elsewhere)[np.argmax(scores[elsewhere])])
+    return second if scores[second] > 0.0 else None
+
+
 def select(
     retrieval: Retrieval,
     scorer: SentenceScorer,
@@ -78,7 +90,8 @@ def select(
         return Selection(features={"probability": 0.0})
     scores = decision.scores(matrix(candidates))
     ranks = np.array([c.sentence.hit_rank for c in candidates])
-    picked = pick(scores, ranks, np.array([c.vetoed for c in candidates]))
+    vetoed = np.array([c.vetoed for c in candidates])
+    picked = pick(scores, ranks, vetoed)
     if picked is None:
         return Selection(
             features=dict(candidates[0].features) | {"vetoed": 1.0, "probability": 0.0}
@@ -91,8 +104,18 @@ def select(
         return Selection(features=features)
     others = [c.sentence for c in candidates if not c.vetoed]
     chosen = _in_question_language(best.sentence, others, scorer, question_lang)
+    sentences = _passage(chosen, best.sentence.chunk, others, scorer.index, featurizer)
+    second = runner_up(scores, ranks, vetoed, index)
+    if second is not None:
+        evidence = candidates[second].sentence
+        also = _in_question_language(evidence, others, scorer, question_lang)
+        if (also.chunk.lang != question_lang) == (chosen.chunk.lang != question_lang):
+            quoted = {s.row for s in sentences}
+            passage = _passage(also, evidence.chunk, others, scorer.index, featurizer)
+            sentences += [s for s in passage if s.row not in quoted]
+            features["second_passage"] = 1.0
     return Selection(
-        sentences=_passage(chosen, best.sentence.chunk, others, scorer.index, featurizer),
+        sentences=sentences,
         grounded=True,
         cross_language=chosen.chunk.lang != question_lang,
         features=features,

@@ -5,6 +5,7 @@ in the next)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.answering.analysis import Analysis, constraints_met, question_parts
 from bot.retrieval.terms import Terms
@@ -13,6 +14,7 @@ from index.model import Chunk
 from index.store import Index
 
 
+@lru_cache(maxsize=8192)
 def token_set(text: str) -> frozenset[str]:
     """A text's search tokens, as a set."""
     return frozenset(tokenize(text))

@@ -49,7 +49,9 @@ TYPO_SIMILARITY = 0.8
 # adverbs (具体), numerals and measure words (一共, 几个), particles and interjections (呀, 欸),
 # conjunctions, prepositions, auxiliaries.
 _FUNCTION_TAGS = ("r", "d", "m", "q", "y", "e", "o", "u", "c", "p", "f", "x", "zg")
+
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "es", "ed", "s")
+_SIBILANTS = ("ss", "x", "z", "ch", "sh")
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +79,14 @@ def load_jieba():
 
 
 def stem(word: str) -> str:
-    """A deliberately light English stemmer: strips one common suffix."""
+    """A deliberately light English stemmer: strips one common suffix, the plural -es only
+    after a sibilant (boxes, classes) so that nurses and nurse, class and classes agree."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "es" and not word[:-2].endswith(_SIBILANTS):
+                suffix = "s"
+            if suffix == "s" and word.endswith("ss"):
+                break
             word = word[: -len(suffix)]
             if suffix == "ies":
                 word += "y"

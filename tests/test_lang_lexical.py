@@ -33,6 +33,11 @@ def test_english_tokens_are_stemmed_and_stop_words_dropped():
     assert tokenize("The delegations visited the cities") == tokenize("delegation visit city")
 
 
+def test_a_plural_in_es_after_a_non_sibilant_matches_its_singular():
+    assert tokenize("nurses houses cases") == tokenize("nurse house case")
+    assert tokenize("classes boxes churches") == tokenize("class box church")
+
+
 def test_a_misspelt_english_word_finds_the_corpus_word_it_means():
     bm25 = BM25([tokenize("The Hamburg venue welcomed 57,800 visitors."), tokenize("Tea chests")])
     assert bm25.closest("visiter") == "visitor"

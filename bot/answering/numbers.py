@@ -141,7 +141,7 @@ _DURATION_QUESTION = re.compile(
     r"多长时间|多长的时间|(?:几|多少)(?:天|年|周|个?星期|个月|个?小时|分钟)"
 )
 DURATION_UNITS = frozenset(
-    {"year", "month", "week", "day", "hour", "minute", "decade"}
+    {stem(w) for w in ("year", "month", "week", "day", "hour", "minute", "decade")}
     | {"年", "个月", "周", "星期", "天", "小时", "分钟"}
 )
 PEOPLE_CLASSIFIERS = frozenset("人名位")  # classifiers that count people

@@ -59,6 +59,17 @@ def test_the_chosen_sentences_cover_every_part_of_the_question():
     assert chosen(WHEN_WHERE, [other, FORUM, PEOPLE]) == [FORUM]
 
 
+def test_a_reason_is_held_to_every_sentence_of_the_passage_that_explains_it():
+    principle = Quote("Heat resets the energy the crystals absorbed.", "c3")
+    method = Quote("Measuring the light a heated sample gives off dates its last firing.", "c3")
+    elsewhere = Quote("The lab was founded in 1987.", "c9")
+    question = "How does luminescence dating find the last firing of a kiln?"
+    assert chosen(question, [principle, method, elsewhere]) == [principle, method]
+    assert uncovered(question, [principle, method], "It measures light from a heated sample.") == [
+        principle
+    ]
+
+
 def test_an_answer_about_another_year_than_the_question_names_is_off_subject():
     question = "Where was the forum held in 2014?"
     assert off_subject(question, [FORUM.text], ["In April 2012 the forum met in Tokyo."])

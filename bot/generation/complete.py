@@ -65,13 +65,16 @@ def quoted_sentences(citations: Sequence[Citation], language: Language) -> list[
 
 def chosen(question: str, quotes: Sequence[Quote]) -> list[Quote]:
     """The quoted sentences that answer: the one sharing most of the question's terms, and for
-    each part of the question it does not supply, the best sentence that does."""
+    each part of the question it does not supply, the best sentence that does. A reason or a
+    manner is explained by the whole passage that sentence is in, not by one of its steps."""
     if not quotes:
         return []
     terms = set(tokenize(question))
     best = max(quotes, key=lambda q: _shared(terms, q.text))
     picked = [best]
     a = analyse(question)
+    if {"reason", "manner"} & set(question_parts(question)):
+        picked += [q for q in quotes if q.passage_id == best.passage_id]
     for kind in dict.fromkeys(question_parts(question)):
         part = replace(a, kind=kind)
         if kind == "other" or supplies(part, best.text):

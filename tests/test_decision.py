@@ -214,6 +214,30 @@ def test_a_chunk_that_goes_on_about_what_the_last_one_named_continues_it():
     assert continues(english, _chunk("Longsail also shipped the containers free.", "en"))
 
 
+def test_a_chunk_opening_with_the_next_item_of_a_list_continues_it():
+    third = _chunk("備忘錄規定：第二，瓷片留在國內檢測。第三，剩餘樣品兩年內退還。")
+    assert continues(third, _chunk("第四，原始數據三十日內共享。此後，何曉嵐隨樣品赴意。"))
+    assert not continues(third, _chunk("第二，原始數據三十日內共享。"))
+    english = _chunk("First, samples stay. Third, leftovers return within two years.", "en")
+    assert continues(english, _chunk("Fourth, raw data is shared within 30 days.", "en"))
+
+
+def test_a_list_asked_for_is_quoted_to_its_last_item_across_chunks(tmp_path):
+    zhen = zhen_on_article(
+        tmp_path,
+        "memo.md",
+        "# 样品备忘录\n\n"
+        "2022年6月9日，双方签署样品管理补充备忘录，分歧最终得到解决。备忘录规定：第一，只有十八个"
+        "窑壁烧土样品在报经国家文物局批准后出境检测，每个样品重量不超过五十克；第二，瓷片一律留在"
+        "国内检测，由意方把便携式光谱仪和岩相显微镜运到杭州，双方在杭州共同建立联合实验室；第三，"
+        "检测剩余的样品必须在两年之内全部退还中方，不得转交任何第三方机构保存或者使用；第四，所有"
+        "原始数据必须在检测完成以后三十日之内与中方共享。此后，研究室主任随样品赴意参与测试。\n",
+    )
+    answer = zhen.ask("样品的分歧最后怎么解决？请列出备忘录的主要规定。")
+    assert len({c.passage_id for c in answer.citations}) >= 3  # the list spans chunks
+    assert "第一" in answer.answer and "第四" in answer.answer
+
+
 def test_a_count_of_a_thing_the_article_names_otherwise_is_still_answered(tmp_path):
     # the article says "trenches"; "test pits" is a word it never uses, so it demands nothing
     zhen = zhen_on_article(

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from bot.answering.analysis import Analysis, constraints_met, question_parts
 from bot.retrieval.terms import Terms
+from index.anchors import ordinals
 from index.lexical import content_pieces, tokenize
 from index.model import Chunk
 from index.store import Index
@@ -45,21 +46,35 @@ def extent(
             )
             if bears and constraints_met(numeric, text) == 1.0:
                 out.insert(0 if step < 0 else len(out), near)
+    if whole:  # a list going on past the next chunk (第三，… / 第四，…) is quoted to its end
+        i = index.position(out[-1].id) + 1
+        while i < len(index.chunks) and index.chunks[i].paragraph_id == chunk.paragraph_id:
+            if out[-1] is chunk or not continues(out[-1], index.chunks[i]):
+                break
+            out.append(index.chunks[i])
+            i += 1
     return out
 
 
 def continues(chunk: Chunk, near: Chunk) -> bool:
     """Whether the chunk after ``chunk`` opens by going on about what its last sentence
-    named ("…来自赞助商长帆航运集团。" then "长帆航运还免费承担了…"): one answer to a
-    question of several parts."""
+    named ("…来自赞助商长帆航运集团。" then "长帆航运还免费承担了…"), or with the next item
+    of the list that sentence is one of (第三，… then 第四，…): one answer to a question of
+    several parts."""
     if not chunk.sentences or not near.sentences:
         return False
     start, end = chunk.sentences[-1]
-    last = token_set(chunk.text[start:end])
+    last = chunk.text[start:end]
     first_start, first_end = near.sentences[0]
-    first = near.text[first_start:first_end]
-    opening = first[:8] if near.lang == "zh" else " ".join(first.split()[:2])
-    return any(len(t) > 1 and t in last and content_pieces(t) for t in tokenize(opening))
+    opening = _opening(near.text[first_start:first_end], near.lang)
+    if any(n + 1 in ordinals(opening) for n in ordinals(_opening(last, chunk.lang))):
+        return True
+    words = token_set(last)
+    return any(len(t) > 1 and t in words and content_pieces(t) for t in tokenize(opening))
+
+
+def _opening(sentence: str, lang: str) -> str:
+    return sentence[:8] if lang == "zh" else " ".join(sentence.split()[:2])
 
 
 def open_ended(question: str) -> bool:

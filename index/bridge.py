@@ -242,11 +242,21 @@ def _named_by(before: str, alias: str) -> str:
     return run.group(0) if run and run.group(0) != last else ""
 
 
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]{0,5}) ([A-Z][a-z]{2,})\b")
+
+
 def _pinyin_names(zh_vocab: set[str], texts: Sequence[str]) -> list[tuple[str, str]]:
-    """Chinese words whose pinyin is a capitalised English word of the corpus (莲屿 ⇄ Lianyu)."""
+    """Chinese words whose pinyin is a capitalised English word of the corpus (莲屿 ⇄ Lianyu),
+    or a person's name written surname first (龙春梅 ⇄ Long Chunmei: linked to the given name,
+    as the surname is often a common word)."""
     capitalised = {
-        w.lower() for text in texts for w in re.findall(r"\b[A-Z][a-z]{3,}\b", _strip_accents(text))
+        w.lower(): w.lower()
+        for text in texts
+        for w in re.findall(r"\b[A-Z][a-z]{3,}\b", _strip_accents(text))
     }
+    for text in texts:
+        for surname, given in _FULL_NAME.findall(_strip_accents(text)):
+            capitalised.setdefault((surname + given).lower(), given.lower())
     readings = pinyin_table()
     out = []
     for word in zh_vocab:
@@ -258,7 +268,7 @@ def _pinyin_names(zh_vocab: set[str], texts: Sequence[str]) -> list[tuple[str, s
             continue
         spelled = "".join(syllables)  # type: ignore[arg-type]
         if spelled in capitalised:
-            out.append((word, spelled))
+            out.append((word, capitalised[spelled]))
     return out
 
 

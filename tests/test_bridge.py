@@ -46,6 +46,18 @@ def test_a_chinese_name_matches_its_pinyin_in_the_english_text():
     assert "qiaotou" in renderings(bridge, "桥头岛在哪里？")
 
 
+def test_a_chinese_persons_name_matches_its_given_name_in_the_english_text():
+    texts = ["护士长龙春梅示范吞咽筛查。", "Head nurse Long Chunmei showed the screening."]
+    bridge, vocab = build_bridge(texts), {t for text in texts for t in tokenize(text)}
+
+    def rendered(question: str) -> set[str]:
+        return set().union(*bridge.translate(tokenize(question), vocab).values())
+
+    assert "chunmei" in rendered("龙春梅示范了什么？")
+    assert "龙春梅" in rendered("What did Long Chunmei show?")
+    assert "龙春梅" not in rendered("How long did the screening take?")
+
+
 def test_abbreviations_the_article_defines_stand_for_their_full_names():
     assert ("保护区", "江苏莲屿湾滨海湿地自然保护区") in defined_aliases(ARTICLE)
     assert ("Trust", "Northmarsh Wetlands Trust") in defined_aliases(ARTICLE)

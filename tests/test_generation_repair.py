@@ -107,8 +107,24 @@ def test_a_missing_part_is_appended_in_the_askers_language_and_script(scripted_z
     gen = ScriptedGenerator(cite("首届论坛于2012年4月举办[{n}]。", "东京举办"))
     result = scripted_zhen(gen).ask(ZH_WHEN_WHERE)
     assert result.mode == "generated"
-    assert "文章还提到：“在东京举办了首届中日省长知事论坛”" in result.answer
+    added = result.answer.split("文章还提到：“", 1)[1]
+    assert "东京" in added and "東京" not in added  # the quote's place, in simplified script
     assert result.note == "生成的回答遗漏了地点，已补上文章的原文。"
+
+
+def test_a_reply_leaving_out_the_runner_up_passage_the_quote_gives_gets_it_appended(
+    scripted_zhen,
+):
+    # "which two bodies": the quote gives the evidence's forum and the runner-up's organisers
+    zhen = scripted_zhen(
+        ScriptedGenerator(cite("首屆論壇於2012年4月在東京召開[{n}]。", "東京召開"))
+    )
+    d = zhen._draft("首屆中日省長知事論壇由哪兩個機構主辦？", None, None, None)
+    start = d.extractive.features["second_passage"]
+    runner = [c for c in d.extractive.citations if c.n >= start]
+    result = generate_answer(d, zhen.generator, max_tokens=64, timeout=5)
+    assert result.mode == "generated" and "文章還提到" in result.answer
+    assert any(f"[{c.n}]" in result.answer for c in runner)
 
 
 def test_the_fallback_repair_quotes_the_article_and_names_the_missing_part(scripted_zhen):

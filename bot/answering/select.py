@@ -112,8 +112,10 @@ def select(
         if (also.chunk.lang != question_lang) == (chosen.chunk.lang != question_lang):
             quoted = {s.row for s in sentences}
             passage = _passage(also, evidence.chunk, others, scorer.index, featurizer)
-            sentences += [s for s in passage if s.row not in quoted]
-            features["second_passage"] = 1.0
+            added = [s for s in passage if s.row not in quoted]
+            if added:  # the citation number the runner-up's quote starts at
+                features["second_passage"] = float(len({s.chunk.id for s in sentences}) + 1)
+            sentences += added
     return Selection(
         sentences=sentences,
         grounded=True,

@@ -14,7 +14,8 @@ the extractive answer (``bot.generation.complete``):
 - a reply that leaves out a part of the question the quote covers, or most of the words of
   a quoted sentence that answers, is repaired: ``append`` (the default) adds the quoted
   clause or sentence with its citation and says so in ``note``; ``fallback`` quotes the
-  article instead. A reply that gives none of the typed parts asked (no date to "when", no
+  article instead. A runner-up passage the quote gives too is such a sentence: a reply
+  that leaves it out gets its best sentence. A reply that gives none of the typed parts asked (no date to "when", no
   name to "who") is quoted instead under either: its own claim about them would stand;
 - a reply sentence no passage supports is left out (the note says so); a reply with none
   supported is a fallback.
@@ -35,10 +36,12 @@ from bot.generation.base import Generator, GeneratorError
 from bot.generation.complete import (
     Quote,
     answers_any,
+    best_of,
     chosen,
     clause_for,
     clauses_with,
     counted_clauses,
+    covers,
     echoes,
     figures,
     missing_parts,
@@ -95,7 +98,12 @@ def stream_answer(
         yield d.extractive.answer
         yield d.extractive
         return
-    quotes = chosen(d.search, quoted_sentences(d.extractive.citations, d.language))
+    every = quoted_sentences(d.extractive.citations, d.language)
+    quotes = chosen(d.search, every)
+    # a runner-up passage the quote gives too must not be dropped by the reply either
+    runner = _runner_up(d, every)
+    if runner is not None and runner not in quotes:
+        quotes = [*quotes, runner]
     marked: dict[str, list[str]] = {}
     for q in quotes:
         marked.setdefault(q.passage_id, []).append(q.text)
@@ -165,7 +173,14 @@ def stream_answer(
     if found == "missing" and not any(kind in ("number", "date") for kind, _ in missing):
         missing += [("figures", clause) for clause in clauses_with(values, quotes)]
     added = " ".join(clause.text for _, clause in missing if clause)
-    missing += [("details", quote) for quote in uncovered(d.search, quotes, f"{said} {added}")]
+    left = uncovered(d.search, quotes, f"{said} {added}")
+    if (
+        runner is not None
+        and runner not in left
+        and not covers(d.search, runner, f"{said} {added}")
+    ):
+        left.append(runner)
+    missing += [("details", quote) for quote in left]
     if verdict.dropped:
         generated = replace(generated, note=message("generation_trimmed", d.language))
     if missing:
@@ -175,6 +190,15 @@ def stream_answer(
             return
         generated = _append(generated, missing, passages, d)
     yield _timed(generated, d, began)
+
+
+def _runner_up(d: Draft, quotes: Sequence[Quote]) -> Quote | None:
+    """The best quote of the runner-up passage the extractive answer also quotes, if any."""
+    start = d.extractive.features.get("second_passage")
+    if start is None:
+        return None
+    ids = {c.passage_id for c in d.extractive.citations if c.n >= start}
+    return best_of(d.search, [q for q in quotes if q.passage_id in ids])
 
 
 def _confident(d: Draft, threshold: float | None) -> bool:

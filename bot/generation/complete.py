@@ -122,13 +122,20 @@ def uncovered(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]
     or name is held to the quote by ``missing_parts`` instead."""
     if not set(question_parts(question)) & set(_UNTYPED):
         return []
-    asked = set(tokenize(question))
-    left = []
-    for q in quotes:
-        own = {t for t in tokenize(q.text) if not t.startswith("#")} - asked
-        if q.own_language and own and share_found(own, [reply]) < COVERED:
-            left.append(q)
-    return left
+    return [q for q in quotes if not covers(question, q, reply)]
+
+
+def covers(question: str, quote: Quote, reply: str) -> bool:
+    """Whether the reply carries most of the quote's own words beyond the question's (a quote
+    in the other language cannot be compared word for word: it is taken as covered)."""
+    own = {t for t in tokenize(quote.text) if not t.startswith("#")} - set(tokenize(question))
+    return not (quote.own_language and own) or share_found(own, [reply]) >= COVERED
+
+
+def best_of(question: str, quotes: Sequence[Quote]) -> Quote | None:
+    """The quote sharing most of the question's terms."""
+    terms = set(tokenize(question))
+    return max(quotes, key=lambda q: _shared(terms, q.text), default=None)
 
 
 def typed(question: str) -> bool:

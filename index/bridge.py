@@ -242,7 +242,8 @@ def _named_by(before: str, alias: str) -> str:
     return run.group(0) if run and run.group(0) != last else ""
 
 
-_FULL_NAME = re.compile(r"\b([A-Z][a-z]{0,5}) ([A-Z][a-z]{2,})\b")
+# a lookahead, so "Nurse Long Chunmei" yields (Long, Chunmei) as well as (Nurse, Long)
+_FULL_NAME = re.compile(r"(?=\b([A-Z][a-z]{0,5}) ([A-Z][a-z]{2,})\b)")
 
 
 def _pinyin_names(zh_vocab: set[str], texts: Sequence[str]) -> list[tuple[str, str]]:

@@ -47,7 +47,7 @@ def test_a_chinese_name_matches_its_pinyin_in_the_english_text():
 
 
 def test_a_chinese_persons_name_matches_its_given_name_in_the_english_text():
-    texts = ["护士长龙春梅示范吞咽筛查。", "Head nurse Long Chunmei showed the screening."]
+    texts = ["护士长龙春梅示范吞咽筛查。", "When Head Nurse Long Chunmei showed the screening."]
     bridge, vocab = build_bridge(texts), {t for text in texts for t in tokenize(text)}
 
     def rendered(question: str) -> set[str]:

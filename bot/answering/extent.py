@@ -28,7 +28,8 @@ def extent(
     paragraph is cut into chunks, and the name may be in one while the count is in the
     next. A neighbour must hold a question term the chunk lacks (for a question of several
     parts or one asking why, how or what, ``whole``, any question term) and meet the year,
-    number or edition the question states. In document order."""
+    number or edition the question states; for such a question, the further items of a list
+    the last neighbour goes on with are taken as well. In document order."""
     at = index.position(chunk.id)
     own = [chunk, index.chunk(chunk.counterpart_id)]
     have = set() if whole else terms.found(set().union(*(token_set(c.text) for c in own if c)))
@@ -49,9 +50,10 @@ def extent(
     if whole:  # a list going on past the next chunk (第三，… / 第四，…) is quoted to its end
         i = index.position(out[-1].id) + 1
         while i < len(index.chunks) and index.chunks[i].paragraph_id == chunk.paragraph_id:
-            if out[-1] is chunk or not continues(out[-1], index.chunks[i]):
+            near = index.chunks[i]
+            if out[-1] is chunk or not next_item(out[-1], near):
                 break
-            out.append(index.chunks[i])
+            out.append(near)  # an item of a list that met the constraints: not held to them
             i += 1
     return out
 
@@ -63,18 +65,27 @@ def continues(chunk: Chunk, near: Chunk) -> bool:
     several parts."""
     if not chunk.sentences or not near.sentences:
         return False
-    start, end = chunk.sentences[-1]
-    last = chunk.text[start:end]
-    first_start, first_end = near.sentences[0]
-    opening = _opening(near.text[first_start:first_end], near.lang)
-    if any(n + 1 in ordinals(opening) for n in ordinals(_opening(last, chunk.lang))):
+    if next_item(chunk, near):
         return True
-    words = token_set(last)
+    start, end = chunk.sentences[-1]
+    words = token_set(chunk.text[start:end])
+    opening = _opening(near, 0)
     return any(len(t) > 1 and t in words and content_pieces(t) for t in tokenize(opening))
 
 
-def _opening(sentence: str, lang: str) -> str:
-    return sentence[:8] if lang == "zh" else " ".join(sentence.split()[:2])
+def next_item(chunk: Chunk, near: Chunk) -> bool:
+    """Whether ``near`` opens with the next item of the list ``chunk`` ends in (第三，… then
+    第四，…; third … then fourth …)."""
+    if not chunk.sentences or not near.sentences:
+        return False
+    return any(n + 1 in ordinals(_opening(near, 0)) for n in ordinals(_opening(chunk, -1)))
+
+
+def _opening(chunk: Chunk, sentence: int) -> str:
+    """The first words of one of the chunk's sentences."""
+    start, end = chunk.sentences[sentence]
+    text = chunk.text[start:end]
+    return text[:8] if chunk.lang == "zh" else " ".join(text.split()[:2])
 
 
 def open_ended(question: str) -> bool:

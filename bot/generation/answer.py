@@ -108,6 +108,8 @@ def stream_answer(
     for q in quotes:
         marked.setdefault(q.passage_id, []).append(q.text)
     passages = build_passages(d.retrieval.hits, d.language, chosen=marked)
+    if runner is not None and not any(p.holds(runner.passage_id) for p in passages):
+        runner = None  # not shown to the model: it could not have said it
     messages = answer_messages(d.search, d.language, passages)
     began = time.perf_counter()
     pieces: list[str] = []

@@ -67,10 +67,9 @@ def chosen(question: str, quotes: Sequence[Quote]) -> list[Quote]:
     """The quoted sentences that answer: the one sharing most of the question's terms, and for
     each part of the question it does not supply, the best sentence that does. A reason or a
     manner is explained by the whole passage that sentence is in, not by one of its steps."""
-    if not quotes:
+    best = best_of(question, quotes)
+    if best is None:
         return []
-    terms = set(tokenize(question))
-    best = max(quotes, key=lambda q: _shared(terms, q.text))
     picked = [best]
     a = analyse(question)
     if {"reason", "manner"} & set(question_parts(question)):
@@ -79,9 +78,9 @@ def chosen(question: str, quotes: Sequence[Quote]) -> list[Quote]:
         part = replace(a, kind=kind)
         if kind == "other" or supplies(part, best.text):
             continue
-        supplying = [q for q in quotes if supplies(part, q.text)]
-        if supplying:
-            picked.append(max(supplying, key=lambda q: _shared(terms, q.text)))
+        supplier = best_of(question, [q for q in quotes if supplies(part, q.text)])
+        if supplier is not None:
+            picked.append(supplier)
     return [q for q in quotes if q in picked]
 
 
@@ -119,7 +118,8 @@ def uncovered(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]
     """For a question without a typed answer (what, how, why, which ones), the chosen quotes
     (in the asker's language) whose own words, beyond the question's, the reply mostly leaves
     out: two items of a list of five answer with less than the quote. A date, number, place
-    or name is held to the quote by ``missing_parts`` instead."""
+    or name is held to the quote by ``missing_parts`` instead (and a runner-up passage's
+    sentence by ``covers``, whatever the question asks)."""
     if not set(question_parts(question)) & set(_UNTYPED):
         return []
     return [q for q in quotes if not covers(question, q, reply)]

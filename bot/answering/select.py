@@ -56,8 +56,8 @@ def pick(scores: np.ndarray, ranks: np.ndarray, vetoed: np.ndarray) -> tuple[int
     first = ranks[allowed][np.argmax(scores[allowed])]
     inside = allowed & (ranks == first)
     best = int(np.flatnonzero(inside)[np.argmax(scores[inside])])
-    elsewhere = allowed & (ranks != first)
-    margin = float(scores[best] - scores[elsewhere].max()) if elsewhere.any() else 1.0
+    other = _best_elsewhere(scores, ranks, vetoed, best)
+    margin = float(scores[best] - scores[other]) if other is not None else 1.0
     return best, margin
 
 
@@ -66,11 +66,18 @@ def runner_up(scores: np.ndarray, ranks: np.ndarray, vetoed: np.ndarray, best: i
     log-odds that a sentence states the answer, judges it more likely than not to: two
     passages about one topic that the features cannot separate are both quoted, rather than
     a coin toss deciding which the user sees."""
+    second = _best_elsewhere(scores, ranks, vetoed, best)
+    return second if second is not None and scores[second] > 0.0 else None
+
+
+def _best_elsewhere(
+    scores: np.ndarray, ranks: np.ndarray, vetoed: np.ndarray, best: int
+) -> int | None:
+    """The best-scored allowed sentence outside ``best``'s passage, if any."""
     elsewhere = ~vetoed & (ranks != ranks[best])
     if not elsewhere.any():
         return None
-    second = int(np.flatnonzero(elsewhere)[np.argmax(scores[elsewhere])])
-    return second if scores[second] > 0.0 else None
+    return int(np.flatnonzero(elsewhere)[np.argmax(scores[elsewhere])])
 
 
 def select(

@@ -53,6 +53,8 @@ _EN_GRAMMAR = re.compile(
 _ZH_GRAMMAR = re.compile(
     r"的|了|吗|呢|吧|是|在|和|与|有|什么|什麼|哪|谁|誰|怎么|怎麼|为什么|為什麼|多少|几|幾|这|這|那"
 )
+_EN_ASKING = re.compile(r"\b(?:what|when|where|who|whom|whose|why|how|which)\b", re.IGNORECASE)
+_ZH_ASKING = re.compile(r"什么|什麼|哪|谁|誰|怎么|怎麼|为什么|為什麼|多少|几|幾|吗|嗎|呢")
 _QUOTED = re.compile(r"[“\"「『《][^”\"」』》]*[”\"」』》]")
 
 
@@ -64,6 +66,11 @@ def detect_lang(text: str) -> Lang:
     if cjk and latin_words:
         bare = _QUOTED.sub(" ", text)
         en, zh = len(_EN_GRAMMAR.findall(bare)), len(_ZH_GRAMMAR.findall(bare))
+        if en != zh and (en == 0 or zh == 0):
+            return "en" if en > zh else "zh"
+        # both: a sentence quoted without marks ("Who said 友好的根基在民间?") is asked in the
+        # language of the question words
+        en, zh = len(_EN_ASKING.findall(bare)), len(_ZH_ASKING.findall(bare))
         if en != zh and (en == 0 or zh == 0):
             return "en" if en > zh else "zh"
     return "zh" if cjk and cjk >= latin_words else "en"

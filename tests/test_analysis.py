@@ -139,6 +139,9 @@ def test_ordinary_questions_are_not_mistaken_for_instructions(question):
         ("MIJBC是什么意思？", "zh-Hans"),
         ("“Wings Across the Sea”一共有多少学生参加过？", "zh-Hans"),
         ("Lily 這隻 godwit 飛了幾天？", "zh-Hant"),
+        # a Chinese sentence quoted without marks: the question words decide
+        ("Which museum wrote 茶叶是在福州装船的 on its label?", "en"),
+        ("Kobe and Tianjin 是哪一年结好的？", "zh-Hans"),
     ],
 )
 def test_a_mixed_question_is_in_the_language_of_its_grammar(question, language):

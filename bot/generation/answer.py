@@ -50,6 +50,7 @@ from bot.generation.complete import (
     strip_end,
     typed,
     uncovered,
+    widened,
 )
 from bot.generation.grounding import (
     Passage,
@@ -59,6 +60,7 @@ from bot.generation.grounding import (
     verify,
 )
 from bot.i18n import message
+from bot.retrieval.hybrid import Hit
 from index.lang import Language, passage_lang, to_script
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,7 @@ def stream_answer(
         yield d.extractive
         return
     every = quoted_sentences(d.extractive.citations, d.language)
-    quotes = chosen(d.search, every)
+    quotes = chosen(d.search, every, _evidence(d))
     # a runner-up passage the quote gives too must not be dropped by the reply either
     runner = _runner_up(d, every)
     if runner is not None and runner not in quotes:
@@ -107,7 +109,7 @@ def stream_answer(
     marked: dict[str, list[str]] = {}
     for q in quotes:
         marked.setdefault(q.passage_id, []).append(q.text)
-    passages = build_passages(d.retrieval.hits, d.language, chosen=marked)
+    passages = build_passages(_with_quoted(d), d.language, chosen=marked)
     if runner is not None and not any(p.holds(runner.passage_id) for p in passages):
         runner = None  # not shown to the model: it could not have said it
     messages = answer_messages(d.search, d.language, passages)
@@ -174,15 +176,11 @@ def stream_answer(
         ]
     if found == "missing" and not any(kind in ("number", "date") for kind, _ in missing):
         missing += [("figures", clause) for clause in clauses_with(values, quotes)]
-    added = " ".join(clause.text for _, clause in missing if clause)
-    left = uncovered(d.search, quotes, f"{said} {added}")
-    if (
-        runner is not None
-        and runner not in left
-        and not covers(d.search, runner, f"{said} {added}")
-    ):
+    bridge = d.index.bridge
+    left = uncovered(d.search, quotes, said, bridge)
+    if runner is not None and runner not in left and not covers(d.search, runner, said, bridge):
         left.append(runner)
-    missing += [("details", quote) for quote in left]
+    missing = widened(missing, left)
     if verdict.dropped:
         generated = replace(generated, note=message("generation_trimmed", d.language))
     if missing:
@@ -192,6 +190,30 @@ def stream_answer(
             return
         generated = _append(generated, missing, passages, d)
     yield _timed(generated, d, began)
+
+
+def _with_quoted(d: Draft) -> list[Hit]:
+    """The retrieved passages, then those the extractive answer quotes that retrieval did not
+    return (the neighbour of the evidence a list or an explanation goes on into)."""
+    hits = list(d.retrieval.hits)
+    have = {c.id for h in hits for c in (h.chunk, h.translation) if c}
+    prefer = passage_lang(d.language)
+    for citation in d.extractive.citations:
+        chunk = d.index.chunk(citation.passage_id)
+        if chunk is None or chunk.id in have:
+            continue
+        other = d.index.chunk(chunk.counterpart_id)
+        main, translation = (other, chunk) if other and other.lang == prefer else (chunk, other)
+        hits.append(Hit(main, translation, citation.score, 0.0, 0.0, chunk.id))
+        have |= {main.id} | ({translation.id} if translation else set())
+    return hits
+
+
+def _evidence(d: Draft) -> set[str]:
+    """The passages the extractive answer quotes before a runner-up: the evidence and the
+    neighbours of its paragraph it goes on into."""
+    start = d.extractive.features.get("second_passage")
+    return {c.passage_id for c in d.extractive.citations if start is None or c.n < start}
 
 
 def _runner_up(d: Draft, quotes: Sequence[Quote]) -> Quote | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from bot.answering.analysis import (
@@ -29,6 +29,7 @@ from bot.answering.analysis import (
 from bot.answering.answer import Citation
 from bot.answering.numbers import counts_unit, is_year, numbers_in
 from bot.generation.grounding import share_found
+from index.bridge import Bridge
 from index.lang import Language, normalize, passage_lang, to_script
 from index.lexical import tokenize
 
@@ -63,17 +64,20 @@ def quoted_sentences(citations: Sequence[Citation], language: Language) -> list[
     return quotes
 
 
-def chosen(question: str, quotes: Sequence[Quote]) -> list[Quote]:
+def chosen(question: str, quotes: Sequence[Quote], group: Collection[str] = ()) -> list[Quote]:
     """The quoted sentences that answer: the one sharing most of the question's terms, and for
-    each part of the question it does not supply, the best sentence that does. A reason or a
-    manner is explained by the whole passage that sentence is in, not by one of its steps."""
+    each part of the question it does not supply, the best sentence that does. A reason, a
+    manner or an open "what" is explained by the whole of what the quote gives for it: every
+    quote of the passages in ``group`` (the evidence and the neighbours of its paragraph the
+    quote goes on into), or of the best sentence's passage when no group is given."""
     best = best_of(question, quotes)
     if best is None:
         return []
     picked = [best]
     a = analyse(question)
-    if {"reason", "manner"} & set(question_parts(question)):
-        picked += [q for q in quotes if q.passage_id == best.passage_id]
+    if set(_UNTYPED) & set(question_parts(question)):
+        whole = set(group) or {best.passage_id}
+        picked += [q for q in quotes if q.passage_id in whole]
     for kind in dict.fromkeys(question_parts(question)):
         part = replace(a, kind=kind)
         if kind == "other" or supplies(part, best.text):
@@ -112,24 +116,82 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
 
 
 COVERED = 0.5  # share of a quoted sentence's own words a reply must carry to cover it
+# The share of a paragraph's dictionary words whose CC-CEDICT renderings its aligned
+# translation uses: 0.42 on the development articles, both directions
+# (scripts/bridge_recall.py). A reply in the other language than a quote must carry that
+# share of ``COVERED``.
+BRIDGE_RECALL = 0.42
 
 
-def uncovered(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
+def uncovered(
+    question: str, quotes: Sequence[Quote], reply: str, bridge: Bridge | None = None
+) -> list[Quote]:
     """For a question without a typed answer (what, how, why, which ones), the chosen quotes
-    (in the asker's language) whose own words, beyond the question's, the reply mostly leaves
-    out: two items of a list of five answer with less than the quote. A date, number, place
-    or name is held to the quote by ``missing_parts`` instead (and a runner-up passage's
-    sentence by ``covers``, whatever the question asks)."""
+    whose own words, beyond the question's, the reply mostly leaves out: two items of a list
+    of five answer with less than the quote. A date, number, place or name is held to the
+    quote by ``missing_parts`` instead (and a runner-up passage's sentence by ``covers``,
+    whatever the question asks)."""
     if not set(question_parts(question)) & set(_UNTYPED):
         return []
-    return [q for q in quotes if not covers(question, q, reply)]
+    return [q for q in quotes if not covers(question, q, reply, bridge)]
 
 
-def covers(question: str, quote: Quote, reply: str) -> bool:
-    """Whether the reply carries most of the quote's own words beyond the question's (a quote
-    in the other language cannot be compared word for word: it is taken as covered)."""
+def covers(question: str, quote: Quote, reply: str, bridge: Bridge | None = None) -> bool:
+    """Whether the reply carries most of the quote's own words beyond the question's. A quote
+    in the other language is compared through ``bridge``'s dictionary renderings (without a
+    bridge it is taken as covered)."""
     own = {t for t in tokenize(quote.text) if not t.startswith("#")} - set(tokenize(question))
-    return not (quote.own_language and own) or share_found(own, [reply]) >= COVERED
+    if not own:
+        return True
+    if quote.own_language:
+        return share_found(own, [reply]) >= COVERED
+    if bridge is None:
+        return True
+    return rendered_share(bridge, list(own), question, reply) >= COVERED * BRIDGE_RECALL
+
+
+class _Anything:
+    def __contains__(self, _: object) -> bool:
+        return True
+
+
+def rendered_share(bridge: Bridge, words: list[str], question: str, reply: str) -> float:
+    """Of the words (of one language) a dictionary renders, beyond those the question
+    renders, the share ``reply`` (in the other language) renders. A word counts with the
+    pieces jieba also cut it into (亲眼看到: 亲眼, 看到), once."""
+
+    def within(word: str, found: Collection[str]) -> bool:
+        return word in found or (not word.isascii() and any(w in found for w in words if w in word))
+
+    renderable = bridge.translate(words, _Anything())
+    asked = bridge.translate(words, set(tokenize(question)))
+    said = bridge.translate(words, set(tokenize(reply)))
+    whole = [w for w in words if w.isascii() or not any(w != u and w in u for u in words)]
+    counted = [w for w in whole if within(w, renderable) and not within(w, asked)]
+    if not counted:
+        return 1.0
+    return sum(within(w, said) for w in counted) / len(counted)
+
+
+def widened(
+    missing: Sequence[tuple[str, Quote | None]], left: Sequence[Quote]
+) -> list[tuple[str, Quote | None]]:
+    """The clauses to add for the missing parts, each widened to the whole quote it is part
+    of when the reply mostly leaves that quote out ("…old tea was found in one corner" would
+    drop "…identified it as Lapsang souchong"); then the other quotes left out, as details."""
+
+    def whole(clause: Quote | None) -> Quote | None:
+        return next(
+            (
+                q
+                for q in left
+                if clause and q.passage_id == clause.passage_id and clause.text in q.text
+            ),
+            clause,
+        )
+
+    out = [(kind, whole(clause)) for kind, clause in missing]
+    return out + [("details", q) for q in left if all(c != q for _, c in out)]
 
 
 def best_of(question: str, quotes: Sequence[Quote]) -> Quote | None:

@@ -71,13 +71,13 @@ def build_passages(
     """Number the top hits; each is already in the asker's language where a translation exists.
 
     ``chosen`` maps a passage id to the sentences the extractive answer chose there: they are
-    marked, and that passage is shown even when it ranks below ``limit`` (in the last place).
+    marked, and those passages are shown even when they rank below ``limit`` (in place of the
+    lowest-ranked passages nothing was chosen from).
     """
     chosen = chosen or {}
-    top = list(hits[:limit])
-    wanted = [h for h in hits if _ids(h) & chosen.keys()]
-    if wanted and not any(_ids(h) & chosen.keys() for h in top):
-        top = [*top[: limit - 1], wanted[0]]
+    wanted = [i for i, h in enumerate(hits) if _ids(h) & chosen.keys()][:limit]
+    others = [i for i in range(min(limit, len(hits))) if i not in wanted]
+    top = [hits[i] for i in sorted(wanted + others[: limit - len(wanted)])]
     passages = []
     for n, hit in enumerate(top, start=1):
         text = to_script(hit.chunk.text, language) if hit.chunk.lang == "zh" else hit.chunk.text

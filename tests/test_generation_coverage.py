@@ -1,0 +1,89 @@
+"""What a generated answer is held to: every quote of the evidence and the neighbours the quote
+goes on into, shown to the model even when retrieval missed them, compared across languages
+through the dictionary bridge, and added back whole when the reply mostly leaves it out."""
+
+from dataclasses import replace
+
+from bot.generation.answer import generate_answer
+from bot.generation.complete import Quote, chosen, covers, rendered_share, uncovered, widened
+from bot.generation.grounding import build_passages
+from index.bridge import Bridge
+from index.lexical import tokenize
+from tests.conftest import ScriptedGenerator
+from tests.test_eval_metrics import hit
+
+MEANING = "What does 'strong in the east, weak in the west' mean?"
+SUMMARY = Quote("The east-strong, west-weak pattern has not changed.", "c26")
+CAUSE = Quote("The western region has little exchange because transport is poor.", "c27")
+LATER = Quote("A later forum was held in 2014.", "c40")
+
+WHY = "Why did the two museums make the exhibition travel?"
+AUDIENCE = Quote("一是希望茶叶贸易起点和终点两地的观众都能亲眼看到这批文物；", "z1", False)
+COSTS = Quote("二是巡回展可以由多个场馆分摊高昂的保险和运输费用。", "z1", False)
+
+
+def test_an_open_question_is_held_to_every_quote_of_the_evidence_and_its_continuation():
+    quotes = [SUMMARY, CAUSE, LATER]
+    assert chosen(MEANING, quotes, group={"c26", "c27"}) == [SUMMARY, CAUSE]
+    assert uncovered(MEANING, [SUMMARY, CAUSE], "The pattern has not changed.") == [CAUSE]
+
+
+def test_without_the_continuation_an_open_question_keeps_to_the_best_sentences_passage():
+    assert chosen(MEANING, [SUMMARY, CAUSE, LATER]) == [SUMMARY]
+
+
+def test_every_chosen_passage_is_shown_in_place_of_the_lowest_ranked_others():
+    hits = [hit(f"c{i}", f"Passage {i}.") for i in range(1, 7)]
+    passages = build_passages(hits, "en", chosen={"c5": ["Passage 5."], "c6": ["Passage 6."]})
+    assert [p.hit.chunk.id for p in passages] == ["c1", "c5", "c6"]
+    assert passages[1].shown == "**Passage 5.**"
+    unchosen = build_passages(hits, "en", chosen={"c2": ["Passage 2."]})
+    assert [p.hit.chunk.id for p in unchosen] == ["c1", "c2", "c3"]
+
+
+def test_a_quote_in_the_other_language_is_covered_through_the_dictionary():
+    bridge = Bridge()
+    reply = (
+        "So that audiences at the starting point and the destination of the tea trade "
+        "could see the objects."
+    )
+    assert covers(WHY, AUDIENCE, reply, bridge)
+    assert not covers(WHY, COSTS, reply, bridge)  # insurance and transport costs: not said
+    assert covers(WHY, COSTS, reply)  # without a bridge it cannot be judged
+    assert uncovered(WHY, [AUDIENCE, COSTS], reply, bridge) == [COSTS]
+
+
+def test_the_rendered_share_counts_a_word_and_the_pieces_jieba_cut_it_into_once():
+    words = list(dict.fromkeys(t for t in tokenize("亲眼看到文物") if not t.startswith("#")))
+    assert "亲眼看到" in words and "看到" in words
+    assert rendered_share(Bridge(), words, "", "They see it.") == 0.5  # 亲眼看到, not 文物
+
+
+def test_a_clause_of_a_sentence_the_reply_leaves_out_is_widened_to_the_sentence():
+    found = Quote("When a chest was cleaned in 2022, old tea was found in it", "c9")
+    sentence = Quote(
+        "When a chest was cleaned in 2022, old tea was found in it; a laboratory identified "
+        "it as Lapsang souchong.",
+        "c9",
+    )
+    other = Quote("Eleven chests are on display.", "c9")
+    assert widened([("figures", found)], [sentence, other]) == [
+        ("figures", sentence),
+        ("details", other),
+    ]
+    assert widened([("figures", found)], []) == [("figures", found)]  # the reply has the rest
+    assert widened([("place", None)], [other]) == [("place", None), ("details", other)]
+
+
+def test_a_quoted_passage_retrieval_did_not_return_is_shown_to_the_model(scripted_zhen):
+    gen = ScriptedGenerator("The article does not say.")
+    zhen = scripted_zhen(gen)
+    d = zhen._draft("When and where was the second governors' forum held?", None, None, None)
+    quoted = d.extractive.citations[0]
+    hits = [h for h in d.retrieval.hits if quoted.passage_id not in (h.chunk.id, h.matched_id)]
+    assert len(hits) < len(d.retrieval.hits)
+    d = replace(d, retrieval=replace(d.retrieval, hits=hits))
+    generate_answer(d, gen, max_tokens=64, timeout=5)
+    prompt = gen.calls[0][0]["content"]
+    shown = quoted.text if quoted.lang == "en" else quoted.translation
+    assert shown and shown[:40] in prompt

@@ -338,6 +338,12 @@ def _senses(gloss: str) -> list[tuple[str, ...]]:
     return out
 
 
+def english_word(token: str) -> bool:
+    """Whether CC-CEDICT renders a (stemmed) English ``token`` on its own: a word, not a
+    clipped one (port, exam; not tech, prof)."""
+    return (token,) in lexicon().headwords
+
+
 @lru_cache(maxsize=1)
 def _entries() -> list[tuple[str, str, str, str]]:
     """(traditional, simplified, pinyin, gloss) of every CC-CEDICT entry."""

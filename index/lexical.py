@@ -52,6 +52,9 @@ _FUNCTION_TAGS = ("r", "d", "m", "q", "y", "e", "o", "u", "c", "p", "f", "x", "z
 
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "es", "ed", "s")
 _SIBILANTS = ("ss", "x", "z", "ch", "sh")
+CLIPPED = 3  # letters a clipped word drops at least (lab·oratory, tech·nician)
+MAX_CLIPPED = 3
+_DOUBLING = ("ings", "ing", "ed")  # suffixes that double a final consonant
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,8 @@ def load_jieba():
 
 def stem(word: str) -> str:
     """A deliberately light English stemmer: strips one common suffix, the plural -es only
-    after a sibilant (boxes, classes) so that nurses and nurse, class and classes agree."""
+    after a sibilant (boxes, classes) so that nurses and nurse, class and classes agree, and
+    the consonant -ing or -ed doubled (scanning, scan)."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "es" and not word[:-2].endswith(_SIBILANTS):
@@ -90,8 +94,17 @@ def stem(word: str) -> str:
             word = word[: -len(suffix)]
             if suffix == "ies":
                 word += "y"
+            elif suffix in _DOUBLING and _doubled(word):
+                word = word[:-1]  # scanning, planned: the consonant the suffix doubled
             break
     return word
+
+
+def _doubled(word: str) -> bool:
+    """Whether ``word`` ends in a consonant a suffix doubled (scann, plann; not staff, call,
+    miss, buzz, which end so themselves, nor add, too short to have grown one)."""
+    last = word[-1]
+    return len(word) > 3 and word[-2] == last and last not in "aeioufslz" and last.isalpha()
 
 
 def tokenize(text: str) -> list[str]:
@@ -175,6 +188,21 @@ class BM25:
             if len(w) == len(term) and sum(a != b for a, b in zip(w, term, strict=True)) == 1
         ]
         return min(near, key=lambda w: (self.idf[w], w)) if near else None
+
+    def clipped(self, term: str) -> list[str]:
+        """The corpus words an English ``term`` may be clipped from (tech → technician, prof
+        → professor): those it begins and that are at least ``CLIPPED`` letters longer; none
+        when more than ``MAX_CLIPPED`` do (too short a start to tell) or the corpus has it."""
+        if not term.isascii() or not term.isalpha() or len(term) < 3 or term in self.idf:
+            return []
+        words = self._ascii_words()
+        longer = []
+        for word in itertools.islice(words, bisect.bisect_left(words, term), None):
+            if not word.startswith(term):
+                break
+            if len(word) >= len(term) + CLIPPED:
+                longer.append(word)
+        return longer if len(longer) <= MAX_CLIPPED else []
 
     def _ascii_words(self) -> list[str]:
         if self._words is None:

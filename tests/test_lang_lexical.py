@@ -38,6 +38,21 @@ def test_a_plural_in_es_after_a_non_sibilant_matches_its_singular():
     assert tokenize("classes boxes churches") == tokenize("class box church")
 
 
+def test_a_consonant_doubled_before_ing_or_ed_is_undoubled():
+    assert tokenize("scanning planned shipped settings") == tokenize("scan plan ship set")
+    assert tokenize("staffed called missed added") == tokenize("staff call miss add")
+
+
+def test_a_clipped_english_word_finds_the_corpus_words_it_is_short_for():
+    bm25 = BM25([tokenize("Eleven technicians and two professors"), tokenize("profits rose")])
+    assert bm25.clipped("tech") == ["technician"]
+    assert bm25.clipped("prof") == ["professor"]  # profit is no clipping of it
+    many = BM25([tokenize("international internet interview interpreter")])
+    assert many.clipped("inter") == []  # too short a start to tell which
+    assert bm25.clipped("technician") == []  # the corpus has it
+    assert bm25.clipped("te") == []  # too short to tell
+
+
 def test_a_misspelt_english_word_finds_the_corpus_word_it_means():
     bm25 = BM25([tokenize("The Hamburg venue welcomed 57,800 visitors."), tokenize("Tea chests")])
     assert bm25.closest("visiter") == "visitor"

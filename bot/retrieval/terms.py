@@ -2,7 +2,8 @@
 
 A term counts as present in a text when the text holds the term itself or one of its
 renderings: through the index's bridge (乒乓球 for "table tennis", the full name of an
-abbreviation), the corpus word a misspelt English term means (visiter → visitor), the
+abbreviation), the corpus words a clipped English term is short for (techs → technicians),
+the corpus word a misspelt English term means (visiter → visitor), the
 content words of a Chinese term jieba cut differently from the corpus (那站 → 站), or the
 corpus word a mistyped Chinese one sounds like (主仁 → 主任). Terms the
 corpus never uses, in any rendering, weigh the most; function words (那个, 一共, 呀) are
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.bridge import pinyin_table
+from index.bridge import english_word, pinyin_table
 from index.lexical import content_pieces, in_dictionary
 from index.store import Index
 
@@ -23,8 +24,10 @@ def _respelt(term: str, index: Index) -> set[str]:
     words of a Chinese term when the corpus has them all, or the word a Chinese term that is
     no word at all sounds like."""
     if term.isascii():
+        # a clipped word (techs, prof) when no dictionary lists it, else a misspelling
+        clipped = [] if english_word(term) else index.bm25.clipped(term)
         closest = index.bm25.closest(term)
-        return {closest} if closest else set()
+        return set(clipped) or ({closest} if closest else set())
     pieces = set(content_pieces(term)) - {term}
     if pieces and all(p in index.bm25.idf for p in pieces):
         return pieces

@@ -97,6 +97,13 @@ def test_a_count_needs_the_counted_thing():
     assert counts_unit(analyse("签署了几份协议？").units, "双方签署了3份协议。")
 
 
+def test_a_classifier_jieba_tags_is_what_a_chinese_count_counts():
+    households = analyse("这个村一共有多少户人家？").units
+    assert "户" in households
+    assert counts_unit(households, "全村共有312户人家。")
+    assert not counts_unit(households, "每户人家都有一张卡片；村里有80名老人。")
+
+
 def test_a_name_question_needs_a_name_the_question_does_not_give():
     a = analyse("What is the name of the wetland centre in Queensland?")
     assert not supplies(a, "A wetland centre in Queensland will join.")

@@ -223,6 +223,13 @@ def bounds(norm: str) -> set[float]:
     return out
 
 
+def _tagged_classifier(text: str) -> bool:
+    """Whether ``text`` opens with a one-character classifier jieba tags as one (户 in 多少户
+    人家, 栋 in 几栋楼)."""
+    word, flag = next(iter(load_posseg().cut(text[:4])), ("", ""))
+    return len(word) == 1 and flag == "q"
+
+
 def count_units(norm: str) -> set[str]:
     """What a count question counts: the noun after "how many" or "number of"; the classifier
     and the noun after 多少/几 (多少名学生 → 名, 学生), people for a head count (人数), units
@@ -242,7 +249,7 @@ def count_units(norm: str) -> set[str]:
         rest = m.group(1)
         if rest[0] in "年月日号天次":
             continue
-        if rest[0] in _CLASSIFIERS:
+        if rest[0] in _CLASSIFIERS or _tagged_classifier(rest):
             if rest[0] in PEOPLE_CLASSIFIERS:
                 units |= {*PEOPLE_CLASSIFIERS, PERSONS}
             elif rest[0] != "个":  # the general classifier says nothing of what is counted

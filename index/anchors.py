@@ -66,9 +66,10 @@ _EN_ORDINAL = re.compile(
 _MONTH_NAME = "|".join(MONTHS)
 # A month name only counts next to a day or year number ("may" alone is a verb).
 _EN_MONTH = re.compile(
-    rf"\b({_MONTH_NAME})\b(?=\s*,?\s*\d)|(?<=\d)(?:st|nd|rd|th)?\s*,?\s*({_MONTH_NAME})\b",
+    rf"\b({_MONTH_NAME})\b(?=\s*,?\s*\d)|(?<=\d)(?:st|nd|rd|th)?\s*,?\s*(?:of\s+)?({_MONTH_NAME})\b",
     re.IGNORECASE,
 )
+_OF_MONTH = re.compile(rf"\s*,?\s*(?:of\s+)?(?:{_MONTH_NAME})\b", re.IGNORECASE)
 _ZH_MONTH = re.compile(rf"(\d{{1,2}}|[{ZH_NUM}]{{1,3}})\s*月")
 
 
@@ -101,12 +102,13 @@ def ordinals(text: str) -> set[int]:
         if value is not None:
             found.add(value)
     for m in _EN_ORDINAL.finditer(norm):
-        found.add(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2).lower()])
+        if not _OF_MONTH.match(norm, m.end()):  # the day of a date: "the 21st of March"
+            found.add(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2).lower()])
     return found
 
 
 def months(text: str) -> set[int]:
-    """Months named in ``text`` as dates (May 2009, 24th June, 2009年5月)."""
+    """Months named in ``text`` as dates (May 2009, 24th June, the 24th of June, 2009年5月)."""
     norm = normalize(text)
     found = {MONTHS.index((m.group(1) or m.group(2)).lower()) + 1 for m in _EN_MONTH.finditer(norm)}
     for m in _ZH_MONTH.finditer(norm):

@@ -83,6 +83,20 @@ def test_a_year_written_in_chinese_digits_is_a_year():
     assert numbers_in("二〇二一年") == {2021.0} and numbers_in("二十一") == {21.0}
 
 
+def test_a_year_or_a_day_said_in_words_is_the_date_it_names():
+    said = analyse("What happened in twenty twenty-two, and on the twenty-first of March?")
+    assert said.years == {2022} and said.numbers == {21.0} and said.months == {3}
+    assert not said.ordinals  # a day of the month is no edition
+    assert analyse("Who led it in nineteen ninety-eight?").years == {1998}
+    assert analyse("Was it two thousand and nine?").years == {2009}
+    assert analyse("Did two thousand people come?").years == frozenset()  # a count
+    assert analyse("How many came on the first of May?").months == {5}
+    question = analyse("Where did they play on the twenty-first of March, twenty nineteen?")
+    assert constraints_met(question, "- Prague, 21 March 2019") == 1.0
+    assert constraints_met(question, "on the twenty-first of March 2019, in Prague") == 1.0
+    assert constraints_met(question, "- Kraków, 23 March 2019") < 1.0
+
+
 def test_a_count_of_days_months_or_years_asks_a_length_of_time():
     units = analyse("雨季里有几天无法连线？").units
     assert counts_unit(units, "2021年雨季，乌沙乡卫生院有11天无法连线。")

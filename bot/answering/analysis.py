@@ -24,6 +24,7 @@ from bot.answering.numbers import (
     counts_unit,
     has_quantity,
     numbers_in,
+    spoken_numbers,
     years_in,
 )
 from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, months, ordinals
@@ -187,14 +188,15 @@ def analyse(question: str) -> Analysis:
     norm = normalize(question)
     kind = next((k for k, cue in _KIND_CUES if cue.search(norm)), None)
     kind = kind or _attribute(norm)
-    years = years_in(norm)
-    numbers = {n for n in numbers_in(norm, exact=True) if n not in years} - bounds(norm)
+    dated = spoken_numbers(norm)
+    years = years_in(dated)
+    numbers = {n for n in numbers_in(dated, exact=True) if n not in years} - bounds(dated)
     return Analysis(
         kind=kind,
         years=frozenset(years),
         numbers=frozenset(numbers),
-        months=frozenset(months(question)),
-        ordinals=frozenset(ordinals(question)),
+        months=frozenset(months(dated)),
+        ordinals=frozenset(ordinals(dated)),
         names=tuple(names_in(question)),
         units=frozenset(count_units(norm)) if kind == "number" else frozenset(),
         instructions=bool(_INSTRUCTIONS.search(norm)),
@@ -316,11 +318,12 @@ def _stated(context: str) -> tuple[str, frozenset[float], frozenset[int], frozen
     """A context's normalised text, numbers, months and ordinals (passages recur across
     questions, so this is cached)."""
     norm = normalize(context)
+    dated = spoken_numbers(norm)
     return (
         norm,
-        frozenset(numbers_in(norm)),
-        frozenset(months(context)),
-        frozenset(ordinals(context)),
+        frozenset(numbers_in(dated)),
+        frozenset(months(dated)),
+        frozenset(ordinals(dated)),
     )
 
 

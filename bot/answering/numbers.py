@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from index.anchors import MONTHS, ZH_NUM, zh_number
+from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, zh_number
 from index.lang import normalize
 from index.lexical import load_posseg, stem
 
@@ -37,6 +37,39 @@ EN_NUMBER = re.compile(
 )
 _ZH_SCALE = {"万": 10_000, "亿": 100_000_000}
 _EN_SCALE_AFTER = re.compile(r"^\s*(million|billion|thousand)\b", re.IGNORECASE)
+
+
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_ORDINAL_ONES = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_TWO_DIGITS = rf"(?:{_TEENS}|(?:{_TENS})(?:[\s-]+(?:{_ONES}))?|oh[\s-]+(?:{_ONES}))"
+# a year read in pairs of digits: "nineteen ninety-eight", "twenty twenty-two", "twenty oh nine"
+_SPOKEN_YEAR = re.compile(rf"\b(eighteen|nineteen|twenty)[\s-]+({_TWO_DIGITS})\b")
+# "two thousand and nine", "two thousand twenty-two" (not "two thousand" alone: a count)
+_SPOKEN_THOUSANDS = re.compile(
+    rf"\b(?:one thousand eight hundred|two thousand)[\s-]+(?:and[\s-]+)?(?:{_TWO_DIGITS}|{_ONES})\b"
+)
+# "the first of May", "the fourth of July": a day
+_DAY_OF_MONTH = re.compile(
+    rf"\b({'|'.join(EN_ORDINALS)})(?=\s+of\s+(?:{'|'.join(MONTHS)})\b)", re.IGNORECASE
+)
+_COMPOUND_ORDINAL = re.compile(rf"\b({_TENS})[\s-]+({_ORDINAL_ONES})\b")
+
+
+def spoken_numbers(norm: str) -> str:
+    """A normalised text with years and compound ordinals said in words written in digits
+    ("twenty nineteen" → 2019, "the twenty-first of march" → 21st), so they are read as the
+    dates they are; other number words are left to ``numbers_in``."""
+
+    def two(words: str) -> int:
+        return _en_value(words.replace("oh", " ")) or 0
+
+    norm = _SPOKEN_YEAR.sub(lambda m: str(two(m.group(1)) * 100 + two(m.group(2))), norm)
+    norm = _SPOKEN_THOUSANDS.sub(lambda m: str(_en_value(m.group(0))), norm)
+    ordinal = {w: i for i, w in enumerate(_ORDINAL_ONES.split("|"), start=1)}
+    norm = _COMPOUND_ORDINAL.sub(lambda m: f"{_EN_UNITS[m.group(1)] + ordinal[m.group(2)]}th", norm)
+    return _DAY_OF_MONTH.sub(lambda m: f"{EN_ORDINALS[m.group(1)]}th", norm)
 
 
 def numbers_in(text: str, exact: bool = False) -> set[float]:

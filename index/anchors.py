@@ -69,8 +69,81 @@ _EN_MONTH = re.compile(
     rf"\b({_MONTH_NAME})\b(?=\s*,?\s*\d)|(?<=\d)(?:st|nd|rd|th)?\s*,?\s*(?:of\s+)?({_MONTH_NAME})\b",
     re.IGNORECASE,
 )
-_OF_MONTH = re.compile(rf"\s*,?\s*(?:of\s+)?(?:{_MONTH_NAME})\b", re.IGNORECASE)
+# the day of a date said as an ordinal: "the 21st of March", "the first of May"
+_DAY = re.compile(
+    rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)|({'|'.join(EN_ORDINALS)}))(?=\s*,?\s*(?:of\s+)?(?:{_MONTH_NAME})\b)",
+    re.IGNORECASE,
+)
 _ZH_MONTH = re.compile(rf"(\d{{1,2}}|[{ZH_NUM}]{{1,3}})\s*月")
+
+EN_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_ORDINAL_ONES = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_TWO_DIGITS = rf"(?:{_TEENS}|(?:{_TENS})(?:[\s-]+(?:{_ONES}))?|oh[\s-]+(?:{_ONES}))"
+# a year read in pairs of digits: "nineteen ninety-eight", "twenty twenty-two", "twenty oh nine"
+_SPOKEN_YEAR = re.compile(rf"\b(eighteen|nineteen|twenty)[\s-]+({_TWO_DIGITS})\b")
+# "two thousand and nine", "two thousand twenty-two" (not "two thousand" alone: a count)
+_SPOKEN_THOUSANDS = re.compile(
+    rf"\b(?:one thousand eight hundred|two thousand)[\s-]+(?:and[\s-]+)?(?:{_TWO_DIGITS}|{_ONES})\b"
+)
+_COMPOUND_ORDINAL = re.compile(rf"\b({_TENS})[\s-]+({_ORDINAL_ONES})\b")
+_ZH_DATE_YEAR = re.compile(r"([零〇一二三四五六七八九]{4})(?=年)")
+_ZH_DATE_MONTH = re.compile(
+    r"(?:(?<=\d年)|(?<=\d年 ))([一二三四五六七八九十]{1,3})(?=月)"
+    r"|([一二三四五六七八九十]{1,3})(?=月[一二三四五六七八九十\d]{1,3}[日号])"
+)
+_ZH_DATE_DAY = re.compile(r"(?<=月)([一二三四五六七八九十]{1,3})(?=[日号])")
+
+
+def en_value(text: str) -> int | None:
+    """The value of English number words ("twenty-four", "two thousand and nine")."""
+    words = re.findall(r"[a-z]+", text.lower())
+    total, current, seen = 0, 0, False
+    for word in words:
+        if word in EN_UNITS:
+            current += EN_UNITS[word]
+            seen = True
+        elif word in EN_SCALES:
+            current = max(current, 1) * EN_SCALES[word]
+            if EN_SCALES[word] >= 1000:
+                total, current = total + current, 0
+            seen = True
+    return total + current if seen else None
+
+
+def _nth(n: int) -> str:
+    """21 → "21st", 12 → "12th": the ordinal as it is written in digits."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def written_dates(norm: str) -> str:
+    """A normalised text with the parts of dates said in words written in digits, as most
+    texts write them: "twenty nineteen" → 2019, "the twenty-first of march" → "the 21 of
+    march" (a day; "the twenty-first edition" → 21st), 二〇一九年三月二十三日 → 2019年3月23日.
+    Other number words are left as they are."""
+
+    def pair(words: str) -> int:
+        return en_value(words.replace("oh", " ")) or 0
+
+    norm = _SPOKEN_YEAR.sub(lambda m: str(pair(m.group(1)) * 100 + pair(m.group(2))), norm)
+    norm = _SPOKEN_THOUSANDS.sub(lambda m: str(en_value(m.group(0))), norm)
+    ones = {w: i for i, w in enumerate(_ORDINAL_ONES.split("|"), start=1)}
+    norm = _COMPOUND_ORDINAL.sub(lambda m: _nth(EN_UNITS[m.group(1)] + ones[m.group(2)]), norm)
+    norm = _DAY.sub(lambda m: str(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2)]), norm)
+    norm = _ZH_DATE_YEAR.sub(lambda m: str(zh_number(m.group(1))), norm)
+    norm = _ZH_DATE_MONTH.sub(lambda m: str(zh_number(m.group(1) or m.group(2))), norm)
+    return _ZH_DATE_DAY.sub(lambda m: str(zh_number(m.group(1))), norm)
 
 
 def zh_number(text: str) -> int | None:
@@ -94,22 +167,22 @@ def zh_number(text: str) -> int | None:
 
 
 def ordinals(text: str) -> set[int]:
-    """Ordinal numbers named in ``text`` (第十二次, 首届, twelfth, 12th)."""
-    norm = normalize(text)
+    """Ordinal numbers named in ``text`` (第十二次, 首届, twelfth, 12th; not the day of a
+    date, "the 21st of March")."""
+    norm = written_dates(normalize(text))
     found: set[int] = set()
     for m in _ZH_ORDINAL.finditer(norm):
         value = 1 if m.group(2) else zh_number(m.group(1))
         if value is not None:
             found.add(value)
     for m in _EN_ORDINAL.finditer(norm):
-        if not _OF_MONTH.match(norm, m.end()):  # the day of a date: "the 21st of March"
-            found.add(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2).lower()])
+        found.add(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2).lower()])
     return found
 
 
 def months(text: str) -> set[int]:
     """Months named in ``text`` as dates (May 2009, 24th June, the 24th of June, 2009年5月)."""
-    norm = normalize(text)
+    norm = written_dates(normalize(text))
     found = {MONTHS.index((m.group(1) or m.group(2)).lower()) + 1 for m in _EN_MONTH.finditer(norm)}
     for m in _ZH_MONTH.finditer(norm):
         value = zh_number(m.group(1))

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.anchors import anchors
+from index.anchors import anchors, written_dates
 from index.lang import normalize
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
@@ -108,9 +108,10 @@ def _doubled(word: str) -> bool:
 
 
 def tokenize(text: str) -> list[str]:
-    """Normalised matching tokens of mixed Chinese/English text (stop words removed)."""
+    """Normalised matching tokens of mixed Chinese/English text (stop words removed; dates
+    said in words as digits, so "twenty nineteen" and 2019 match)."""
     tokens: list[str] = []
-    for run in _RUNS.findall(normalize(text)):
+    for run in _RUNS.findall(written_dates(normalize(text))):
         if run[0].isascii():
             if run not in EN_STOP:
                 tokens.append(stem(run.replace("’", "'").split("'")[0]))

@@ -117,6 +117,18 @@ def test_a_caption_in_emphasis_marks_is_no_heading(text, lang, heading):
     assert is_heading(Paragraph("p", "d", lang, 0, len(text), text)) is heading
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("- Prague, 21 March 2019: about 980 listeners", "en"),
+        ("* Dresden, 16 March 2019", "en"),
+        ("• 第二站：安特衛普，SMM", "zh"),
+    ],
+)
+def test_an_item_of_a_bulleted_list_is_no_heading(text, lang):
+    assert not is_heading(Paragraph("p", "d", lang, 0, len(text), text))
+
+
 def test_a_paragraph_that_opens_with_the_same_character_is_not_a_caption():
     text = "圖錄的製作還帶來一個意外收穫：技術人員在茶箱的底板上發現了一行小字。"
     assert not is_caption(Paragraph("p", "d", "zh", 0, len(text), text))

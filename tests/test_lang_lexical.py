@@ -53,6 +53,13 @@ def test_a_clipped_english_word_finds_the_corpus_words_it_is_short_for():
     assert bm25.clipped("te") == []  # too short to tell
 
 
+def test_a_date_said_in_words_matches_the_date_in_digits():
+    assert tokenize("the twenty-first of March, twenty nineteen") == tokenize("21 March 2019")
+    assert tokenize("二〇一九年三月二十三日") == tokenize("2019年3月23日")
+    assert tokenize("the twenty-first edition") == tokenize("the 21st edition")
+    assert tokenize("twenty two people") != tokenize("2002 people")  # a count, not a year
+
+
 def test_a_misspelt_english_word_finds_the_corpus_word_it_means():
     bm25 = BM25([tokenize("The Hamburg venue welcomed 57,800 visitors."), tokenize("Tea chests")])
     assert bm25.closest("visiter") == "visitor"

@@ -24,10 +24,9 @@ from bot.answering.numbers import (
     counts_unit,
     has_quantity,
     numbers_in,
-    spoken_numbers,
     years_in,
 )
-from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, months, ordinals
+from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, months, ordinals, written_dates
 from index.lang import normalize
 from index.lexical import load_posseg
 
@@ -188,7 +187,7 @@ def analyse(question: str) -> Analysis:
     norm = normalize(question)
     kind = next((k for k, cue in _KIND_CUES if cue.search(norm)), None)
     kind = kind or _attribute(norm)
-    dated = spoken_numbers(norm)
+    dated = written_dates(norm)
     years = years_in(dated)
     numbers = {n for n in numbers_in(dated, exact=True) if n not in years} - bounds(dated)
     return Analysis(
@@ -318,7 +317,7 @@ def _stated(context: str) -> tuple[str, frozenset[float], frozenset[int], frozen
     """A context's normalised text, numbers, months and ordinals (passages recur across
     questions, so this is cached)."""
     norm = normalize(context)
-    dated = spoken_numbers(norm)
+    dated = written_dates(norm)
     return (
         norm,
         frozenset(numbers_in(dated)),

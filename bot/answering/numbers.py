@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, zh_number
+from index.anchors import EN_SCALES, EN_UNITS, MONTHS, ZH_NUM, en_value, zh_number
 from index.lang import normalize
 from index.lexical import load_posseg, stem
 
@@ -19,57 +19,16 @@ ZH_NUMERAL = re.compile(
 _DEFINITE = re.compile(r"\b(?:the|these|those|both)\s+$")
 _DATE_PART = re.compile(r"^\s*[月日号]")
 _APPROXIMATE = re.compile(r"^\s*(?:几|多|余|来)")
-_EN_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
-}  # fmt: skip
-_EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 EN_NUMBER = re.compile(
     r"\b(?:"
-    + "|".join(_EN_UNITS)
+    + "|".join(EN_UNITS)
     + r")\b(?:[\s-]+(?:and\s+)?(?:"
-    + "|".join([*_EN_UNITS, *_EN_SCALES])
+    + "|".join([*EN_UNITS, *EN_SCALES])
     + r")\b)*",
     re.IGNORECASE,
 )
 _ZH_SCALE = {"万": 10_000, "亿": 100_000_000}
 _EN_SCALE_AFTER = re.compile(r"^\s*(million|billion|thousand)\b", re.IGNORECASE)
-
-
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
-_ONES = "one|two|three|four|five|six|seven|eight|nine"
-_ORDINAL_ONES = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
-_TWO_DIGITS = rf"(?:{_TEENS}|(?:{_TENS})(?:[\s-]+(?:{_ONES}))?|oh[\s-]+(?:{_ONES}))"
-# a year read in pairs of digits: "nineteen ninety-eight", "twenty twenty-two", "twenty oh nine"
-_SPOKEN_YEAR = re.compile(rf"\b(eighteen|nineteen|twenty)[\s-]+({_TWO_DIGITS})\b")
-# "two thousand and nine", "two thousand twenty-two" (not "two thousand" alone: a count)
-_SPOKEN_THOUSANDS = re.compile(
-    rf"\b(?:one thousand eight hundred|two thousand)[\s-]+(?:and[\s-]+)?(?:{_TWO_DIGITS}|{_ONES})\b"
-)
-# "the first of May", "the fourth of July": a day
-_DAY_OF_MONTH = re.compile(
-    rf"\b({'|'.join(EN_ORDINALS)})(?=\s+of\s+(?:{'|'.join(MONTHS)})\b)", re.IGNORECASE
-)
-_COMPOUND_ORDINAL = re.compile(rf"\b({_TENS})[\s-]+({_ORDINAL_ONES})\b")
-
-
-def spoken_numbers(norm: str) -> str:
-    """A normalised text with years and compound ordinals said in words written in digits
-    ("twenty nineteen" → 2019, "the twenty-first of march" → 21st), so they are read as the
-    dates they are; other number words are left to ``numbers_in``."""
-
-    def two(words: str) -> int:
-        return _en_value(words.replace("oh", " ")) or 0
-
-    norm = _SPOKEN_YEAR.sub(lambda m: str(two(m.group(1)) * 100 + two(m.group(2))), norm)
-    norm = _SPOKEN_THOUSANDS.sub(lambda m: str(_en_value(m.group(0))), norm)
-    ordinal = {w: i for i, w in enumerate(_ORDINAL_ONES.split("|"), start=1)}
-    norm = _COMPOUND_ORDINAL.sub(lambda m: f"{_EN_UNITS[m.group(1)] + ordinal[m.group(2)]}th", norm)
-    return _DAY_OF_MONTH.sub(lambda m: f"{EN_ORDINALS[m.group(1)]}th", norm)
 
 
 def numbers_in(text: str, exact: bool = False) -> set[float]:
@@ -85,7 +44,7 @@ def numbers_in(text: str, exact: bool = False) -> set[float]:
             continue
         scale = _EN_SCALE_AFTER.match(after)
         if scale:
-            value *= _EN_SCALES[scale.group(1).lower()]
+            value *= EN_SCALES[scale.group(1).lower()]
         elif after[:1] in _ZH_SCALE:
             value *= _ZH_SCALE[after[0]]
         out.add(value)
@@ -98,7 +57,7 @@ def numbers_in(text: str, exact: bool = False) -> set[float]:
         if value is not None:
             out.add(float(value))
     for m in EN_NUMBER.finditer(norm):
-        value = _en_value(m.group(0))
+        value = en_value(m.group(0))
         # "the two countries": small number words are grammar, not a stated figure
         if value is not None and not (exact and value <= 12):
             out.add(float(value))
@@ -127,21 +86,6 @@ def _zh_value(text: str) -> int | None:
             high, low = (_zh_value(head) if head else 1), (_zh_value(tail) if tail else 0)
             return None if high is None or low is None else high * scale + low
     return zh_number(text)
-
-
-def _en_value(text: str) -> int | None:
-    words = re.findall(r"[a-z]+", text.lower())
-    total, current, seen = 0, 0, False
-    for word in words:
-        if word in _EN_UNITS:
-            current += _EN_UNITS[word]
-            seen = True
-        elif word in _EN_SCALES:
-            current = max(current, 1) * _EN_SCALES[word]
-            if _EN_SCALES[word] >= 1000:
-                total, current = total + current, 0
-            seen = True
-    return total + current if seen else None
 
 
 def has_quantity(norm: str) -> bool:

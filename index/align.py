@@ -37,7 +37,7 @@ class Link:
     en: tuple[str, ...]
 
 
-_BULLET = re.compile(r"^\s*[-+•·▪‣]\s+|^\s*\*\s+(?!.*\*\s*$)")  # "* x", not "*emphasis*"
+BULLET = re.compile(r"^\s*[-+•·▪‣]\s+|^\s*\*\s+(?!.*\*\s*$)")  # "* x", not "*emphasis*"
 # A caption's own label: "Photo:", "*Photo caption: …*", "Figure 2.", 图：, 圖片：, 照片：
 _CAPTION_LABEL = re.compile(
     r"^[*_(（\[]*\s*(?:(?:photo|picture|image|figure|fig\.)\s*(?:caption)?\s*\d*\s*[:：.]|"
@@ -61,7 +61,7 @@ def is_heading(p: Paragraph) -> bool:
     """Short and without closing punctuation (emphasis marks aside): a title or a section
     heading, not a labelled photo caption ("*圖：…參加。*", "Photo: the kiln") nor an item
     of a bulleted list ("- Prague, 21 March 2019")."""
-    if _BULLET.match(p.text):
+    if BULLET.match(p.text):
         return False
     text = p.text.strip().strip("*_ \t")
     short = len(text) <= 40 if p.lang == "zh" else len(text.split()) <= 20

@@ -199,6 +199,34 @@ def test_two_question_sentences_are_open_ended():
     assert not open_ended("这个展览的赞助方是哪家公司？")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "列出2019年巡演的所有站点和日期。",
+        "List the stops of the 2019 tour.",
+        "协议定了哪几条规则？",
+    ],
+)
+def test_a_request_for_a_list_is_open_ended(question):
+    assert open_ended(question)
+
+
+def test_the_bulleted_list_a_passage_introduces_is_quoted_with_it(tmp_path):
+    stops = "\n".join(
+        f"- {city}, {day} March 2019"
+        for city, day in [("Leipzig", 14), ("Dresden", 16), ("Prague", 21), ("Vienna", 26)]
+    )
+    zhen = zhen_on_article(
+        tmp_path,
+        "tour.md",
+        "# The tour\n\nThe orchestra of 88 players toured Central Europe for fifteen days in "
+        f"March 2019. Its stops were:\n\n{stops}\n\nThe players flew home on 28 March.\n",
+    )
+    answer = zhen.ask("List all the stops of the 2019 tour.")
+    assert all(city in answer.answer for city in ("Leipzig", "Dresden", "Prague", "Vienna"))
+    assert "flew home" not in answer.answer  # the list ends where the bullets end
+
+
 def _chunk(text: str, lang: str = "zh") -> Chunk:
     ends = [m.end() for m in re.finditer(r"[。.]", text)]
     spans = list(zip([0, *ends[:-1]], ends, strict=True))

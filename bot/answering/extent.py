@@ -9,10 +9,16 @@ from functools import lru_cache
 
 from bot.answering.analysis import Analysis, constraints_met, question_parts
 from bot.retrieval.terms import Terms
+from index.align import BULLET
 from index.anchors import ordinals
+from index.lang import normalize
 from index.lexical import content_pieces, tokenize
 from index.model import Chunk
 from index.store import Index
+
+# a request for several items: "list the…", "all the…", 列出, 所有, 哪些, 哪几条
+_LIST_REQUEST = re.compile(r"\blist\b|\ball (?:the |of the )?[a-z]|列出|列举|所有|哪些|哪几")
+LEAD_IN = re.compile(r"[:：]\s*$")  # a sentence that introduces what follows
 
 
 @lru_cache(maxsize=8192)
@@ -55,7 +61,22 @@ def extent(
                 break
             out.append(near)  # an item of a list that met the constraints: not held to them
             i += 1
+        out += bullets_after(index, out[-1])
     return out
+
+
+def bullets_after(index: Index, chunk: Chunk) -> list[Chunk]:
+    """The items of the bulleted list a chunk introduces ("Its stops were:" / 巡演各站如下：
+    then "- Leipzig, 14 March 2019", …), each its own paragraph."""
+    if not LEAD_IN.search(chunk.text):
+        return []
+    items = []
+    for near in index.chunks[index.position(chunk.id) + 1 :]:
+        paragraph = index.paragraph(near.paragraph_id)
+        if paragraph is None or not BULLET.match(paragraph.text) or near.lang != chunk.lang:
+            break
+        items.append(near)
+    return items
 
 
 def continues(chunk: Chunk, near: Chunk) -> bool:
@@ -90,8 +111,13 @@ def _opening(chunk: Chunk, sentence: int) -> str:
 
 def open_ended(question: str) -> bool:
     """A question of several parts (or of several question sentences: "哪家公司？还提供了什么
-    支持？"), or asking why, how or what: its answer is a paragraph rather than one figure or
-    name."""
+    支持？"), asking why, how or what, or asking for a list ("list all the stops", 哪几条
+    规则): its answer is a paragraph rather than one figure or name."""
     parts = question_parts(question)
     asked = [q for q in re.split(r"[?？]", question) if q.strip()]
-    return len(parts) > 1 or len(asked) > 1 or parts[0] in ("reason", "manner", "other")
+    return (
+        len(parts) > 1
+        or len(asked) > 1
+        or parts[0] in ("reason", "manner", "other")
+        or bool(_LIST_REQUEST.search(normalize(question)))
+    )

@@ -36,7 +36,8 @@ EN_STOP = frozenset(
     should will shall may might must also both either each other any all some many much more
     most few up down out off again further once here only own same too very just s t don t
     ok okay hey hi hello please thanks really actually um uh get got gets thing things stuff kind
-    sort""".split()  # noqa: SIM905
+    sort even ever lol btw anyway anyways basically literally yeah yep hmm wow pls plz tbh
+    idk""".split()  # noqa: SIM905
 )
 _ZH_STOP = frozenset(
     """的 了 在 是 和 与 及 等 也 都 而 并 或 就 对 为 以 于 把 被 从 由 向 之 其 这 那 个 中 上 下 吗 呢 吧 啊 么 什么 哪 哪些 哪里 哪个

@@ -53,6 +53,10 @@ def test_a_clipped_english_word_finds_the_corpus_words_it_is_short_for():
     assert bm25.clipped("te") == []  # too short to tell
 
 
+def test_chat_fillers_are_no_search_terms():
+    assert tokenize("lol what was the model even called btw") == tokenize("model called")
+
+
 def test_a_date_said_in_words_matches_the_date_in_digits():
     assert tokenize("the twenty-first of March, twenty nineteen") == tokenize("21 March 2019")
     assert tokenize("二〇一九年三月二十三日") == tokenize("2019年3月23日")

@@ -5,8 +5,16 @@ through the dictionary bridge, and added back whole when the reply mostly leaves
 from dataclasses import replace
 
 from bot.generation.answer import generate_answer
-from bot.generation.complete import Quote, chosen, covers, rendered_share, uncovered, widened
-from bot.generation.grounding import build_passages
+from bot.generation.complete import (
+    Quote,
+    chosen,
+    covers,
+    missing_parts,
+    rendered_share,
+    uncovered,
+    widened,
+)
+from bot.generation.grounding import build_passages, sentences
 from index.bridge import Bridge
 from index.lexical import tokenize
 from tests.conftest import ScriptedGenerator
@@ -87,3 +95,31 @@ def test_a_quoted_passage_retrieval_did_not_return_is_shown_to_the_model(scripte
     prompt = gen.calls[0][0]["content"]
     shown = quoted.text if quoted.lang == "en" else quoted.translation
     assert shown and shown[:40] in prompt
+
+
+def test_a_list_asked_for_holds_the_reply_to_every_item_the_quote_gives():
+    question = "列出2019年巡演的所有站点和日期。"
+    stops = [Quote("- 莱比锡，2019年3月14日", "c1"), Quote("- 德累斯顿，2019年3月16日", "c2")]
+    assert chosen(question, stops, group={"c1", "c2"}) == stops
+    assert uncovered(question, stops, "巡演第一站是莱比锡，2019年3月14日。") == [stops[1]]
+
+
+def test_a_list_items_marker_is_no_word_of_what_it_says():
+    item = Quote("第一，录音由两校共同拥有；", "c1")
+    # "第一次" and "两校" appear, but not what the first rule says
+    asked = "录音纠纷的和解协议规定了哪几条？"
+    assert not covers(asked, item, "第一次排练前签好授权书，其余由两校平分。")
+    assert covers(asked, item, "录音由两校共同拥有。")
+
+
+def test_a_year_alone_is_less_than_the_quotes_month():
+    signed = Quote("双方于2019年10月签署数据协议。", "c1")
+    assert missing_parts("数据协议是哪一年几月签的？", [signed], "是2019年[1]。") == ["date"]
+    assert missing_parts("数据协议是哪一年几月签的？", [signed], "2019年10月[1]。") == []
+    wished = Quote("2019年，研究所的研究人员希望公开原始数据。", "c0")
+    assert chosen("data protocol 是哪一年几月签的？", [wished, signed]) == [wished, signed]
+
+
+def test_a_decimal_point_does_not_end_a_sentence():
+    said = sentences("It is home to about 2.1 million people [1]. It rains.")
+    assert said == ["It is home to about 2.1 million people [1].", "It rains."]

@@ -36,7 +36,9 @@ PEOPLE = Quote("And seven provincial leaders and six governors took part.", "c66
 
 def test_a_part_the_quote_supplies_and_the_reply_lacks_is_missing():
     assert missing_parts(WHEN_WHERE, [FORUM], "It took place in October 2014.") == ["place"]
-    assert missing_parts(WHEN_WHERE, [FORUM], "It was held in Beijing in 2014.") == []
+    assert missing_parts(WHEN_WHERE, [FORUM], "It was held in Beijing in October 2014.") == []
+    # the year alone, where the quote gives the month, is less than the quote
+    assert missing_parts(WHEN_WHERE, [FORUM], "It was held in Beijing in 2014.") == ["date"]
     # the quote does not say where: nothing to hold against the reply
     assert missing_parts(WHEN_WHERE, [PEOPLE], "It took place in 2014.") == []
 

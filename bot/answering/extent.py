@@ -119,5 +119,10 @@ def open_ended(question: str) -> bool:
         len(parts) > 1
         or len(asked) > 1
         or parts[0] in ("reason", "manner", "other")
-        or bool(_LIST_REQUEST.search(normalize(question)))
+        or asks_for_list(question)
     )
+
+
+def asks_for_list(question: str) -> bool:
+    """Whether the question asks for several items ("list all the stops", 哪几条规则)."""
+    return bool(_LIST_REQUEST.search(normalize(question)))

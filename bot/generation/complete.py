@@ -27,8 +27,10 @@ from bot.answering.analysis import (
     supplies,
 )
 from bot.answering.answer import Citation
+from bot.answering.extent import asks_for_list
 from bot.answering.numbers import counts_unit, is_year, numbers_in
 from bot.generation.grounding import share_found
+from index.anchors import months, ordinals
 from index.bridge import Bridge
 from index.lang import Language, normalize, passage_lang, to_script
 from index.lexical import tokenize
@@ -75,17 +77,27 @@ def chosen(question: str, quotes: Sequence[Quote], group: Collection[str] = ()) 
         return []
     picked = [best]
     a = analyse(question)
-    if set(_UNTYPED) & set(question_parts(question)):
+    if untyped(question):
         whole = set(group) or {best.passage_id}
         picked += [q for q in quotes if q.passage_id in whole]
     for kind in dict.fromkeys(question_parts(question)):
         part = replace(a, kind=kind)
-        if kind == "other" or supplies(part, best.text):
+        if kind == "other" or (supplies(part, best.text) and _precise(kind, best, quotes)):
             continue
-        supplier = best_of(question, [q for q in quotes if supplies(part, q.text)])
+        suppliers = [q for q in quotes if supplies(part, q.text)]
+        precise = [q for q in suppliers if _precise(kind, q, quotes)]
+        supplier = best_of(question, precise or suppliers)
         if supplier is not None:
             picked.append(supplier)
     return [q for q in quotes if q in picked]
+
+
+def _precise(kind: Kind, quote: Quote, quotes: Sequence[Quote]) -> bool:
+    """Whether ``quote`` answers a part as precisely as the quotes can: for a date, to the
+    month when any quote dates to the month ("2019年10月" over "2019年")."""
+    if kind != "date":
+        return True
+    return bool(months(quote.text)) or not any(months(q.text) for q in quotes)
 
 
 def _shared(terms: set[str], text: str) -> int:
@@ -105,6 +117,7 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
             not supplies(part, reply)
             or (kind in _NAMED and not _same_names(question, part, quoted, reply))
             or (kind == "number" and _uncounted(a, quoted, reply))
+            or (kind == "date" and _vaguer(quoted, reply))
         ):
             missing.append(kind)
         elif asked > 1 and kind in _COUNTED:
@@ -131,16 +144,24 @@ def uncovered(
     of five answer with less than the quote. A date, number, place or name is held to the
     quote by ``missing_parts`` instead (and a runner-up passage's sentence by ``covers``,
     whatever the question asks)."""
-    if not set(question_parts(question)) & set(_UNTYPED):
+    if not untyped(question):
         return []
     return [q for q in quotes if not covers(question, q, reply, bridge)]
+
+
+def untyped(question: str) -> bool:
+    """Whether a part of the question has no single-valued answer (what, why, how), or it
+    asks for a list ("list the stops and their dates"): every quoted item answers."""
+    return bool(set(question_parts(question)) & set(_UNTYPED)) or asks_for_list(question)
 
 
 def covers(question: str, quote: Quote, reply: str, bridge: Bridge | None = None) -> bool:
     """Whether the reply carries most of the quote's own words beyond the question's. A quote
     in the other language is compared through ``bridge``'s dictionary renderings (without a
     bridge it is taken as covered)."""
-    own = {t for t in tokenize(quote.text) if not t.startswith("#")} - set(tokenize(question))
+    # a list item's marker (第一, "first") is no word of what it says
+    own = {t for t in tokenize(quote.text) if not t.startswith("#") and not ordinals(t)}
+    own -= set(tokenize(question))
     if not own:
         return True
     if quote.own_language:
@@ -220,6 +241,12 @@ def answers_any(question: str, quotes: Sequence[Quote], reply: str) -> bool:
         kind not in missing and any(supplies(replace(a, kind=kind), q.text) for q in quotes)
         for kind in parts
     )
+
+
+def _vaguer(quoted: Sequence[str], reply: str) -> bool:
+    """Whether the reply dates by the year alone what the quote dates to the month ("2019"
+    for the quote's "October 2019")."""
+    return any(months(t) for t in quoted) and not months(reply)
 
 
 def _uncounted(a: Analysis, quoted: Sequence[str], reply: str) -> bool:

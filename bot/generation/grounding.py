@@ -25,7 +25,8 @@ MAX_PASSAGES = 3
 MARK = "**"  # around the sentences the extractive answer chose, in the passages shown
 
 _MARKER = re.compile(r"\s*[\[【](\d+(?:\s*[,，、]\s*\d+)*)[\]】]")
-_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|\n|$)(?:\s*\[\d+\])*")
+# a sentence ends at . ! ? (not a decimal point: "2.1 million") or a line break
+_SENTENCE = re.compile(r"(?:[^.!?。！？\n]|(?<=\d)\.(?=\d))+(?:[.!?。！？]+|\n|$)(?:\s*\[\d+\])*")
 _NUMBER = re.compile(r"\d+")
 
 

@@ -37,7 +37,8 @@ class Link:
     en: tuple[str, ...]
 
 
-BULLET = re.compile(r"^\s*[-+•·▪‣]\s+|^\s*\*\s+(?!.*\*\s*$)")  # "* x", not "*emphasis*"
+# an item of a bulleted list ("- x", "* x", "• x"; not a rule "- - -" nor "*emphasis*")
+BULLET = re.compile(r"^\s*[-+*•·▪‣]\s+(?![-*_\s]*$)")
 # A caption's own label: "Photo:", "*Photo caption: …*", "Figure 2.", 图：, 圖片：, 照片：
 _CAPTION_LABEL = re.compile(
     r"^[*_(（\[]*\s*(?:(?:photo|picture|image|figure|fig\.)\s*(?:caption)?\s*\d*\s*[:：.]|"

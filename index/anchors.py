@@ -69,9 +69,11 @@ _EN_MONTH = re.compile(
     rf"\b({_MONTH_NAME})\b(?=\s*,?\s*\d)|(?<=\d)(?:st|nd|rd|th)?\s*,?\s*(?:of\s+)?({_MONTH_NAME})\b",
     re.IGNORECASE,
 )
-# the day of a date said as an ordinal: "the 21st of March", "the first of May"
+# the day of a date said as an ordinal: "21st March", "the 21st of March", "the first of May"
+# (not "who spoke first, May or Chen?")
 _DAY = re.compile(
-    rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)|({'|'.join(EN_ORDINALS)}))(?=\s*,?\s*(?:of\s+)?(?:{_MONTH_NAME})\b)",
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)(?=\s*,?\s*(?:of\s+)?(?:{_MONTH_NAME})\b)"
+    rf"|(?<=\bthe )({'|'.join(EN_ORDINALS)})(?=\s+of\s+(?:{_MONTH_NAME})\b)",
     re.IGNORECASE,
 )
 _ZH_MONTH = re.compile(rf"(\d{{1,2}}|[{ZH_NUM}]{{1,3}})\s*月")
@@ -91,16 +93,21 @@ _ONES = "one|two|three|four|five|six|seven|eight|nine"
 _ORDINAL_ONES = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
 _TWO_DIGITS = rf"(?:{_TEENS}|(?:{_TENS})(?:[\s-]+(?:{_ONES}))?|oh[\s-]+(?:{_ONES}))"
 # a year read in pairs of digits: "nineteen ninety-eight", "twenty twenty-two", "twenty oh nine"
-_SPOKEN_YEAR = re.compile(rf"\b(eighteen|nineteen|twenty)[\s-]+({_TWO_DIGITS})\b")
+_SCALE_AFTER = r"(?![\s-]+(?:and[\s-]+)?(?:hundred|thousand|million|billion)\b)"
+# (not a count: "twenty twenty-dollar bills", "two thousand five hundred people")
+_SPOKEN_YEAR = re.compile(
+    rf"\b(eighteen|nineteen|twenty)[\s-]+({_TWO_DIGITS})\b(?![-\w]){_SCALE_AFTER}"
+)
 # "two thousand and nine", "two thousand twenty-two" (not "two thousand" alone: a count)
 _SPOKEN_THOUSANDS = re.compile(
-    rf"\b(?:one thousand eight hundred|two thousand)[\s-]+(?:and[\s-]+)?(?:{_TWO_DIGITS}|{_ONES})\b"
+    rf"\b(?:one thousand eight hundred|two thousand)[\s-]+(?:and[\s-]+)?(?:{_TWO_DIGITS}|{_ONES})"
+    rf"\b(?![-\w]){_SCALE_AFTER}"
 )
 _COMPOUND_ORDINAL = re.compile(rf"\b({_TENS})[\s-]+({_ORDINAL_ONES})\b")
 _ZH_DATE_YEAR = re.compile(r"([零〇一二三四五六七八九]{4})(?=年)")
+# a month in Chinese numerals (三月, 十二月; not 三个月, 几月, 岁月, 一二月)
 _ZH_DATE_MONTH = re.compile(
-    r"(?:(?<=\d年)|(?<=\d年 ))([一二三四五六七八九十]{1,3})(?=月)"
-    r"|([一二三四五六七八九十]{1,3})(?=月[一二三四五六七八九十\d]{1,3}[日号])"
+    r"(?<![一二三四五六七八九十几个岁正腊两〇零])(十[一二]?|[一二三四五六七八九])(?=月)"
 )
 _ZH_DATE_DAY = re.compile(r"(?<=月)([一二三四五六七八九十]{1,3})(?=[日号])")
 
@@ -140,9 +147,11 @@ def written_dates(norm: str) -> str:
     norm = _SPOKEN_THOUSANDS.sub(lambda m: str(en_value(m.group(0))), norm)
     ones = {w: i for i, w in enumerate(_ORDINAL_ONES.split("|"), start=1)}
     norm = _COMPOUND_ORDINAL.sub(lambda m: _nth(EN_UNITS[m.group(1)] + ones[m.group(2)]), norm)
-    norm = _DAY.sub(lambda m: str(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2)]), norm)
+    norm = _DAY.sub(
+        lambda m: str(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2).lower()]), norm
+    )
     norm = _ZH_DATE_YEAR.sub(lambda m: str(zh_number(m.group(1))), norm)
-    norm = _ZH_DATE_MONTH.sub(lambda m: str(zh_number(m.group(1) or m.group(2))), norm)
+    norm = _ZH_DATE_MONTH.sub(lambda m: str(zh_number(m.group(1))), norm)
     return _ZH_DATE_DAY.sub(lambda m: str(zh_number(m.group(1))), norm)
 
 
@@ -169,7 +178,10 @@ def zh_number(text: str) -> int | None:
 def ordinals(text: str) -> set[int]:
     """Ordinal numbers named in ``text`` (第十二次, 首届, twelfth, 12th; not the day of a
     date, "the 21st of March")."""
-    norm = written_dates(normalize(text))
+    return _ordinals(written_dates(normalize(text)))
+
+
+def _ordinals(norm: str) -> set[int]:
     found: set[int] = set()
     for m in _ZH_ORDINAL.finditer(norm):
         value = 1 if m.group(2) else zh_number(m.group(1))
@@ -182,7 +194,10 @@ def ordinals(text: str) -> set[int]:
 
 def months(text: str) -> set[int]:
     """Months named in ``text`` as dates (May 2009, 24th June, the 24th of June, 2009年5月)."""
-    norm = written_dates(normalize(text))
+    return _months(written_dates(normalize(text)))
+
+
+def _months(norm: str) -> set[int]:
     found = {MONTHS.index((m.group(1) or m.group(2)).lower()) + 1 for m in _EN_MONTH.finditer(norm)}
     for m in _ZH_MONTH.finditer(norm):
         value = zh_number(m.group(1))
@@ -193,4 +208,11 @@ def months(text: str) -> set[int]:
 
 def anchors(text: str) -> list[str]:
     """Anchor tokens of ``text``: ``#ord<n>`` per ordinal, ``#m<n>`` per month."""
-    return [f"#ord{n}" for n in sorted(ordinals(text))] + [f"#m{n}" for n in sorted(months(text))]
+    return dated_anchors(written_dates(normalize(text)))
+
+
+def dated_anchors(dated: str) -> list[str]:
+    """``anchors`` of a text already normalised and passed through ``written_dates``."""
+    return [f"#ord{n}" for n in sorted(_ordinals(dated))] + [
+        f"#m{n}" for n in sorted(_months(dated))
+    ]

@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from index.lang import to_simplified
-from index.lexical import EN_STOP, load_posseg, stem, tokenize
+from index.lexical import GLOSS_STOP, load_posseg, stem, tokenize
 
 MAX_GLOSS_TOKENS = 3
 MAX_PIVOT_SENSES = 4  # only words this specific link their English senses as synonyms
@@ -316,7 +316,7 @@ def english_tokens(text: str) -> tuple[str, ...]:
     return tuple(
         stem(w.split("'")[0])
         for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
-        if w not in EN_STOP
+        if w not in GLOSS_STOP
     )
 
 
@@ -354,6 +354,12 @@ def _entries() -> list[tuple[str, str, str, str]]:
 def cedict_glosses() -> Iterator[tuple[str, str]]:
     """(simplified headword, English gloss) of every CC-CEDICT entry."""
     return ((simp.lower(), gloss) for _trad, simp, _pinyin, gloss in _entries())
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (tian, shen): a name's part, not a clipped word."""
+    return frozenset(pinyin_table().values())
 
 
 @lru_cache(maxsize=1)

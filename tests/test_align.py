@@ -4,7 +4,7 @@ import pytest
 
 from bot.engine import Zhen
 from bot.settings import Settings
-from index.align import find_title, is_caption, is_dateline, is_heading
+from index.align import BULLET, find_title, is_caption, is_dateline, is_heading
 from index.model import Paragraph
 
 
@@ -123,10 +123,16 @@ def test_a_caption_in_emphasis_marks_is_no_heading(text, lang, heading):
         ("- Prague, 21 March 2019: about 980 listeners", "en"),
         ("* Dresden, 16 March 2019", "en"),
         ("• 第二站：安特衛普，SMM", "zh"),
+        ("* Prague, 21 March 2019: *sold out*", "en"),
     ],
 )
 def test_an_item_of_a_bulleted_list_is_no_heading(text, lang):
     assert not is_heading(Paragraph("p", "d", lang, 0, len(text), text))
+    assert BULLET.match(text)
+
+
+def test_a_rule_or_emphasis_is_no_bullet():
+    assert not BULLET.match("- - -") and not BULLET.match("*Training Doctors and Nurses*")
 
 
 def test_a_paragraph_that_opens_with_the_same_character_is_not_a_caption():

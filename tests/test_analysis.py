@@ -91,6 +91,8 @@ def test_a_year_or_a_day_said_in_words_is_the_date_it_names():
     assert analyse("Was it two thousand and nine?").years == {2009}
     assert analyse("Did two thousand people come?").years == frozenset()  # a count
     assert analyse("How many came on the first of May?").months == {5}
+    spoke = analyse("Who spoke first, May or Chen?")  # a name, not a date
+    assert spoke.ordinals == {1} and not spoke.months
     question = analyse("Where did they play on the twenty-first of March, twenty nineteen?")
     assert constraints_met(question, "- Prague, 21 March 2019") == 1.0
     assert constraints_met(question, "on the twenty-first of March 2019, in Prague") == 1.0

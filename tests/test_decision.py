@@ -11,7 +11,7 @@ import pytest
 from bot.answering.analysis import analyse
 from bot.answering.decision import DecisionError, load_decision
 from bot.answering.draft import retrieve
-from bot.answering.extent import continues, open_ended
+from bot.answering.extent import asks_for_list, continues, open_ended
 from bot.answering.features import FEATURES, Featurizer
 from bot.answering.select import pick, runner_up
 from bot.engine import Zhen
@@ -209,6 +209,14 @@ def test_two_question_sentences_are_open_ended():
 )
 def test_a_request_for_a_list_is_open_ended(question):
     assert open_ended(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["录音的所有权归谁？", "What was the festival all about?", "Which heritage list did it join?"],
+)
+def test_ownership_or_a_list_by_name_is_no_request_for_a_list(question):
+    assert not asks_for_list(question)
 
 
 def test_the_bulleted_list_a_passage_introduces_is_quoted_with_it(tmp_path):

@@ -6,15 +6,12 @@ from dataclasses import replace
 
 from bot.generation.answer import generate_answer
 from bot.generation.complete import (
-    Quote,
     chosen,
-    covers,
     missing_parts,
-    rendered_share,
-    uncovered,
-    widened,
 )
+from bot.generation.coverage import covers, rendered_share, uncovered, widened
 from bot.generation.grounding import build_passages, sentences
+from bot.generation.quotes import Quote
 from index.bridge import Bridge
 from index.lexical import tokenize
 from tests.conftest import ScriptedGenerator
@@ -116,6 +113,10 @@ def test_a_year_alone_is_less_than_the_quotes_month():
     signed = Quote("双方于2019年10月签署数据协议。", "c1")
     assert missing_parts("数据协议是哪一年几月签的？", [signed], "是2019年[1]。") == ["date"]
     assert missing_parts("数据协议是哪一年几月签的？", [signed], "2019年10月[1]。") == []
+    assert (
+        missing_parts("数据协议是哪一年签的？", [signed], "是2019年[1]。") == []
+    )  # the year asked
+    assert missing_parts("In which year was it signed?", [signed], "In 2019 [1].") == []
     wished = Quote("2019年，研究所的研究人员希望公开原始数据。", "c0")
     assert chosen("data protocol 是哪一年几月签的？", [wished, signed]) == [wished, signed]
 
@@ -123,3 +124,11 @@ def test_a_year_alone_is_less_than_the_quotes_month():
 def test_a_decimal_point_does_not_end_a_sentence():
     said = sentences("It is home to about 2.1 million people [1]. It rains.")
     assert said == ["It is home to about 2.1 million people [1].", "It rains."]
+
+
+def test_an_item_of_a_list_asked_for_is_covered_only_when_the_reply_names_it():
+    question = "List all the stops of the 2019 tour."
+    stops = [Quote("- Dresden, 16 March 2019", "c2"), Quote("- Vienna, 26 March 2019", "c3")]
+    assert uncovered(question, stops, "Dresden on 16 March and Vienna on 26 March 2019.") == []
+    dates_only = "The tour stopped on 16 March 2019 and on 26 March 2019."
+    assert uncovered(question, stops, dates_only) == stops

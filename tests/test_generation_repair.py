@@ -8,7 +8,6 @@ import pytest
 from bot.answering.analysis import sentence_entities
 from bot.generation.answer import generate_answer
 from bot.generation.complete import (
-    Quote,
     answers_any,
     asked_count,
     chosen,
@@ -21,8 +20,9 @@ from bot.generation.complete import (
     missing_parts,
     off_subject,
     typed,
-    uncovered,
 )
+from bot.generation.coverage import uncovered
+from bot.generation.quotes import Quote
 from tests.conftest import ScriptedGenerator, cite, passage_number
 
 EN_Q = "When did Tianjin and Kobe become friendship cities?"

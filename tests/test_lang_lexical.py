@@ -61,7 +61,12 @@ def test_a_date_said_in_words_matches_the_date_in_digits():
     assert tokenize("the twenty-first of March, twenty nineteen") == tokenize("21 March 2019")
     assert tokenize("二〇一九年三月二十三日") == tokenize("2019年3月23日")
     assert tokenize("the twenty-first edition") == tokenize("the 21st edition")
-    assert tokenize("twenty two people") != tokenize("2002 people")  # a count, not a year
+    assert tokenize("三月的巡演") == tokenize("3月的巡演")
+    # counts are no years
+    assert "2005" not in tokenize("two thousand five hundred people")
+    assert "2020" not in tokenize("twenty twenty-dollar bills")
+    assert "2010" not in tokenize("twenty ten-year-olds")
+    assert "3" not in tokenize("三个月")
 
 
 def test_a_misspelt_english_word_finds_the_corpus_word_it_means():

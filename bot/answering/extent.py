@@ -4,6 +4,7 @@ in the next)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -16,8 +17,11 @@ from index.lexical import content_pieces, tokenize
 from index.model import Chunk
 from index.store import Index
 
-# a request for several items: "list the…", "all the…", 列出, 所有, 哪些, 哪几条
-_LIST_REQUEST = re.compile(r"\blist\b|\ball (?:the |of the )?[a-z]|列出|列举|所有|哪些|哪几")
+# a request for several items: "list the…", "all the stops", 列出, 所有 (not 所有权), 哪些, 哪几条
+_LIST_REQUEST = re.compile(
+    r"^\s*(?:please\s+)?list\b|\blist (?:all|the|every|each)\b|\ball (?:of )?the \w+s\b"
+    r"|列出|列举|所有(?![权人者制])|哪些|哪几"
+)
 LEAD_IN = re.compile(r"[:：]\s*$")  # a sentence that introduces what follows
 
 
@@ -35,7 +39,8 @@ def extent(
     next. A neighbour must hold a question term the chunk lacks (for a question of several
     parts or one asking why, how or what, ``whole``, any question term) and meet the year,
     number or edition the question states; for such a question, the further items of a list
-    the last neighbour goes on with are taken as well. In document order."""
+    the last neighbour goes on with are taken as well, and the bulleted list a passage ending
+    in a colon introduces (``bullets_after``). In document order."""
     at = index.position(chunk.id)
     own = [chunk, index.chunk(chunk.counterpart_id)]
     have = set() if whole else terms.found(set().union(*(token_set(c.text) for c in own if c)))
@@ -71,11 +76,12 @@ def bullets_after(index: Index, chunk: Chunk) -> list[Chunk]:
     if not LEAD_IN.search(chunk.text):
         return []
     items = []
-    for near in index.chunks[index.position(chunk.id) + 1 :]:
+    for near in itertools.islice(index.chunks, index.position(chunk.id) + 1, None):
         paragraph = index.paragraph(near.paragraph_id)
-        if paragraph is None or not BULLET.match(paragraph.text) or near.lang != chunk.lang:
+        if near.doc_id != chunk.doc_id or paragraph is None or not BULLET.match(paragraph.text):
             break
-        items.append(near)
+        if near.lang == chunk.lang:  # interleaved halves: the other language's items between
+            items.append(near)
     return items
 
 

@@ -34,37 +34,35 @@ from bot.answering.decision import load_decision
 from bot.answering.draft import Draft
 from bot.generation.base import Generator, GeneratorError
 from bot.generation.complete import (
-    Quote,
     answers_any,
-    best_of,
     chosen,
     clause_for,
     clauses_with,
     counted_clauses,
-    covers,
     echoes,
     figures,
     missing_parts,
     off_subject,
-    quoted_sentences,
     strip_end,
     typed,
-    uncovered,
-    widened,
 )
+from bot.generation.coverage import covers, uncovered, widened
 from bot.generation.grounding import (
+    MAX_PASSAGES,
     Passage,
     answer_messages,
     build_passages,
     strip_citations,
     verify,
 )
+from bot.generation.quotes import Quote, best_of, quoted_sentences
 from bot.i18n import message
 from bot.retrieval.hybrid import Hit
 from index.lang import Language, passage_lang, to_script
 
 log = logging.getLogger(__name__)
 
+MAX_SHOWN = 6
 REPAIRS = ("append", "fallback")
 REPAIR = "append"
 
@@ -109,7 +107,9 @@ def stream_answer(
     marked: dict[str, list[str]] = {}
     for q in quotes:
         marked.setdefault(q.passage_id, []).append(q.text)
-    passages = build_passages(_with_quoted(d), d.language, chosen=marked)
+    # every passage a quote is held to is shown, up to MAX_SHOWN (a list's items are short)
+    limit = min(MAX_SHOWN, max(MAX_PASSAGES, len(marked)))
+    passages = build_passages(_with_quoted(d), d.language, limit=limit, chosen=marked)
     if runner is not None and not any(p.holds(runner.passage_id) for p in passages):
         runner = None  # not shown to the model: it could not have said it
     messages = answer_messages(d.search, d.language, passages)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.answering.analysis import (
     Analysis,
@@ -26,44 +26,19 @@ from bot.answering.analysis import (
     sentence_entities,
     supplies,
 )
-from bot.answering.answer import Citation
-from bot.answering.extent import asks_for_list
 from bot.answering.numbers import counts_unit, is_year, numbers_in
-from bot.generation.grounding import share_found
-from index.anchors import months, ordinals
-from index.bridge import Bridge
-from index.lang import Language, normalize, passage_lang, to_script
+from bot.generation.coverage import UNTYPED, untyped
+from bot.generation.quotes import Quote, best_of
+from index.anchors import months
+from index.lang import normalize
 from index.lexical import tokenize
 
 # after a comma, semicolon or colon, or a sentence end; not inside 46,500 or 1.8
 _CLAUSE_END = re.compile(r"(?<=[，；：;:。!！?？])|(?<=[,.])(?!\d)\s*")
 _COUNTED = ("number", "date")  # kinds whose values can be counted when asked for twice
-_UNTYPED = ("other", "reason", "manner")  # parts no single value answers
 _NAMED = ("name", "person", "place")  # parts answered by a name: the reply must give the quote's
 # parts whose answer is a figure (a keyword-only question, "other", often asks for one)
 _FIGURED = ("number", "date", "other")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A sentence (or clause) the extractive answer quoted: its text as the asker reads it,
-    the passage it comes from, and whether that passage is in the asker's language."""
-
-    text: str
-    passage_id: str
-    own_language: bool = True
-
-
-def quoted_sentences(citations: Sequence[Citation], language: Language) -> list[Quote]:
-    """The sentences an extractive answer quotes (its citations' highlights), in order."""
-    quotes = []
-    for c in citations:
-        own = c.lang == passage_lang(language)
-        for start, end in c.highlight:
-            text = c.text[start:end].strip()
-            if text:
-                quotes.append(Quote(to_script(text, language) if own else text, c.passage_id, own))
-    return quotes
 
 
 def chosen(question: str, quotes: Sequence[Quote], group: Collection[str] = ()) -> list[Quote]:
@@ -100,10 +75,6 @@ def _precise(kind: Kind, quote: Quote, quotes: Sequence[Quote]) -> bool:
     return bool(months(quote.text)) or not any(months(q.text) for q in quotes)
 
 
-def _shared(terms: set[str], text: str) -> int:
-    return len(terms & set(tokenize(text)))
-
-
 def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Kind]:
     """The parts of ``question`` that ``quotes`` supply and ``reply`` does not, in order."""
     a = analyse(question)
@@ -117,7 +88,7 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
             not supplies(part, reply)
             or (kind in _NAMED and not _same_names(question, part, quoted, reply))
             or (kind == "number" and _uncounted(a, quoted, reply))
-            or (kind == "date" and _vaguer(quoted, reply))
+            or (kind == "date" and not year_asked(question) and _vaguer(quoted, reply))
         ):
             missing.append(kind)
         elif asked > 1 and kind in _COUNTED:
@@ -128,102 +99,9 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
     return missing
 
 
-COVERED = 0.5  # share of a quoted sentence's own words a reply must carry to cover it
-# The share of a paragraph's dictionary words whose CC-CEDICT renderings its aligned
-# translation uses: 0.42 on the development articles, both directions
-# (scripts/bridge_recall.py). A reply in the other language than a quote must carry that
-# share of ``COVERED``.
-BRIDGE_RECALL = 0.42
-
-
-def uncovered(
-    question: str, quotes: Sequence[Quote], reply: str, bridge: Bridge | None = None
-) -> list[Quote]:
-    """For a question without a typed answer (what, how, why, which ones), the chosen quotes
-    whose own words, beyond the question's, the reply mostly leaves out: two items of a list
-    of five answer with less than the quote. A date, number, place or name is held to the
-    quote by ``missing_parts`` instead (and a runner-up passage's sentence by ``covers``,
-    whatever the question asks)."""
-    if not untyped(question):
-        return []
-    return [q for q in quotes if not covers(question, q, reply, bridge)]
-
-
-def untyped(question: str) -> bool:
-    """Whether a part of the question has no single-valued answer (what, why, how), or it
-    asks for a list ("list the stops and their dates"): every quoted item answers."""
-    return bool(set(question_parts(question)) & set(_UNTYPED)) or asks_for_list(question)
-
-
-def covers(question: str, quote: Quote, reply: str, bridge: Bridge | None = None) -> bool:
-    """Whether the reply carries most of the quote's own words beyond the question's. A quote
-    in the other language is compared through ``bridge``'s dictionary renderings (without a
-    bridge it is taken as covered)."""
-    # a list item's marker (第一, "first") is no word of what it says
-    own = {t for t in tokenize(quote.text) if not t.startswith("#") and not ordinals(t)}
-    own -= set(tokenize(question))
-    if not own:
-        return True
-    if quote.own_language:
-        return share_found(own, [reply]) >= COVERED
-    if bridge is None:
-        return True
-    return rendered_share(bridge, list(own), question, reply) >= COVERED * BRIDGE_RECALL
-
-
-class _Anything:
-    def __contains__(self, _: object) -> bool:
-        return True
-
-
-def rendered_share(bridge: Bridge, words: list[str], question: str, reply: str) -> float:
-    """Of the words (of one language) a dictionary renders, beyond those the question
-    renders, the share ``reply`` (in the other language) renders. A word counts with the
-    pieces jieba also cut it into (亲眼看到: 亲眼, 看到), once."""
-
-    def within(word: str, found: Collection[str]) -> bool:
-        return word in found or (not word.isascii() and any(w in found for w in words if w in word))
-
-    renderable = bridge.translate(words, _Anything())
-    asked = bridge.translate(words, set(tokenize(question)))
-    said = bridge.translate(words, set(tokenize(reply)))
-    whole = [w for w in words if w.isascii() or not any(w != u and w in u for u in words)]
-    counted = [w for w in whole if within(w, renderable) and not within(w, asked)]
-    if not counted:
-        return 1.0
-    return sum(within(w, said) for w in counted) / len(counted)
-
-
-def widened(
-    missing: Sequence[tuple[str, Quote | None]], left: Sequence[Quote]
-) -> list[tuple[str, Quote | None]]:
-    """The clauses to add for the missing parts, each widened to the whole quote it is part
-    of when the reply mostly leaves that quote out ("…old tea was found in one corner" would
-    drop "…identified it as Lapsang souchong"); then the other quotes left out, as details."""
-
-    def whole(clause: Quote | None) -> Quote | None:
-        return next(
-            (
-                q
-                for q in left
-                if clause and q.passage_id == clause.passage_id and clause.text in q.text
-            ),
-            clause,
-        )
-
-    out = [(kind, whole(clause)) for kind, clause in missing]
-    return out + [("details", q) for q in left if all(c != q for _, c in out)]
-
-
-def best_of(question: str, quotes: Sequence[Quote]) -> Quote | None:
-    """The quote sharing most of the question's terms."""
-    terms = set(tokenize(question))
-    return max(quotes, key=lambda q: _shared(terms, q.text), default=None)
-
-
 def typed(question: str) -> bool:
     """Whether the question asks for a date, a number, a place or a name."""
-    return any(kind not in _UNTYPED for kind in question_parts(question))
+    return any(kind not in UNTYPED for kind in question_parts(question))
 
 
 def answers_any(question: str, quotes: Sequence[Quote], reply: str) -> bool:
@@ -233,7 +111,7 @@ def answers_any(question: str, quotes: Sequence[Quote], reply: str) -> bool:
     the mechanism of regular visits" to "who is its president?") is not completed by appending
     the quote: its own claim would stand beside the article's."""
     parts = dict.fromkeys(question_parts(question))
-    if set(parts) & set(_UNTYPED):
+    if set(parts) & set(UNTYPED):
         return True
     missing = set(missing_parts(question, quotes, reply))
     a = analyse(question)
@@ -241,6 +119,17 @@ def answers_any(question: str, quotes: Sequence[Quote], reply: str) -> bool:
         kind not in missing and any(supplies(replace(a, kind=kind), q.text) for q in quotes)
         for kind in parts
     )
+
+
+_YEAR_ONLY = re.compile(r"哪一?年|\b(?:which|what) year\b")
+_FINER_THAN_YEAR = re.compile(r"几月|哪个?月|几号|哪一?天|\b(?:which|what) (?:month|day|date)\b")
+
+
+def year_asked(question: str) -> bool:
+    """Whether the question asks for the year alone ("哪一年签的？", "in which year"), which a
+    year answers however precisely the quote dates it."""
+    norm = normalize(question)
+    return bool(_YEAR_ONLY.search(norm)) and not _FINER_THAN_YEAR.search(norm)
 
 
 def _vaguer(quoted: Sequence[str], reply: str) -> bool:

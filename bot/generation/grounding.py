@@ -72,9 +72,8 @@ def build_passages(
     """Number the top hits; each is already in the asker's language where a translation exists.
 
     ``chosen`` maps a passage id to the sentences the extractive answer chose there: they are
-    marked, and those passages are shown even when they rank below ``limit`` (in place of the
-    lowest-ranked passages nothing was chosen from).
-    """
+    marked, and the first ``limit`` of those passages are shown even when they rank below it
+    (in place of the lowest-ranked passages nothing was chosen from)."""
     chosen = chosen or {}
     wanted = [i for i, h in enumerate(hits) if _ids(h) & chosen.keys()][:limit]
     others = [i for i in range(min(limit, len(hits))) if i not in wanted]

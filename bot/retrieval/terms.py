@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.bridge import english_word, pinyin_table
+from index.bridge import english_word, pinyin_syllables, pinyin_table
 from index.lexical import content_pieces, in_dictionary
 from index.store import Index
 
@@ -25,7 +25,8 @@ def _respelt(term: str, index: Index) -> set[str]:
     no word at all sounds like."""
     if term.isascii():
         # a clipped word (techs, prof) when no dictionary lists it, else a misspelling
-        clipped = [] if english_word(term) else index.bm25.clipped(term)
+        named = english_word(term) or term in pinyin_syllables()  # a word, or part of a name
+        clipped = [] if named else index.bm25.clipped(term)
         closest = index.bm25.closest(term)
         return set(clipped) or ({closest} if closest else set())
     pieces = set(content_pieces(term)) - {term}

@@ -103,6 +103,7 @@ _SPOKEN_THOUSANDS = re.compile(
     rf"\b(?:one thousand eight hundred|two thousand)[\s-]+(?:and[\s-]+)?(?:{_TWO_DIGITS}|{_ONES})"
     rf"\b(?![-\w]){_SCALE_AFTER}"
 )
+_ONES_NTH = {w: i for i, w in enumerate(_ORDINAL_ONES.split("|"), start=1)}
 _COMPOUND_ORDINAL = re.compile(rf"\b({_TENS})[\s-]+({_ORDINAL_ONES})\b")
 _ZH_DATE_YEAR = re.compile(r"([零〇一二三四五六七八九]{4})(?=年)")
 # a month in Chinese numerals (三月, 十二月; not 三个月, 几月, 岁月, 一二月)
@@ -145,8 +146,7 @@ def written_dates(norm: str) -> str:
 
     norm = _SPOKEN_YEAR.sub(lambda m: str(pair(m.group(1)) * 100 + pair(m.group(2))), norm)
     norm = _SPOKEN_THOUSANDS.sub(lambda m: str(en_value(m.group(0))), norm)
-    ones = {w: i for i, w in enumerate(_ORDINAL_ONES.split("|"), start=1)}
-    norm = _COMPOUND_ORDINAL.sub(lambda m: _nth(EN_UNITS[m.group(1)] + ones[m.group(2)]), norm)
+    norm = _COMPOUND_ORDINAL.sub(lambda m: _nth(EN_UNITS[m.group(1)] + _ONES_NTH[m.group(2)]), norm)
     norm = _DAY.sub(
         lambda m: str(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2).lower()]), norm
     )
@@ -178,10 +178,11 @@ def zh_number(text: str) -> int | None:
 def ordinals(text: str) -> set[int]:
     """Ordinal numbers named in ``text`` (第十二次, 首届, twelfth, 12th; not the day of a
     date, "the 21st of March")."""
-    return _ordinals(written_dates(normalize(text)))
+    return dated_ordinals(written_dates(normalize(text)))
 
 
-def _ordinals(norm: str) -> set[int]:
+def dated_ordinals(norm: str) -> set[int]:
+    """``ordinals`` of a text already normalised and passed through ``written_dates``."""
     found: set[int] = set()
     for m in _ZH_ORDINAL.finditer(norm):
         value = 1 if m.group(2) else zh_number(m.group(1))
@@ -194,10 +195,11 @@ def _ordinals(norm: str) -> set[int]:
 
 def months(text: str) -> set[int]:
     """Months named in ``text`` as dates (May 2009, 24th June, the 24th of June, 2009年5月)."""
-    return _months(written_dates(normalize(text)))
+    return dated_months(written_dates(normalize(text)))
 
 
-def _months(norm: str) -> set[int]:
+def dated_months(norm: str) -> set[int]:
+    """``months`` of a text already normalised and passed through ``written_dates``."""
     found = {MONTHS.index((m.group(1) or m.group(2)).lower()) + 1 for m in _EN_MONTH.finditer(norm)}
     for m in _ZH_MONTH.finditer(norm):
         value = zh_number(m.group(1))
@@ -213,6 +215,6 @@ def anchors(text: str) -> list[str]:
 
 def dated_anchors(dated: str) -> list[str]:
     """``anchors`` of a text already normalised and passed through ``written_dates``."""
-    return [f"#ord{n}" for n in sorted(_ordinals(dated))] + [
-        f"#m{n}" for n in sorted(_months(dated))
+    return [f"#ord{n}" for n in sorted(dated_ordinals(dated))] + [
+        f"#m{n}" for n in sorted(dated_months(dated))
     ]

@@ -28,7 +28,8 @@ from index.lang import normalize
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
 _CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-EN_STOP = frozenset(
+# function words, kept out of search and of the dictionary's glosses alike
+GLOSS_STOP = frozenset(
     """a an the of and or to in on at for from by with as is are was were be been being has
     have had do does did what which who whom whose when where why how that this these those
     it its there their they them he she his her we our you your i me my not no but if than
@@ -60,8 +61,7 @@ CHAT_FILLERS = frozenset(
         "idk",
     ]
 )
-GLOSS_STOP = EN_STOP
-EN_STOP = EN_STOP | CHAT_FILLERS
+EN_STOP = GLOSS_STOP | CHAT_FILLERS
 _ZH_STOP = frozenset(
     """的 了 在 是 和 与 及 等 也 都 而 并 或 就 对 为 以 于 把 被 从 由 向 之 其 这 那 个 中 上 下 吗 呢 吧 啊 么 什么 哪 哪些 哪里 哪个
     哪一年 哪年 哪一天 哪天 一天 哪一个 哪个 哪位 哪句 几 多少 怎么 怎样 如何 为什么 何时 何地 谁 是否 有没有 有 没有 请问 请 告诉 我 你 他 她 它 我们 你们 他们 文章 文中 本文 提到 说 根据

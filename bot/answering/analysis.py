@@ -26,7 +26,16 @@ from bot.answering.numbers import (
     numbers_in,
     years_in,
 )
-from index.anchors import EN_ORDINALS, MONTHS, ZH_NUM, months, ordinals, written_dates
+from index.anchors import (
+    EN_ORDINALS,
+    MONTHS,
+    ZH_NUM,
+    dated_months,
+    dated_ordinals,
+    months,
+    ordinals,
+    written_dates,
+)
 from index.lang import normalize
 from index.lexical import load_posseg
 
@@ -194,8 +203,8 @@ def analyse(question: str) -> Analysis:
         kind=kind,
         years=frozenset(years),
         numbers=frozenset(numbers),
-        months=frozenset(months(dated)),
-        ordinals=frozenset(ordinals(dated)),
+        months=frozenset(dated_months(dated)),
+        ordinals=frozenset(dated_ordinals(dated)),
         names=tuple(names_in(question)),
         units=frozenset(count_units(norm)) if kind == "number" else frozenset(),
         instructions=bool(_INSTRUCTIONS.search(norm)),
@@ -321,8 +330,8 @@ def _stated(context: str) -> tuple[str, frozenset[float], frozenset[int], frozen
     return (
         norm,
         frozenset(numbers_in(dated)),
-        frozenset(months(dated)),
-        frozenset(ordinals(dated)),
+        frozenset(dated_months(dated)),
+        frozenset(dated_ordinals(dated)),
     )
 
 

@@ -218,11 +218,8 @@ def _evidence(d: Draft) -> set[str]:
 
 def _runner_up(d: Draft, quotes: Sequence[Quote]) -> Quote | None:
     """The best quote of the runner-up passage the extractive answer also quotes, if any."""
-    start = d.extractive.features.get("second_passage")
-    if start is None:
-        return None
-    ids = {c.passage_id for c in d.extractive.citations if c.n >= start}
-    return best_of(d.search, [q for q in quotes if q.passage_id in ids])
+    evidence = _evidence(d)
+    return best_of(d.search, [q for q in quotes if q.passage_id not in evidence])
 
 
 def _confident(d: Draft, threshold: float | None) -> bool:

@@ -10,7 +10,7 @@ from bot.answering.analysis import question_parts, sentence_entities
 from bot.answering.extent import asks_for_list
 from bot.generation.grounding import share_found
 from bot.generation.quotes import Quote
-from index.anchors import ordinals
+from index.anchors import dated_ordinals
 from index.bridge import Bridge
 from index.lang import normalize
 from index.lexical import tokenize
@@ -60,7 +60,7 @@ def covers(question: str, quote: Quote, reply: str, bridge: Bridge | None = None
     in the other language is compared through ``bridge``'s dictionary renderings (without a
     bridge it is taken as covered)."""
     # a list item's marker (第一, "first") is no word of what it says
-    own = {t for t in tokenize(quote.text) if not t.startswith("#") and not ordinals(t)}
+    own = {t for t in tokenize(quote.text) if not t.startswith("#") and not dated_ordinals(t)}
     own -= set(tokenize(question))
     if not own:
         return True

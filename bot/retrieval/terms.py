@@ -27,8 +27,10 @@ def _respelt(term: str, index: Index) -> set[str]:
         # a clipped word (techs, prof) when no dictionary lists it, else a misspelling
         named = english_word(term) or term in pinyin_syllables()  # a word, or part of a name
         clipped = [] if named else index.bm25.clipped(term)
+        if clipped:
+            return set(clipped)
         closest = index.bm25.closest(term)
-        return set(clipped) or ({closest} if closest else set())
+        return {closest} if closest else set()
     pieces = set(content_pieces(term)) - {term}
     if pieces and all(p in index.bm25.idf for p in pieces):
         return pieces

@@ -39,6 +39,12 @@ class Link:
 
 # an item of a bulleted list ("- x", "* x", "• x"; not a rule "- - -" nor "*emphasis*")
 BULLET = re.compile(r"^\s*[-+*•·▪‣]\s+(?![-*_\s]*$)")
+# an item of a numbered list ("1. x", "2) x", "一、x", "（三）x"); a short one may be a
+# numbered section heading instead ("1. Background", 一、合作缘起)
+NUMBERED = re.compile(
+    r"^\s*(?:\d{1,2}[.)]\s+|[(（]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]\s*|"
+    r"[一二三四五六七八九十]{1,3}、|\d{1,2}、)(?=\S)"
+)
 # A caption's own label: "Photo:", "*Photo caption: …*", "Figure 2.", 图：, 圖片：, 照片：
 _CAPTION_LABEL = re.compile(
     r"^[*_(（\[]*\s*(?:(?:photo|picture|image|figure|fig\.)\s*(?:caption)?\s*\d*\s*[:：.]|"

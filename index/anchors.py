@@ -39,6 +39,9 @@ EN_ORDINALS = {
         ]
     )
     if i
+} | {
+    f"{tens}ieth": 10 * n
+    for n, tens in enumerate(("thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"), 3)
 }
 MONTHS = [
     "january",

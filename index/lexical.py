@@ -108,7 +108,8 @@ def load_jieba():
 def stem(word: str) -> str:
     """A deliberately light English stemmer: strips one common suffix, the plural -es only
     after a sibilant (boxes, classes) so that nurses and nurse, class and classes agree, and
-    the consonant -ing or -ed doubled (scanning, scan)."""
+    the consonant -ing or -ed doubled (scanning, scan). A word ending in a doubled consonant
+    loses one (boycott, boycotted: boycot), so its -ed form, undoubled, still meets it."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "es" and not word[:-2].endswith(_SIBILANTS):
@@ -121,6 +122,9 @@ def stem(word: str) -> str:
             elif suffix in _DOUBLING and _doubled(word):
                 word = word[:-1]  # scanning, planned: the consonant the suffix doubled
             break
+    else:
+        if _doubled(word):
+            word = word[:-1]
     return word
 
 

@@ -76,6 +76,14 @@ def test_numbers_are_read_in_digits_chinese_numerals_and_english_words():
     assert {41300.0, 250.0, 18000.0, 41000.0, 2_000_000.0} <= values
 
 
+def test_an_edition_said_in_tens_is_the_number_it_names():
+    assert analyse("What happened at the thirtieth anniversary?").ordinals == {30}
+    assert analyse("Who chaired the forty-first meeting?").ordinals == {41}
+    assert (
+        constraints_met(analyse("Where was the fortieth forum?"), "第40屆論壇在神戶舉行。") == 1.0
+    )
+
+
 def test_a_year_written_in_chinese_digits_is_a_year():
     assert analyse("二〇二一年雨季，衛生院有幾天無法連線？").years == {2021}
     assert analyse("一九九八年他们去了几次？").years == {1998}

@@ -213,16 +213,25 @@ def test_a_request_for_a_list_is_open_ended(question):
 
 @pytest.mark.parametrize(
     "question",
-    ["录音的所有权归谁？", "What was the festival all about?", "Which heritage list did it join?"],
+    [
+        "录音的所有权归谁？",
+        "What was the festival all about?",
+        "Which heritage list did it join?",
+        "How many visitors came to all the venues?",  # one total
+        "所有场馆一共来了多少观众？",
+    ],
 )
-def test_ownership_or_a_list_by_name_is_no_request_for_a_list(question):
+def test_ownership_a_list_by_name_or_a_total_is_no_request_for_a_list(question):
     assert not asks_for_list(question)
 
 
-def test_the_bulleted_list_a_passage_introduces_is_quoted_with_it(tmp_path):
+@pytest.mark.parametrize("marker", ["- ", "* ", "{n}. ", "{n}) "])
+def test_the_bulleted_or_numbered_list_a_passage_introduces_is_quoted_with_it(tmp_path, marker):
     stops = "\n".join(
-        f"- {city}, {day} March 2019"
-        for city, day in [("Leipzig", 14), ("Dresden", 16), ("Prague", 21), ("Vienna", 26)]
+        f"{marker.format(n=n)}{city}, {day} March 2019"
+        for n, (city, day) in enumerate(
+            [("Leipzig", 14), ("Dresden", 16), ("Prague", 21), ("Vienna", 26)], 1
+        )
     )
     zhen = zhen_on_article(
         tmp_path,

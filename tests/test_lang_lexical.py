@@ -41,6 +41,8 @@ def test_a_plural_in_es_after_a_non_sibilant_matches_its_singular():
 def test_a_consonant_doubled_before_ing_or_ed_is_undoubled():
     assert tokenize("scanning planned shipped settings") == tokenize("scan plan ship set")
     assert tokenize("staffed called missed added") == tokenize("staff call miss add")
+    # a word that ends doubled keeps meeting its -ed form
+    assert tokenize("boycotted committed") == tokenize("boycott commit")
 
 
 def test_a_clipped_english_word_finds_the_corpus_words_it_is_short_for():

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from bot.answering.analysis import Analysis, constraints_met, question_parts
 from bot.retrieval.terms import Terms
-from index.align import BULLET
+from index.align import BULLET, NUMBERED
 from index.anchors import ordinals
 from index.lang import normalize
 from index.lexical import content_pieces, tokenize
@@ -19,9 +19,10 @@ from index.store import Index
 
 # a request for several items: "list the…", "all the stops", 列出, 所有 (not 所有权), 哪些, 哪几条
 _LIST_REQUEST = re.compile(
-    r"^\s*(?:please\s+)?list\b|\blist (?:all|the|every|each)\b|\ball (?:of )?the \w+s\b"
-    r"|列出|列举|所有(?![权人者制])|哪些|哪几"
+    r"^\s*(?:please\s+)?list\b|\blist (?:all|the|every|each)\b|列出|列举|哪些|哪几"
 )
+# "all the venues" asks for each of them, unless the question counts them: a total
+_ALL_OF = re.compile(r"\ball (?:of )?the \w+s\b|所有(?![权人者制])")
 LEAD_IN = re.compile(r"[:：]\s*$")  # a sentence that introduces what follows
 
 
@@ -72,17 +73,21 @@ def extent(
 
 def bullets_after(index: Index, chunk: Chunk) -> list[Chunk]:
     """The items of the bulleted list a chunk introduces ("Its stops were:" / 巡演各站如下：
-    then "- Leipzig, 14 March 2019", …), each its own paragraph."""
+    then "- Leipzig, 14 March 2019", "1. Leipzig …", 一、…), each its own paragraph."""
     if not LEAD_IN.search(chunk.text):
         return []
     items = []
     for near in itertools.islice(index.chunks, index.position(chunk.id) + 1, None):
         paragraph = index.paragraph(near.paragraph_id)
-        if near.doc_id != chunk.doc_id or paragraph is None or not BULLET.match(paragraph.text):
+        if near.doc_id != chunk.doc_id or paragraph is None or not _item(paragraph.text):
             break
         if near.lang == chunk.lang:  # interleaved halves: the other language's items between
             items.append(near)
     return items
+
+
+def _item(text: str) -> bool:
+    return bool(BULLET.match(text) or NUMBERED.match(text))
 
 
 def continues(chunk: Chunk, near: Chunk) -> bool:
@@ -130,5 +135,9 @@ def open_ended(question: str) -> bool:
 
 
 def asks_for_list(question: str) -> bool:
-    """Whether the question asks for several items ("list all the stops", 哪几条规则)."""
-    return bool(_LIST_REQUEST.search(normalize(question)))
+    """Whether the question asks for several items ("list all the stops", 哪几条规则; not
+    "how many came to all the venues", one total)."""
+    norm = normalize(question)
+    if _LIST_REQUEST.search(norm):
+        return True
+    return bool(_ALL_OF.search(norm)) and tuple(question_parts(question)) != ("number",)

@@ -66,6 +66,8 @@ _ZH_ORDINAL = re.compile(rf"第\s*(\d+|[{ZH_NUM}]+)|(首)[届次]")
 _EN_ORDINAL = re.compile(
     r"\b(\d+)(?:st|nd|rd|th)\b|\b(" + "|".join(EN_ORDINALS) + r")\b", re.IGNORECASE
 )
+# a number that names one of a series, as 第二 does: "No. 2 Middle School" (第二中学)
+DESIGNATION = re.compile(r"\bno\.?\s?(\d{1,3})\b(?![.,]\d)", re.IGNORECASE)
 _MONTH_NAME = "|".join(MONTHS)
 # A month name only counts next to a day or year number ("may" alone is a verb).
 _EN_MONTH = re.compile(
@@ -179,8 +181,8 @@ def zh_number(text: str) -> int | None:
 
 
 def ordinals(text: str) -> set[int]:
-    """Ordinal numbers named in ``text`` (第十二次, 首届, twelfth, 12th; not the day of a
-    date, "the 21st of March")."""
+    """Ordinal numbers named in ``text`` (第十二次, 首届, twelfth, 12th, No. 12; not the day
+    of a date, "the 21st of March")."""
     return dated_ordinals(written_dates(normalize(text)))
 
 
@@ -193,6 +195,7 @@ def dated_ordinals(norm: str) -> set[int]:
             found.add(value)
     for m in _EN_ORDINAL.finditer(norm):
         found.add(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2).lower()])
+    found.update(int(m.group(1)) for m in DESIGNATION.finditer(norm))
     return found
 
 

@@ -16,6 +16,11 @@ _EN_END = re.compile(
     rf"(?<=[a-z0-9%{_CLOSERS}])[.!?]+[{_CLOSERS}]*(?:\s+|(?=[A-Z\"“]))|(?<=[.!?][{_CLOSERS}])\s+"
 )
 _LONG_SPLIT = re.compile(r"[,，、:：]\s*")
+# a full stop that ends an abbreviation ("Dr. Moriarty", "No. 2") ends no sentence
+_ABBREVIATION = re.compile(
+    r"(?:^|(?<=[\s(（]))(?:mr|mrs|ms|dr|prof|st|mt|vs|jr|sr|approx)$", re.IGNORECASE
+)
+_NUMBERED = re.compile(r"(?:^|(?<=[\s(（]))(?:no|nos|fig|vol|pp?)$", re.IGNORECASE)
 
 
 def split_paragraphs(doc: Document) -> list[Paragraph]:
@@ -43,15 +48,28 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     start = 0
     for m in pattern.finditer(text):
         end = m.end()
+        if lang != "zh" and m.group().startswith(".") and _abbreviation(text, m):
+            continue
         if end > start and text[start:end].strip():
             spans.append((start, end))
             start = end
     if start < len(text):
-        if spans and not text[start:].strip():
+        # what is left with no letters or digits (the "*" closing an italic caption) ends
+        # the last sentence
+        if spans and not re.search(r"\w", text[start:]):
             spans[-1] = (spans[-1][0], len(text))
         else:
             spans.append((start, len(text)))
     return spans
+
+
+def _abbreviation(text: str, stop: re.Match[str]) -> bool:
+    if _ABBREVIATION.search(text, 0, stop.start()):
+        return True
+    return (
+        bool(_NUMBERED.search(text, 0, stop.start()))
+        and text[stop.end() : stop.end() + 1].isdigit()
+    )
 
 
 def size_units(text: str) -> float:

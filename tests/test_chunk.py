@@ -24,6 +24,17 @@ def test_english_sentences_split_even_without_a_space_after_the_period():
     ]
 
 
+def test_an_abbreviation_ends_no_sentence_but_a_plain_no_does():
+    text = "Dr. Li taught at No. 2 Middle School. He said no. Then he left."
+    pieces = [text[s:e] for s, e in split_sentences(text, "en")]
+    assert pieces == ["Dr. Li taught at No. 2 Middle School. ", "He said no. ", "Then he left."]
+
+
+def test_the_mark_closing_an_italic_caption_stays_with_its_sentence():
+    for text, lang in [("*圖：推車「QE-07號」。*", "zh"), ("*Photo: the cart QE-07.*", "en")]:
+        assert split_sentences(text, lang) == [(0, len(text))]
+
+
 def test_chunks_rebuild_the_cleaned_article_exactly():
     doc = read_document(ARTICLE)
     paragraphs, chunks = chunk_document(doc, size=60)

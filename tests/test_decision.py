@@ -325,3 +325,19 @@ def test_a_paragraph_cut_into_chunks_is_quoted_with_the_chunk_that_holds_the_cou
     result = zhen.ask("跨海之翼项目到现在有多少学生参与？")
     assert result.grounded and "跨海之翼" in result.answer and "1.85万名学生" in result.answer
     assert len({c.passage_id for c in result.citations}) == 2
+
+
+def test_a_name_of_several_words_is_met_word_by_word_in_a_chinese_caption(tmp_path):
+    # "Lianyu Bay No. 2 Middle School" is 莲屿湾第二中学 in a caption only the Chinese half has
+    article = ROOT / "data" / "articles" / "wetland-partnership.txt"
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
+    snap = zhen.snapshot
+    question = (
+        "In May 2017, how many pupils of Lianyu Bay No. 2 Middle School learned bird ringing?"
+    )
+    a = analyse(question)
+    assert a.ordinals == {2} and not a.numbers  # "No. 2" names one of a series, as 第二 does
+    retrieval, _ = retrieve(question, "en", snap.retriever, snap.scorer, k=5)
+    candidates = Featurizer(retrieval, snap.scorer, a).candidates("en")
+    caption = [c for c in candidates if "第二中学的12名学生" in c.sentence.text]
+    assert caption and not any(c.vetoed for c in caption)

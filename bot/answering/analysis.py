@@ -27,6 +27,7 @@ from bot.answering.numbers import (
     years_in,
 )
 from index.anchors import (
+    DESIGNATION,
     EN_ORDINALS,
     MONTHS,
     ZH_NUM,
@@ -159,7 +160,7 @@ _PERSON_TAGS = ("nr", "nt")
 _ZH_PEOPLE = re.compile(r"[人员者生长家师手官方队团]")
 _NOT_NAMES = frozenset(
     {"i", "what", "when", "where", "who", "why", "how", "which", "the", "a", "an", "and", "or",
-     "is", "are", "was", "were", "do", "does", "did", "in", "on", "of", "for", "to", "ok",
+     "is", "are", "was", "were", "do", "does", "did", "in", "on", "of", "for", "to", "ok", "no",
      "hey", "so", "tell", "please", "article", "english", "chinese", *MONTHS,
      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )  # fmt: skip
@@ -198,7 +199,8 @@ def analyse(question: str) -> Analysis:
     kind = kind or _attribute(norm)
     dated = written_dates(norm)
     years = years_in(dated)
-    numbers = {n for n in numbers_in(dated, exact=True) if n not in years} - bounds(dated)
+    counted = DESIGNATION.sub(" ", dated)  # "No. 2 Middle School" states an ordinal
+    numbers = {n for n in numbers_in(counted, exact=True) if n not in years} - bounds(dated)
     return Analysis(
         kind=kind,
         years=frozenset(years),

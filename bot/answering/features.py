@@ -99,6 +99,14 @@ class Featurizer:
         self.spread = (float(baseline.std()) if baseline.size else 0.0) or 1.0
         self.unknown = terms.unknown_share()
         self.names = {name: self._renderings(name) for name in analysis.names}
+        # a name of several words is also met word by word in the other language: "Lianyu
+        # Bay" by 莲屿湾, "Middle School" by 中学
+        renderings = retrieval.terms.renderings
+        self.parts = {
+            name: [{t, *renderings[t]} for t in tokens]
+            for name in analysis.names
+            if len(tokens := _name_tokens(name)) > 1 and all(t in renderings for t in tokens)
+        }
         # Names the article never mentions: in no rendering, and (a name of several words)
         # with a word the article never uses ("Osaka"; not "China-Japan", not "Lianyu Bay No").
         # A Chinese "name" jieba's dictionary lacks is a guess of its tagger (段时间, a typo).
@@ -289,7 +297,7 @@ class Featurizer:
         bridged = sum(
             1
             for n, forms in self.names.items()
-            if normalize(n) not in normalize(context) and self._name_in(forms, context, tokens)
+            if normalize(n) not in normalize(context) and self._met(n, context, tokens)
         )
         return min(1.0, (plain + bridged) / a.constraints)
 
@@ -314,14 +322,12 @@ class Featurizer:
         for alias, full in self.scorer.index.bridge.aliases:
             if set(alias) <= tokens:
                 expanded |= full
-        if all(self._name_in(self.names[n], context, expanded) for n in specific):
+        if all(self._met(n, context, expanded) for n in specific):
             return False
         # a passage goes on about what the paragraph before it named (成果展 …, then 展览 …)
         before = self._before(chunk)
         expanded |= token_set(before)
-        return any(
-            not self._name_in(self.names[n], context + "\n" + before, expanded) for n in specific
-        )
+        return any(not self._met(n, context + "\n" + before, expanded) for n in specific)
 
     def _before(self, chunk: Chunk) -> str:
         """The paragraphs just before a chunk's and its translation's."""
@@ -329,6 +335,13 @@ class Featurizer:
         chunks = [chunk, index.chunk(chunk.counterpart_id)]
         previous = [index.previous_paragraph(c.paragraph_id) for c in chunks if c]
         return "\n".join(p.text for p in previous if p)
+
+    def _met(self, name: str, context: str, tokens: set[str]) -> bool:
+        """Whether the context names ``name``: whole, or (in the other language) word by word."""
+        if self._name_in(self.names[name], context, tokens):
+            return True
+        parts = self.parts.get(name)
+        return bool(parts) and all(self._name_in(p, context, tokens) for p in parts)
 
     @staticmethod
     def _name_in(forms: set[str], context: str, tokens: set[str]) -> bool:

@@ -214,6 +214,26 @@ def dated_months(norm: str) -> set[int]:
     return found
 
 
+# the day of a date: 3月23日, "23 March", "the 23 of March", "March 23"
+_DAY_OF = re.compile(
+    rf"月\s*(\d{{1,2}})\s*[日号]|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAME})\b"
+    rf"|\b(?:{_MONTH_NAME})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*[,.]?\d)",
+    re.IGNORECASE,
+)
+
+
+def dated_days(norm: str) -> set[tuple[int, int]]:
+    """The (month, day) pairs of a text already normalised and passed through
+    ``written_dates`` (3月23日, "23 March", "March 23": (3, 23))."""
+    found = set()
+    for m in _DAY_OF.finditer(norm):
+        day = int(next(g for g in m.groups() if g))
+        month = dated_months(norm[max(0, m.start() - 4) : m.end() + 12])
+        if 1 <= day <= 31 and len(month) == 1:
+            found.add((month.pop(), day))
+    return found
+
+
 def anchors(text: str) -> list[str]:
     """Anchor tokens of ``text``: ``#ord<n>`` per ordinal, ``#m<n>`` per month."""
     return dated_anchors(written_dates(normalize(text)))

@@ -357,6 +357,21 @@ def cedict_glosses() -> Iterator[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _proper() -> dict[str, bool]:
+    """Per simplified headword, whether any of its entries is a proper noun (CC-CEDICT
+    capitalises a proper noun's pinyin: An1 te4 wei4 pu3 for 安特卫普, cheng2 shi4 for 城市)."""
+    proper: dict[str, bool] = {}
+    for _trad, simp, pinyin, _ in _entries():
+        proper[simp] = proper.get(simp, False) or pinyin[:1].isupper()
+    return proper
+
+
+def common_word(word: str) -> bool:
+    """Whether CC-CEDICT lists ``word`` and only as a common word (城市, 师傅; not 安特卫普)."""
+    return _proper().get(to_simplified(word)) is False
+
+
+@lru_cache(maxsize=1)
 def pinyin_syllables() -> frozenset[str]:
     """Every toneless pinyin syllable (tian, shen): a name's part, not a clipped word."""
     return frozenset(pinyin_table().values())

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.analysis import analyse, constraints_met, sentence_types, supplies
-from bot.answering.mentions import indefinite_only
+from bot.answering.analysis import (
+    AnswerPreference,
+    analyse,
+    constraints_met,
+    sentence_types,
+    supplies,
+)
+from bot.answering.mentions import asked_thing, indefinite_only
 from bot.answering.numbers import PERSONS, counts_unit, numbers_in
 from index.lang import detect_language
 
@@ -119,6 +125,18 @@ def test_a_count_needs_the_counted_thing():
     assert counts_unit(units, "There are 250 pairs of friendship cities.")
     assert not counts_unit(units, "Nearly 40 batches of delegations visited.")
     assert counts_unit(analyse("签署了几份协议？").units, "双方签署了3份协议。")
+
+
+def test_a_head_count_of_anyone_is_met_by_a_count_of_people_of_any_kind():
+    units = analyse("那堂課有幾個人看？").units
+    assert counts_unit(units, "這堂圓號課吸引了212名觀眾。")
+    assert not counts_unit(units, "這堂課共有3節。")
+
+
+def test_a_counted_thing_is_met_by_its_verb_before_a_number_of_times():
+    units = analyse("How many streams did the album get?").units
+    assert counts_unit(units, "It had been streamed about 1.3 million times by 2024.")
+    assert not counts_unit(units, "It was played 3 times on the radio.")
 
 
 def test_a_classifier_jieba_tags_is_what_a_chinese_count_counts():
@@ -320,3 +338,38 @@ def test_a_thing_mentioned_only_after_an_indefinite_determiner_is_not_named(form
 )
 def test_a_definite_or_absent_mention_is_not_indefinite(forms, text):
     assert not indefinite_only(forms, text)
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("听了哪位荷兰专家的报告？", "荷兰专家"),
+        ("Which company did they hire?", "company"),
+        ("What is the name of the hall at the academy?", "hall"),
+        ("Who was the captain of the ship?", "captain"),
+        ("保护区主任叫什么名字？", "主任"),
+        ("Who conducted the concert in Prague?", None),  # names no thing it asks about
+    ],
+)
+def test_a_which_question_names_the_thing_it_asks_about(question, thing):
+    found = asked_thing(question)
+    assert (found is None) if thing is None else (thing in found)
+
+
+def test_a_passage_stating_the_day_a_question_names_is_pinned_first():
+    wanted = AnswerPreference.of("二〇一九年三月二十三日，联合乐团在哪个城市演出？")
+    assert wanted is not None
+    assert wanted.pins("- 克拉科夫，2019年3月23日\n- Kraków, 23 March 2019")
+    assert not wanted.pins("- 布拉格，2019年3月21日")  # another day
+    assert not wanted.pins("2018年3月23日，乐团在成都排练。")  # another year
+    assert not wanted.pins("规模最大的一次巡演是在2019年3月。")  # the month, no day
+    english = AnswerPreference.of("Where did they play on March 23, 2019?")
+    assert english is not None and english.pins("- 克拉科夫，2019年3月23日")
+
+
+def test_the_kind_a_which_question_asks_for_is_no_name_it_states():
+    # jieba tags 城市 and 小镇 as places; 哪个城市 asks for one, it names none
+    assert analyse("联合乐团在哪个城市演出？").names == ()
+    names = analyse("那个德国师傅是从哪个小镇来的？").names
+    assert "德国" in names and "小镇" not in names
+    assert "北京" in analyse("哪个城市在北京附近？").names  # a proper name stays

@@ -341,3 +341,21 @@ def test_a_name_of_several_words_is_met_word_by_word_in_a_chinese_caption(tmp_pa
     candidates = Featurizer(retrieval, snap.scorer, a).candidates("en")
     caption = [c for c in candidates if "第二中学的12名学生" in c.sentence.text]
     assert caption and not any(c.vetoed for c in caption)
+
+
+def test_only_the_thing_a_which_question_asks_about_can_be_mentioned_indefinitely(tmp_path):
+    # the institute is "一家研究所" (a, unnamed), but the question asks which expert
+    zhen = zhen_on_article(
+        tmp_path,
+        "flood.md",
+        "# 洪水预报\n\n2015年9月，黄丽群在一家研究所参加培训，听了河流预报部主任玛丽克·费尔霍文的报告。"
+        "\n\n2016年，双方签署合作协议。水文局派出17名职员赴代尔夫特工作。\n",
+    )
+    snap, question = zhen.snapshot, "黄丽群在研究所培训时，听了哪位专家的报告？"
+    retrieval, _ = retrieve(question, "zh-Hans", snap.retriever, snap.scorer, k=5)
+    candidates = Featurizer(retrieval, snap.scorer, analyse(question)).candidates("zh")
+    assert not any(c.features["indefinite"] for c in candidates)
+    asked_which_institute = "黄丽群是在哪家研究所参加培训的？"
+    retrieval, _ = retrieve(asked_which_institute, "zh-Hans", snap.retriever, snap.scorer, k=5)
+    candidates = Featurizer(retrieval, snap.scorer, analyse(asked_which_institute)).candidates("zh")
+    assert any(c.features["indefinite"] for c in candidates if "一家研究所" in c.sentence.text)

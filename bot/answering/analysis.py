@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.answering.mentions import asked_thing
 from bot.answering.numbers import (
     EN_PEOPLE,
     YEAR,
@@ -31,12 +32,14 @@ from index.anchors import (
     EN_ORDINALS,
     MONTHS,
     ZH_NUM,
+    dated_days,
     dated_months,
     dated_ordinals,
     months,
     ordinals,
     written_dates,
 )
+from index.bridge import common_word
 from index.lang import normalize
 from index.lexical import load_posseg
 
@@ -245,13 +248,19 @@ def names_in(question: str) -> list[str]:
     """Proper names a question states: capitalised English words not opening the sentence,
     quoted terms, and Chinese words jieba tags as names; normalised, longest first."""
     found = [m.group(1) for m in _QUOTED.finditer(question)]
+    asked = asked_thing(question) or ""
     for m in _PROPER.finditer(question):
         words = [re.sub(r"['’]s$", "", w) for w in m.group(1).split()]
         words = [w for w in words if w.lower() not in _NOT_NAMES]
         if words and not all(w.lower() in EN_ORDINALS for w in words):
             found.append(" ".join(words))
     for run in re.findall(r"[\u4e00-\u9fff]+", normalize(question)):
-        found += [w for w, flag in _tagged(run) if flag.startswith(_NAME_TAGS) and len(w) > 1]
+        # (not what a which-question asks for: 城市 in 在哪个城市, a kind, not a name)
+        found += [
+            w
+            for w, flag in _tagged(run)
+            if flag.startswith(_NAME_TAGS) and len(w) > 1 and not (common_word(w) and w in asked)
+        ]
     names = dict.fromkeys(normalize(n) for n in found if n.strip())
     return sorted(names, key=len, reverse=True)
 
@@ -354,19 +363,27 @@ def constraints_met(a: Analysis, context: str) -> float:
 
 @dataclass(frozen=True)
 class AnswerPreference:
-    """A question's analysis as a rerank ``Preference``: passages naming the edition the
-    question names rank first; sentences of the asked answer type score more."""
+    """A question's analysis as a rerank ``Preference``: passages naming the edition, or
+    the day, the question names rank first; sentences of the asked answer type score more."""
 
     analysis: Analysis
+    days: frozenset[tuple[int, int]] = frozenset()  # (month, day) the question names
 
     @classmethod
     def of(cls, question: str) -> AnswerPreference | None:
         """None when the question asks for nothing a passage could be preferred for."""
         a = analyse(question)
-        return cls(a) if a.kind != "other" or a.ordinals else None
+        days = frozenset(dated_days(written_dates(normalize(question))))
+        return cls(a, days) if a.kind != "other" or a.ordinals or days else None
 
     def pins(self, context: str) -> bool:
-        return bool(self.analysis.ordinals) and self.analysis.ordinals <= ordinals(context)
+        a = self.analysis
+        if a.ordinals and a.ordinals <= ordinals(context):
+            return True
+        if not self.days:
+            return False
+        _, values, _, _ = _stated(context)
+        return self.days <= dated_days(written_dates(normalize(context))) and a.years <= values
 
     def supplies(self, sentence: str, context: str) -> bool:
         a = self.analysis

@@ -15,7 +15,7 @@ import numpy as np
 
 from bot.answering.analysis import Analysis, constraints_met, supplies
 from bot.answering.extent import extent, open_ended, token_set
-from bot.answering.mentions import indefinite_only
+from bot.answering.mentions import asked_thing, indefinite_only
 from bot.answering.numbers import (
     CURRENCY,
     DURATION_UNITS,
@@ -123,6 +123,9 @@ class Featurizer:
             if mentioned[n] and max(map(index.frequency, forms)) < SPECIFIC_NAME
         ]
         self.whole = open_ended(retrieval.question)
+        # the terms naming what a which-question asks about (哪位荷兰专家: 荷兰, 专家)
+        thing = asked_thing(retrieval.question)
+        self.asked_thing = [t for t in tokenize(thing) if t in terms.renderings] if thing else []
         # per chunk id: the features of what an answer from it quotes, and whether that
         # shares a question term
         self._by_chunk: dict[str, dict[str, float]] = {}
@@ -278,12 +281,12 @@ class Featurizer:
     def _indefinite(self, passage: str) -> bool:
         """A question asking which one (or its name) about a thing the passage mentions only
         indefinitely ("a wetland centre", 一个茶行): the passage never says which."""
-        if self.analysis.kind not in ("name", "person", "place"):
+        if self.analysis.kind not in ("name", "person", "place") or not self.asked_thing:
             return False
         question, renderings = self.retrieval.question, self.retrieval.terms.renderings
         return any(
-            indefinite_only(forms, passage)
-            for term, forms in renderings.items()
+            indefinite_only(renderings[term], passage)
+            for term in self.asked_thing
             if len(term) > 1 and content_pieces(term) and not indefinite_only([term], question)
         )
 

@@ -66,3 +66,23 @@ def indefinite_only(forms: Iterable[str], text: str) -> bool:
         if spans and all(_unnamed(folded, a, b) for a, b in spans):
             return True
     return False
+
+
+_AUX = r"(?:did|do|does|was|were|is|are|has|have|had|will|can|could|would|got|gets?)"
+_EN_HEAD = (
+    re.compile(rf"\b(?:which|what)\s+((?:(?!{_AUX}\b)[\w'’-]+\s+){{0,2}}(?!{_AUX}\b)[\w'’-]+)"),
+    re.compile(r"\bname of (?:the |this |that |a |an )?((?:(?!of\b|in\b|at\b)[\w'’-]+\s*){1,3})"),
+    re.compile(r"\bwho (?:is|was|were|are) (?:the )?((?:(?!of\b|in\b|at\b)[\w'’-]+\s*){1,2})"),
+)
+_ZH_HEAD = (
+    re.compile(r"哪[一]?[位个家所座条支种些几]?((?:(?![的是在])[\u4e00-\u9fff]){1,4})"),
+    re.compile(r"([\u4e00-\u9fff]{1,4})(?:叫什么|是谁|是哪|姓什么)"),
+)
+
+
+def asked_thing(question: str) -> str | None:
+    """The words naming what a which-question asks about ("which Dutch expert", 哪位荷兰专家,
+    "the name of the hall"), or None when the question names no such thing."""
+    norm = to_simplified(normalize(question))
+    found = [m.group(1) for p in (*_EN_HEAD, *_ZH_HEAD) for m in p.finditer(norm)]
+    return " ".join(found) if found else None

@@ -207,6 +207,9 @@ def _tagged_classifier(text: str) -> bool:
     return len(word) == 1 and flag == "q"
 
 
+_TIMES = re.compile(r"\s*(?:(?:thousand|million|billion)\s+)?times\b")
+
+
 def count_units(norm: str) -> set[str]:
     """What a count question counts: the noun after "how many" or "number of"; the classifier
     and the noun after 多少/几 (多少名学生 → 名, 学生), people for a head count (人数), units
@@ -237,6 +240,8 @@ def count_units(norm: str) -> set[str]:
         word, flag = next(iter(load_posseg().cut(rest)), ("", "")) if rest else ("", "")
         ends = not re.match(r"[\u4e00-\u9fff]", rest[len(word) :])
         noun = word if flag.startswith("n") or flag == "vn" or ends else ""
+        if noun == "人":  # 几个人, 多少人: a head count of anyone (212名观众)
+            units |= {*PEOPLE_CLASSIFIERS, PERSONS}
         if len(noun) > 1 or (noun and not units):
             units.add(noun)
             if len(noun) > 1 and (
@@ -282,6 +287,12 @@ def counts_unit(units: frozenset[str], text: str, asked: frozenset[str] | None =
         if _DEFINITE.search(norm[max(0, m.start() - 5) : m.start()]) and m.group(0).isalpha():
             continue  # "the two sides" names a known set, it states no count
         if units & {stem(w) for w in re.findall(r"[a-z]+", after)[:4]}:
+            return True
+        # the counted thing as the verb before a number of times ("how many streams":
+        # "streamed about 1.3 million times")
+        if _TIMES.match(after) and units & {
+            stem(w) for w in re.findall(r"[a-z]+", norm[max(0, m.start() - 30) : m.start()])[-3:]
+        }:
             return True
         head = after.lstrip()[:6]
         if any(u in head for u in units if not u.isascii()):

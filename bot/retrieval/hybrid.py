@@ -163,7 +163,7 @@ class Retriever:
         n = len(self.index.chunks)
         dense = np.full(n, -np.inf, np.float32)
         lexical = np.zeros(n, np.float32)
-        queries = [(tokens, 1.0), (terms.bridged(), BRIDGE_WEIGHT)]
+        queries = [(tokens + terms.corrected(), 1.0), (terms.bridged(), BRIDGE_WEIGHT)]
         for lang in self._mask_langs:
             found = self.store.dense(query_vector, self.depth, lang, documents)
             rows, scores = self._rows(found)

@@ -46,17 +46,20 @@ class Terms:
     renderings: dict[str, frozenset[str]]  # term → {term} ∪ its bridged renderings
     known: frozenset[str]  # terms the corpus uses, directly or through a rendering
     function: frozenset[str] = frozenset()  # unknown terms without content of their own
+    respelt: frozenset[str] = frozenset()  # corpus words unknown terms were respelt as
 
     @classmethod
     def of(cls, tokens: list[str], index: Index) -> Terms:
         idf = index.bm25.idf
         top = max(idf.values(), default=1.0)
         bridged = index.bridge.translate(tokens, idf)
-        weights, renderings, known, function = {}, {}, set(), set()
+        weights, renderings, known, function, respelt = {}, {}, set(), set(), set()
         for term in dict.fromkeys(tokens):
             forms = {term} | bridged.get(term, set())
             if not any(f in idf for f in forms):
-                forms |= _respelt(term, index)
+                fixed = _respelt(term, index)
+                forms |= fixed
+                respelt |= fixed
             used = [idf[f] for f in forms if f in idf]
             weights[term] = idf[term] if term in idf else max(used, default=top)
             renderings[term] = frozenset(forms)
@@ -64,7 +67,7 @@ class Terms:
                 known.add(term)
             elif not content_pieces(term):
                 function.add(term)
-        return cls(weights, renderings, frozenset(known), frozenset(function))
+        return cls(weights, renderings, frozenset(known), frozenset(function), frozenset(respelt))
 
     def unknown_share(self) -> float:
         """The IDF-weighted share of the question's content terms the corpus never uses."""
@@ -82,6 +85,12 @@ class Terms:
         return sum(self.weights[t] for t in self.found(tokens)) / total
 
     def bridged(self) -> list[str]:
-        """Renderings that are not question terms themselves (for lexical search)."""
-        own = set(self.weights)
+        """Renderings that are neither question terms nor respellings of them (for lexical
+        search, where they weigh less than the question's own words)."""
+        own = set(self.weights) | self.respelt
         return sorted({f for forms in self.renderings.values() for f in forms} - own)
+
+    def corrected(self) -> list[str]:
+        """The corpus words unknown terms were respelt as (holse → hole): the question's own
+        words, mistyped or clipped, so they weigh as much as its other words."""
+        return sorted(self.respelt - set(self.weights))

@@ -234,6 +234,26 @@ def dated_days(norm: str) -> set[tuple[int, int]]:
     return found
 
 
+_YEAR_MONTH = re.compile(
+    rf"(\d{{4}})\s*年\s*(\d{{1,2}})\s*月|\b({_MONTH_NAME}),?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(\d{{4}})\b",
+    re.IGNORECASE,
+)
+
+
+def year_months(text: str) -> set[tuple[int, int]]:
+    """The (year, month) pairs ``text`` dates something to (2019年3月, "March 2019", "21
+    March 2019", "March 21, 2019", 二〇一九年三月: (2019, 3))."""
+    found = set()
+    for m in _YEAR_MONTH.finditer(written_dates(normalize(text))):
+        if m.group(1):
+            year, month = int(m.group(1)), int(m.group(2))
+        else:
+            year, month = int(m.group(4)), MONTHS.index(m.group(3).lower()) + 1
+        if 1 <= month <= 12:
+            found.add((year, month))
+    return found
+
+
 def anchors(text: str) -> list[str]:
     """Anchor tokens of ``text``: ``#ord<n>`` per ordinal, ``#m<n>`` per month."""
     return dated_anchors(written_dates(normalize(text)))

@@ -351,3 +351,12 @@ def test_a_quoted_slogan_is_no_organisation_to_append_for_a_who_question():
     # no organisation the reply lacks: no clause answers the part, so the answer falls back
     assert clause_for("person", question, quotes, "中日友城交流") is None
     assert sentence_entities(quotes[1].text, quoted=False).isdisjoint({"东强西", "东强西弱"})
+
+
+def test_a_reply_dating_a_month_to_another_year_than_the_quote_gives_other_figures():
+    quote = Quote("The deal was signed in March 2018 and the service began in 2019.", "c1")
+    question = "When was the deal signed?"
+    assert figures(question, [quote], "It was signed in March 2019.")[0] == "different"
+    assert figures(question, [quote], "It was signed in March 2018.")[0] is None
+    chinese = Quote("协议于2018年3月签署，服务于2019年启动。", "c1")
+    assert figures("协议是什么时候签署的？", [chinese], "协议于2019年3月签署。")[0] == "different"

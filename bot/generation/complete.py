@@ -29,7 +29,7 @@ from bot.answering.analysis import (
 from bot.answering.numbers import counts_unit, is_year, numbers_in
 from bot.generation.coverage import UNTYPED, untyped
 from bot.generation.quotes import Quote, best_of
-from index.anchors import months
+from index.anchors import months, year_months
 from index.lang import normalize
 from index.lexical import tokenize
 
@@ -203,6 +203,14 @@ def figures(question: str, quotes: Sequence[Quote], reply: str) -> tuple[str | N
     if not wanted or not parts & set(_FIGURED):
         return None, set()
     said = numbers_in(reply) - stated
+    # a month the reply dates to another year than the quote does ("2019年3月" where the
+    # quote signed in 2018年3月 and began in 2019)
+    if "date" in parts:
+        quoted = year_months(" ".join(q.text for q in quotes))
+        if any(
+            (y, m) not in quoted and any(qm == m for _, qm in quoted) for y, m in year_months(reply)
+        ):
+            return "different", wanted
     shared = said & wanted
     if not shared:
         return ("different" if said else "missing"), wanted

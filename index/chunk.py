@@ -64,12 +64,13 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
 
 
 def _abbreviation(text: str, stop: re.Match[str]) -> bool:
-    if _ABBREVIATION.search(text, 0, stop.start()):
+    # only the word before the stop matters, so look at a few characters rather than the
+    # whole text up to it (a long paragraph has many stops); 8 is more than the longest
+    # abbreviation, so a cut word never matches whole
+    word = text[max(0, stop.start() - 8) : stop.start()]
+    if _ABBREVIATION.search(word):
         return True
-    return (
-        bool(_NUMBERED.search(text, 0, stop.start()))
-        and text[stop.end() : stop.end() + 1].isdigit()
-    )
+    return bool(_NUMBERED.search(word)) and text[stop.end() : stop.end() + 1].isdigit()
 
 
 def size_units(text: str) -> float:

@@ -36,7 +36,6 @@ from index.anchors import (
     dated_months,
     dated_ordinals,
     months,
-    ordinals,
     written_dates,
 )
 from index.bridge import common_word
@@ -181,6 +180,7 @@ class Analysis:
     names: tuple[str, ...] = ()  # proper names and quoted terms, normalised
     units: frozenset[str] = frozenset()  # what a "how many" question counts (stems)
     instructions: bool = False
+    days: frozenset[tuple[int, int]] = frozenset()  # (month, day) of a date it names
 
     @property
     def constraints(self) -> int:
@@ -213,6 +213,7 @@ def analyse(question: str) -> Analysis:
         names=tuple(names_in(question)),
         units=frozenset(count_units(norm)) if kind == "number" else frozenset(),
         instructions=bool(_INSTRUCTIONS.search(norm)),
+        days=frozenset(dated_days(dated)),
     )
 
 
@@ -333,7 +334,9 @@ def supplies(a: Analysis, text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _stated(context: str) -> tuple[str, frozenset[float], frozenset[int], frozenset[int]]:
+def _stated(
+    context: str,
+) -> tuple[str, frozenset[float], frozenset[int], frozenset[int], frozenset[tuple[int, int]]]:
     """A context's normalised text, numbers, months and ordinals (passages recur across
     questions, so this is cached)."""
     norm = normalize(context)
@@ -343,6 +346,7 @@ def _stated(context: str) -> tuple[str, frozenset[float], frozenset[int], frozen
         frozenset(numbers_in(dated)),
         frozenset(dated_months(dated)),
         frozenset(dated_ordinals(dated)),
+        frozenset(dated_days(dated)),
     )
 
 
@@ -351,7 +355,7 @@ def constraints_met(a: Analysis, context: str) -> float:
     translation and paragraph) meets; 1.0 when there are none."""
     if not a.constraints:
         return 1.0
-    norm, values, stated_months, stated_ordinals = _stated(context)
+    norm, values, stated_months, stated_ordinals, _ = _stated(context)
     flat = norm.replace(" ", "")
     met = sum(y in values for y in a.years)
     met += sum(n in values for n in a.numbers)
@@ -367,23 +371,21 @@ class AnswerPreference:
     the day, the question names rank first; sentences of the asked answer type score more."""
 
     analysis: Analysis
-    days: frozenset[tuple[int, int]] = frozenset()  # (month, day) the question names
 
     @classmethod
     def of(cls, question: str) -> AnswerPreference | None:
         """None when the question asks for nothing a passage could be preferred for."""
         a = analyse(question)
-        days = frozenset(dated_days(written_dates(normalize(question))))
-        return cls(a, days) if a.kind != "other" or a.ordinals or days else None
+        return cls(a) if a.kind != "other" or a.ordinals or a.days else None
 
     def pins(self, context: str) -> bool:
         a = self.analysis
-        if a.ordinals and a.ordinals <= ordinals(context):
-            return True
-        if not self.days:
+        if not (a.ordinals or a.days):
             return False
-        _, values, _, _ = _stated(context)
-        return self.days <= dated_days(written_dates(normalize(context))) and a.years <= values
+        _, values, _, stated_ordinals, stated_days = _stated(context)
+        if a.ordinals and a.ordinals <= stated_ordinals:
+            return True
+        return bool(a.days) and a.days <= stated_days and a.years <= values
 
     def supplies(self, sentence: str, context: str) -> bool:
         a = self.analysis

@@ -251,13 +251,13 @@ def _pinyin_names(zh_vocab: set[str], texts: Sequence[str]) -> list[tuple[str, s
     or a person's name written surname first (龙春梅 ⇄ Long Chunmei: linked to the given name,
     as the surname is often a common word)."""
     capitalised = {
-        w.lower(): w.lower()
+        w.lower(): stem(w.lower())
         for text in texts
         for w in re.findall(r"\b[A-Z][a-z]{3,}\b", _strip_accents(text))
     }
     for text in texts:
         for surname, given in _FULL_NAME.findall(_strip_accents(text)):
-            capitalised.setdefault((surname + given).lower(), given.lower())
+            capitalised.setdefault((surname + given).lower(), stem(given.lower()))
     readings = pinyin_table()
     out = []
     for word in zh_vocab:

@@ -109,14 +109,16 @@ def stem(word: str) -> str:
     """A deliberately light English stemmer: strips one common suffix, the plural -es only
     after a sibilant (boxes, classes) so that nurses and nurse, class and classes agree, and
     the consonant -ing or -ed doubled (scanning, scan). A word ending in a doubled consonant
-    loses one (boycott, boycotted: boycot), so its -ed form, undoubled, still meets it."""
+    loses one (boycott, boycotted: boycot), so its -ed form, undoubled, still meets it; a final
+    silent -e goes, so restore meets restored, increase increasing."""
+    removed = ""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "es" and not word[:-2].endswith(_SIBILANTS):
                 suffix = "s"
             if suffix == "s" and word.endswith("ss"):
                 break
-            word = word[: -len(suffix)]
+            word, removed = word[: -len(suffix)], suffix
             if suffix == "ies":
                 word += "y"
             elif suffix in _DOUBLING and _doubled(word):
@@ -125,6 +127,8 @@ def stem(word: str) -> str:
     else:
         if _doubled(word):
             word = word[:-1]
+    if removed in ("", "s") and word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # restore, restores: restor, as restored and restoring (agreed: agre)
     return word
 
 

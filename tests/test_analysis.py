@@ -373,3 +373,18 @@ def test_the_kind_a_which_question_asks_for_is_no_name_it_states():
     names = analyse("那个德国师傅是从哪个小镇来的？").names
     assert "德国" in names and "小镇" not in names
     assert "北京" in analyse("哪个城市在北京附近？").names  # a proper name stays
+
+
+def test_a_word_the_dictionary_lists_only_as_a_common_word_is_no_name():
+    # jieba's tagger guesses 白白 ("in vain") a person and 山坡 ("hillside") a place
+    assert "白白" not in analyse("摘下来以后白白烂掉的那部分占几成？").names
+    assert "山坡" not in analyse("那座沿著山坡往上蓋的設施有多長？").names
+    assert "肯尼亚" in analyse("肯尼亚的冷库有多大？").names  # a proper name stays
+
+
+def test_a_sum_of_money_named_by_its_kind_is_met_by_a_figure_with_a_currency():
+    units = analyse("基金一共拨了多少赠款？").units
+    assert counts_unit(units, "其中一百五十万美元来自该基金的赠款。")
+    assert not counts_unit(units, "基金资助了12个合作社。")
+    assert counts_unit(analyse("拨款一共多少？").units, "拨款共计€2.8 million。")
+    assert counts_unit(analyse("How much funding did they get?").units, "a grant of US$1.5 million")

@@ -83,6 +83,6 @@ def test_aligned_paragraphs_link_a_word_only_to_its_sole_best_partner():
         ("参加论坛的有省长。", "Governors joined the forum as deputy leaders."),
     ]
     names = build_bridge([], pairs).names
-    assert "kobe" in names.get("神户", set())
+    assert tokenize("Kobe")[0] in names.get("神户", set())
     # 参加 recurs with "forum", "deputy", "leader" … equally: it translates none of them
     assert not names.get("参加")

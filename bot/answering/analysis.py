@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.answering.mentions import asked_thing
 from bot.answering.numbers import (
     EN_PEOPLE,
     YEAR,
@@ -249,21 +248,25 @@ def names_in(question: str) -> list[str]:
     """Proper names a question states: capitalised English words not opening the sentence,
     quoted terms, and Chinese words jieba tags as names; normalised, longest first."""
     found = [m.group(1) for m in _QUOTED.finditer(question)]
-    asked = asked_thing(question) or ""
     for m in _PROPER.finditer(question):
         words = [re.sub(r"['’]s$", "", w) for w in m.group(1).split()]
         words = [w for w in words if w.lower() not in _NOT_NAMES]
         if words and not all(w.lower() in EN_ORDINALS for w in words):
             found.append(" ".join(words))
     for run in re.findall(r"[\u4e00-\u9fff]+", normalize(question)):
-        # (not what a which-question asks for: 城市 in 在哪个城市, a kind, not a name)
-        found += [
-            w
-            for w, flag in _tagged(run)
-            if flag.startswith(_NAME_TAGS) and len(w) > 1 and not (common_word(w) and w in asked)
-        ]
+        found += _zh_names(run)
     names = dict.fromkeys(normalize(n) for n in found if n.strip())
     return sorted(names, key=len, reverse=True)
+
+
+def _zh_names(run: str) -> list[str]:
+    """Words of a Chinese run jieba tags as names, less those CC-CEDICT lists only as common
+    words: jieba's guesses (白白 "in vain", 师傅, 城市 in 在哪个城市) are no names."""
+    return [
+        w
+        for w, flag in _tagged(run)
+        if flag.startswith(_NAME_TAGS) and len(w) > 1 and not common_word(w)
+    ]
 
 
 @lru_cache(maxsize=8192)
@@ -284,7 +287,7 @@ def sentence_entities(text: str, quoted: bool = True) -> frozenset[str]:
         if words:
             found.add(normalize(" ".join(words)))
     for run in re.findall(r"[\u4e00-\u9fff]+", normalize(text)):
-        found |= {w for w, flag in _tagged(run) if flag.startswith(_NAME_TAGS) and len(w) > 1}
+        found |= set(_zh_names(run))
     if not quoted:
         found = {e for e in found if not any(e in t for t in terms)}
     return frozenset(found)

@@ -30,7 +30,7 @@ from bot.retrieval.sentences import Sentence, SentenceScorer
 from index.align import is_heading
 from index.bridge import pinyin_table
 from index.lang import Lang, normalize
-from index.lexical import content_pieces, in_dictionary, tokenize
+from index.lexical import content_pieces, in_dictionary, stem, tokenize
 from index.model import Chunk
 
 FEATURES = (
@@ -244,7 +244,7 @@ class Featurizer:
         names, readings = self.scorer.index.bridge.names, pinyin_table()
         asked = set(self.retrieval.query_tokens)
         return any(
-            "".join(readings.get(ch, "?") for ch in word) in names.get(word, ())
+            stem("".join(readings.get(ch, "?") for ch in word)) in names.get(word, ())
             for word in token_set(text) - asked
             if word in names
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from index.anchors import EN_SCALES, EN_UNITS, MONTHS, ZH_NUM, en_value, zh_number
+from index.bridge import lexicon
 from index.lang import normalize
 from index.lexical import load_posseg, stem
 
@@ -147,6 +148,56 @@ _MONEY_QUESTION = re.compile(
     r"ticket)s?\b|多少钱|费用|金额|票价|收费|价格|预算|经费|价值|值多少",
     re.IGNORECASE,
 )
+# What CC-CEDICT's English senses call a sum of money: a Chinese noun glossed so (赠款 "grant",
+# 经费 "funds", 租金 "rent") asks a sum when a question counts it, as do these English nouns
+# after "how much".
+_MONEY_SENSES = frozenset(
+    stem(w)
+    for w in [
+        "money",
+        "cost",
+        "price",
+        "fee",
+        "fund",
+        "funding",
+        "grant",
+        "budget",
+        "expense",
+        "expenditure",
+        "spend",
+        "investment",
+        "donation",
+        "loan",
+        "rent",
+        "wage",
+        "salary",
+        "pay",
+        "income",
+        "revenue",
+        "subsidy",
+        "allowance",
+        "profit",
+        "turnover",
+        "tax",
+        "fare",
+        "tuition",
+        "bonus",
+    ]
+)
+_HOW_MUCH = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}[a-z-]+)")
+_ZH_SUM_ASKED = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?)(?:是|有|为|共|一共|总共|合计|达)?多少(?![\u4e00-\u9fff])"
+)
+
+
+def money_word(word: str) -> bool:
+    """Whether ``word`` names a sum of money: an English noun, or a Chinese word one of
+    whose first two CC-CEDICT senses is one (赠款, 拨款 "allocate funds"; not 基金会, 银行)."""
+    if word.isascii():
+        return bool(word) and stem(word) in _MONEY_SENSES
+    return any(s[-1] in _MONEY_SENSES for s in lexicon().senses.get(word, ())[:2])
+
+
 _CURRENCY = re.compile(
     r"[€$£¥]|\b(?:rmb|usd|eur|gbp|jpy)\b|^\s*(?:万|亿)?(?:多|余)?(?:元|欧元|美元|英镑|日元|人民币|"
     r"块)|^\s*(?:million |billion |thousand )?(?:dollars|euros|pounds|yuan|yen|renminbi)\b",
@@ -240,6 +291,8 @@ def count_units(norm: str) -> set[str]:
         word, flag = next(iter(load_posseg().cut(rest)), ("", "")) if rest else ("", "")
         ends = not re.match(r"[\u4e00-\u9fff]", rest[len(word) :])
         noun = word if flag.startswith("n") or flag == "vn" or ends else ""
+        if money_word(noun):  # 多少赠款: a sum, in any currency
+            units.add(CURRENCY)
         if noun == "人":  # 几个人, 多少人: a head count of anyone (212名观众)
             units |= {*PEOPLE_CLASSIFIERS, PERSONS}
         if len(noun) > 1 or (noun and not units):
@@ -256,10 +309,22 @@ def count_units(norm: str) -> set[str]:
         units |= {*PEOPLE_CLASSIFIERS, PERSONS}
     if _DURATION_QUESTION.search(norm):  # a length of time: 6个月, 43周年, "ten years"
         units |= DURATION_UNITS
-    if _MONEY_QUESTION.search(norm):
+    if _MONEY_QUESTION.search(norm) or _asks_a_sum(norm):
         units.add(CURRENCY)
     units |= {marker for marker, (question, _) in MEASURES.items() if question.search(norm)}
     return units
+
+
+def _asks_a_sum(norm: str) -> bool:
+    """ "how much funding/money/rent …", or a Chinese money noun whose amount the question
+    asks (拨款一共多少？)."""
+    for m in _HOW_MUCH.finditer(norm):
+        if any(money_word(w) for w in m.group(1).split()):
+            return True
+    for m in _ZH_SUM_ASKED.finditer(norm):
+        if any(money_word(w) for w, _ in load_posseg().cut(m.group(1))):
+            return True
+    return False
 
 
 def _counts_people(units: frozenset[str], after: str) -> bool:

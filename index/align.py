@@ -19,6 +19,8 @@ import numpy as np
 from index.model import Chunk, Paragraph
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_BILINGUAL_SPLIT = re.compile(r"\s+[|/｜]\s+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。！？!?.;；:：”\"]$")
 _CAPTION_START = re.compile(
     r"(\d{4}\s*年\s*\d{1,2}\s*月|(In )?(January|February|March|April|May|June|July|August"
@@ -71,8 +73,15 @@ def is_heading(p: Paragraph) -> bool:
     if BULLET.match(p.text):
         return False
     text = p.text.strip().strip("*_ \t")
-    short = len(text) <= 40 if p.lang == "zh" else len(text.split()) <= 20
-    return short and not _SENTENCE_END.search(text) and not is_caption(p)
+    # a heading given in both languages on one line ("冷库选址 | Choosing the sites") is
+    # judged by its parts
+    parts = [s.strip() for s in _BILINGUAL_SPLIT.split(text)]
+    if len(parts) == 2 and {bool(_CJK.search(s)) for s in parts} == {True, False}:
+        sized = [(s, "zh" if _CJK.search(s) else "en") for s in parts]
+    else:
+        parts, sized = [text], [(text, p.lang)]
+    short = all(len(s) <= 40 if lang == "zh" else len(s.split()) <= 20 for s, lang in sized)
+    return short and not any(_SENTENCE_END.search(s) for s in parts) and not is_caption(p)
 
 
 def _kind(p: Paragraph) -> str:

@@ -169,3 +169,20 @@ def test_a_dateline_above_the_title_is_not_the_title():
     assert is_dateline(paragraphs[0]) and not is_dateline(paragraphs[1])
     assert find_title(paragraphs) is paragraphs[1]
     assert is_dateline(Paragraph("z", "d", "zh", 0, 12, "新华社北京10月22日电"))
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        # a long title given in both languages on one line: each part is a title's length
+        (
+            "陽光下的冷鏈：中肯太陽能冷庫如何改變酪梨與芒果小農的生計 | A Cold Chain Under the "
+            "Sun: How Sino-Kenyan Solar Cold Stores Are Changing Life for Avocado Smallholders",
+            True,
+        ),
+        ("冷庫選址 / Choosing the sites", True),
+        ("他說：我們不靠電網。 / He said: we do not rely on the grid.", False),
+    ],
+)
+def test_a_heading_in_both_languages_on_one_line_is_judged_by_its_parts(text, heading):
+    assert is_heading(Paragraph("p", "d", "zh", 0, len(text), text)) is heading

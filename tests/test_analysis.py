@@ -388,3 +388,5 @@ def test_a_sum_of_money_named_by_its_kind_is_met_by_a_figure_with_a_currency():
     assert not counts_unit(units, "基金资助了12个合作社。")
     assert counts_unit(analyse("拨款一共多少？").units, "拨款共计€2.8 million。")
     assert counts_unit(analyse("How much funding did they get?").units, "a grant of US$1.5 million")
+    spent = analyse("每座冷库到底花了多少人民币？").units  # 人 of 人民币 counts no people
+    assert counts_unit(spent, "每座冷库造价约人民币17.6万元") and PERSONS not in spent

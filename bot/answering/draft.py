@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.answering.analysis import AnswerPreference, analyse
 from bot.answering.answer import Answer, compose
 from bot.answering.decision import Decision
+from bot.answering.injection import genuine_question
 from bot.answering.select import Selection, select
 from bot.retrieval import rerank
 from bot.retrieval.hybrid import Retrieval, Retriever
@@ -70,6 +71,7 @@ def draft(
     """Retrieve for a checked question ``text`` (for ``search`` when given: a standalone
     rewrite of a follow-up), and compose the extractive answer."""
     started = time.perf_counter()
+    search = genuine_question(search or text) or search
     retrieval, structure = retrieve(
         search or text,
         language,

@@ -280,6 +280,9 @@ def count_units(norm: str) -> set[str]:
         rest = m.group(1)
         if rest[0] in "年月日号天次":
             continue
+        if _CURRENCY.match(rest):  # 多少人民币, 几万美元: a sum (人 here is no classifier)
+            units.add(CURRENCY)
+            continue
         if rest[0] in _CLASSIFIERS or _tagged_classifier(rest):
             if rest[0] in PEOPLE_CLASSIFIERS:
                 units |= {*PEOPLE_CLASSIFIERS, PERSONS}

@@ -19,7 +19,7 @@ import numpy as np
 from index.model import Chunk, Paragraph
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_BILINGUAL_SPLIT = re.compile(r"\s+[|/｜]\s+")
+_BILINGUAL_SPLIT = re.compile(r"\s*[|｜]\s*|\s+/\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。！？!?.;；:：”\"]$")
 _CAPTION_START = re.compile(

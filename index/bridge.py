@@ -356,19 +356,23 @@ def cedict_glosses() -> Iterator[tuple[str, str]]:
     return ((simp.lower(), gloss) for _trad, simp, _pinyin, gloss in _entries())
 
 
+def common_word(word: str) -> bool:
+    """Whether CC-CEDICT lists ``word`` and only as a common word (城市, 师傅; not 安特卫普,
+    nor an institution it glosses by its English name: 海关总署 "General Administration of
+    Customs")."""
+    return _proper().get(to_simplified(word)) is False
+
+
 @lru_cache(maxsize=1)
 def _proper() -> dict[str, bool]:
-    """Per simplified headword, whether any of its entries is a proper noun (CC-CEDICT
-    capitalises a proper noun's pinyin: An1 te4 wei4 pu3 for 安特卫普, cheng2 shi4 for 城市)."""
+    """Per simplified headword, whether any of its entries is a proper noun: CC-CEDICT
+    capitalises a proper noun's pinyin (An1 te4 wei4 pu3 for 安特卫普, cheng2 shi4 for 城市)
+    or, for an institution, its English gloss."""
     proper: dict[str, bool] = {}
-    for _trad, simp, pinyin, _ in _entries():
-        proper[simp] = proper.get(simp, False) or pinyin[:1].isupper()
+    for _trad, simp, pinyin, gloss in _entries():
+        named = pinyin[:1].isupper() or (gloss[:1].isupper() and " " in gloss.split("/")[0])
+        proper[simp] = proper.get(simp, False) or named
     return proper
-
-
-def common_word(word: str) -> bool:
-    """Whether CC-CEDICT lists ``word`` and only as a common word (城市, 师傅; not 安特卫普)."""
-    return _proper().get(to_simplified(word)) is False
 
 
 @lru_cache(maxsize=1)

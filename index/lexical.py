@@ -109,8 +109,9 @@ def stem(word: str) -> str:
     """A deliberately light English stemmer: strips one common suffix, the plural -es only
     after a sibilant (boxes, classes) so that nurses and nurse, class and classes agree, and
     the consonant -ing or -ed doubled (scanning, scan). A word ending in a doubled consonant
-    loses one (boycott, boycotted: boycot), so its -ed form, undoubled, still meets it; a final
-    silent -e goes, so restore meets restored, increase increasing."""
+    loses one (boycott, boycotted: boycot), so its -ed form, undoubled, still meets it. A
+    silent -e goes and comes back as Porter's stemmer has it: restore, restored and
+    restoration meet as restor; move, moved and moving as move."""
     removed = ""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -123,13 +124,28 @@ def stem(word: str) -> str:
                 word += "y"
             elif suffix in _DOUBLING and _doubled(word):
                 word = word[:-1]  # scanning, planned: the consonant the suffix doubled
+            elif suffix in _DOUBLING and _measure(word) == (1, True):
+                word += "e"  # moved, dating: the -e the suffix took (move, date)
             break
     else:
         if _doubled(word):
             word = word[:-1]
-    if removed in ("", "s") and word.endswith("e") and len(word) > 3:
-        word = word[:-1]  # restore, restores: restor, as restored and restoring (agreed: agre)
+    if removed not in ("ed", "ied", "ies") and word.endswith("e") and len(word) > 3:
+        measure, cvc = _measure(word[:-1])
+        if measure > 1 or (measure == 1 and not cvc):
+            word = word[:-1]  # restore, agreement: restor, agre (not site, rate: sit, rat)
     return word
+
+
+def _measure(stem: str) -> tuple[int, bool]:
+    """Porter's measure of a stem (its vowel-consonant sequences: restor 2, mov 1) and whether
+    it ends consonant-vowel-consonant (mov, sit; not fix, show, play)."""
+    shape = "".join(
+        "v" if c in "aeiou" or (c == "y" and i > 0 and stem[i - 1] not in "aeiou") else "c"
+        for i, c in enumerate(stem)
+    )
+    cvc = shape.endswith("cvc") and stem[-1] not in "wxy"
+    return len(re.findall(r"v+c+", shape)), cvc
 
 
 def _doubled(word: str) -> bool:

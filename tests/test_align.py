@@ -181,7 +181,8 @@ def test_a_dateline_above_the_title_is_not_the_title():
             True,
         ),
         ("冷庫選址 / Choosing the sites", True),
-        ("他說：我們不靠電網。 / He said: we do not rely on the grid.", False),
+        ("冷庫選址｜Choosing the sites", True),
+        ("他說我們不靠電網。 | Off the grid", False),  # a sentence in one of its parts
     ],
 )
 def test_a_heading_in_both_languages_on_one_line_is_judged_by_its_parts(text, heading):

@@ -12,8 +12,8 @@ from bot.answering.analysis import (
     supplies,
 )
 from bot.answering.mentions import asked_thing, indefinite_only
-from bot.answering.numbers import PERSONS, counts_unit, numbers_in
-from index.lang import detect_language
+from bot.answering.numbers import CURRENCY, PERSONS, count_units, counts_unit, numbers_in
+from index.lang import detect_language, normalize
 
 
 @pytest.mark.parametrize(
@@ -380,6 +380,8 @@ def test_a_word_the_dictionary_lists_only_as_a_common_word_is_no_name():
     assert "白白" not in analyse("摘下来以后白白烂掉的那部分占几成？").names
     assert "山坡" not in analyse("那座沿著山坡往上蓋的設施有多長？").names
     assert "肯尼亚" in analyse("肯尼亚的冷库有多大？").names  # a proper name stays
+    assert "建国" in analyse("吴建国是谁？").names  # a given name after its surname
+    assert "海关总署" in analyse("海关总署在哪里？").names  # glossed by its English name
 
 
 def test_a_sum_of_money_named_by_its_kind_is_met_by_a_figure_with_a_currency():
@@ -388,5 +390,13 @@ def test_a_sum_of_money_named_by_its_kind_is_met_by_a_figure_with_a_currency():
     assert not counts_unit(units, "基金资助了12个合作社。")
     assert counts_unit(analyse("拨款一共多少？").units, "拨款共计€2.8 million。")
     assert counts_unit(analyse("How much funding did they get?").units, "a grant of US$1.5 million")
+    # the sum is the head noun's: not a count of grant holders, a rate or a term of a loan
+    for question in (
+        "获得赠款的合作社有多少？",
+        "贷款期限是多少？",
+        "How much of the grant was spent?",
+    ):
+        assert CURRENCY not in count_units(normalize(question)), question
+    assert CURRENCY not in analyse("一共出土了几块瓷片？").units  # 块 counts pieces here
     spent = analyse("每座冷库到底花了多少人民币？").units  # 人 of 人民币 counts no people
     assert counts_unit(spent, "每座冷库造价约人民币17.6万元") and PERSONS not in spent

@@ -75,9 +75,14 @@ def test_an_english_word_meets_its_inflections_with_or_without_a_silent_e():
     for forms in (
         ("restore", "restored", "restores", "restoring", "restoration"),
         ("increase", "increased", "increasing"),
-        ("agree", "agreed", "agrees"),
+        ("agree", "agreed", "agrees", "agreement"),
+        ("move", "moved", "moving", "movement"),
+        ("date", "dated", "dates", "dating"),
     ):
         assert len({tokenize(w)[0] for w in forms}) == 1, forms
+    # a short word keeps its -e, so it meets no other word
+    for a, b in (("site", "sit"), ("rate", "rat"), ("line", "lin"), ("plane", "plan")):
+        assert tokenize(a) != tokenize(b), (a, b)
 
 
 def test_a_misspelt_english_word_finds_the_corpus_word_it_means():

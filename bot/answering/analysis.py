@@ -26,6 +26,7 @@ from bot.answering.numbers import (
     numbers_in,
     years_in,
 )
+from bot.answering.tagging import tagged, zh_names
 from index.anchors import (
     DESIGNATION,
     EN_ORDINALS,
@@ -37,9 +38,7 @@ from index.anchors import (
     months,
     written_dates,
 )
-from index.bridge import common_word
 from index.lang import normalize
-from index.lexical import load_posseg
 
 Kind = str  # "name" | "date" | "number" | "place" | "person" | "reason" | "manner" | "other"
 
@@ -155,7 +154,6 @@ _INSTRUCTIONS = re.compile(
 )
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*)")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
-_NAME_TAGS = ("nr", "ns", "nt")
 _PLACE_TAGS = ("ns",)
 _PERSON_TAGS = ("nr", "nt")
 _ZH_PEOPLE = re.compile(r"[人员者生长家师手官方队团]")
@@ -254,25 +252,9 @@ def names_in(question: str) -> list[str]:
         if words and not all(w.lower() in EN_ORDINALS for w in words):
             found.append(" ".join(words))
     for run in re.findall(r"[\u4e00-\u9fff]+", normalize(question)):
-        found += _zh_names(run)
+        found += zh_names(run)
     names = dict.fromkeys(normalize(n) for n in found if n.strip())
     return sorted(names, key=len, reverse=True)
-
-
-def _zh_names(run: str) -> list[str]:
-    """Words of a Chinese run jieba tags as names, less those CC-CEDICT lists only as common
-    words: jieba's guesses (白白 "in vain", 师傅, 城市 in 在哪个城市) are no names."""
-    return [
-        w
-        for w, flag in _tagged(run)
-        if flag.startswith(_NAME_TAGS) and len(w) > 1 and not common_word(w)
-    ]
-
-
-@lru_cache(maxsize=8192)
-def _tagged(text: str) -> tuple[tuple[str, str], ...]:
-    """jieba part-of-speech tags of a Chinese run (cached: sentences recur across questions)."""
-    return tuple((w, f) for w, f in load_posseg().cut(text))
 
 
 @lru_cache(maxsize=8192)
@@ -287,7 +269,7 @@ def sentence_entities(text: str, quoted: bool = True) -> frozenset[str]:
         if words:
             found.add(normalize(" ".join(words)))
     for run in re.findall(r"[\u4e00-\u9fff]+", normalize(text)):
-        found |= set(_zh_names(run))
+        found |= set(zh_names(run))
     if not quoted:
         found = {e for e in found if not any(e in t for t in terms)}
     return frozenset(found)
@@ -308,7 +290,7 @@ def sentence_types(text: str) -> frozenset[Kind]:
         types.add("date")
     if has_quantity(norm):
         types.add("number")
-    tags = [f for run in re.findall(r"[\u4e00-\u9fff]+", norm) for _, f in _tagged(run)]
+    tags = [f for run in re.findall(r"[\u4e00-\u9fff]+", norm) for _, f in tagged(run)]
     english_names = any(w.lower() not in _NOT_NAMES for w in _PROPER.findall(text))
     if english_names or any(f.startswith(_PLACE_TAGS) for f in tags):
         types.add("place")

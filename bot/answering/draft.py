@@ -71,7 +71,8 @@ def draft(
     """Retrieve for a checked question ``text`` (for ``search`` when given: a standalone
     rewrite of a follow-up), and compose the extractive answer."""
     started = time.perf_counter()
-    search = genuine_question(search or text) or search
+    genuine = genuine_question(search or text)
+    search = genuine or search
     retrieval, structure = retrieve(
         search or text,
         language,
@@ -88,6 +89,8 @@ def draft(
         analysis = analyse(search or text)
         selection = select(retrieval, scorer, passage_lang(language), analysis, decision)
     result = compose(text, language, selection, retrieval.hits, scorer.index)
+    if genuine:  # quoted only: a generator is never shown what came with instructions
+        result.features["instructions_dropped"] = 1.0
     done = time.perf_counter()
     result.timings_ms = {
         "retrieve": (retrieved - started) * 1000,

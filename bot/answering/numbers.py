@@ -184,7 +184,7 @@ _MONEY_SENSES = frozenset(
         "bonus",
     ]
 )
-_HOW_MUCH = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}[a-z-]+)")
+_HOW_MUCH = re.compile(r"\bhow much (?!of\b)([a-z-]+)")
 _ZH_SUM_ASKED = re.compile(
     r"([\u4e00-\u9fff]{2,12}?)(?:是|有|为|共|一共|总共|合计|达)?多少(?![\u4e00-\u9fff])"
 )
@@ -258,6 +258,7 @@ def _tagged_classifier(text: str) -> bool:
     return len(word) == 1 and flag == "q"
 
 
+_PLURAL = re.compile(r"^[a-z-]{2,}[^siu]s$")  # panels, visitors; not glass, analysis, bonus
 _TIMES = re.compile(r"\s*(?:(?:thousand|million|billion)\s+)?times\b")
 
 
@@ -272,6 +273,9 @@ def count_units(norm: str) -> set[str]:
             if _COUNT_END.match(word):
                 break
             words.append(word)
+        # the counted noun ends at its first plural: "how many solar panels sit on the roof"
+        plural = next((i for i, w in enumerate(words) if _PLURAL.search(w)), None)
+        words = words if plural is None else words[: plural + 1]
         if words:
             units.add(stem(words[-1]))
             if EN_PEOPLE.fullmatch(words[-1]):
@@ -280,7 +284,7 @@ def count_units(norm: str) -> set[str]:
         rest = m.group(1)
         if rest[0] in "年月日号天次":
             continue
-        if _CURRENCY.match(rest):  # 多少人民币, 几万美元: a sum (人 here is no classifier)
+        if _CURRENCY.match(rest) and not re.match(r"块(?!钱)", rest):  # 多少人民币, 几万美元
             units.add(CURRENCY)
             continue
         if rest[0] in _CLASSIFIERS or _tagged_classifier(rest):
@@ -321,11 +325,15 @@ def count_units(norm: str) -> set[str]:
 def _asks_a_sum(norm: str) -> bool:
     """ "how much funding/money/rent …", or a Chinese money noun whose amount the question
     asks (拨款一共多少？)."""
-    for m in _HOW_MUCH.finditer(norm):
-        if any(money_word(w) for w in m.group(1).split()):
-            return True
+    if any(money_word(m.group(1)) for m in _HOW_MUCH.finditer(norm)):
+        return True
     for m in _ZH_SUM_ASKED.finditer(norm):
-        if any(money_word(w) for w, _ in load_posseg().cut(m.group(1))):
+        # the head noun: after the last 的, less trailing adverbs (拨款一共多少; not
+        # 获得赠款的合作社有多少, 贷款期限是多少)
+        words = [(w, flag) for w, flag in load_posseg().cut(m.group(1).split("的")[-1])]
+        while words and words[-1][1][:1] in ("d", "p", "c", "u", "r", "m", "q"):
+            words.pop()
+        if words and money_word(words[-1][0]):
             return True
     return False
 

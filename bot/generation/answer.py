@@ -93,8 +93,14 @@ def stream_answer(
     if repair not in REPAIRS:
         raise ValueError(f"unknown repair {repair!r}; choose one of {', '.join(REPAIRS)}")
     # Nothing relevant, or a question about the article's outline (title, headings), which
-    # the outline answers exactly: the model has nothing to add.
-    if not d.extractive.grounded or d.extractive.features.get("structural"):
+    # the outline answers exactly: the model has nothing to add. A question that came with
+    # injected instructions is answered by quoting only.
+    features = d.extractive.features
+    if (
+        not d.extractive.grounded
+        or features.get("structural")
+        or features.get("instructions_dropped")
+    ):
         yield d.extractive.answer
         yield d.extractive
         return

@@ -79,9 +79,9 @@ def is_heading(p: Paragraph) -> bool:
     if len(parts) == 2 and {bool(_CJK.search(s)) for s in parts} == {True, False}:
         sized = [(s, "zh" if _CJK.search(s) else "en") for s in parts]
     else:
-        parts, sized = [text], [(text, p.lang)]
+        sized = [(text, p.lang)]
     short = all(len(s) <= 40 if lang == "zh" else len(s.split()) <= 20 for s, lang in sized)
-    return short and not any(_SENTENCE_END.search(s) for s in parts) and not is_caption(p)
+    return short and not any(_SENTENCE_END.search(s) for s, _ in sized) and not is_caption(p)
 
 
 def _kind(p: Paragraph) -> str:

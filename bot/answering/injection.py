@@ -23,6 +23,8 @@ _ASKS = re.compile(
 def genuine_question(text: str) -> str | None:
     """The sentences of ``text`` that are no instructions, when some are and the rest asks
     something; else None (nothing to drop, or nothing left to answer)."""
+    if not analyse(text).instructions:  # (most questions: no sentence to look at one by one)
+        return None
     sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
     kept = [s for s in sentences if not analyse(s).instructions]
     if len(kept) == len(sentences) or not kept:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answering.tagging import tagged
 from index.anchors import EN_SCALES, EN_UNITS, MONTHS, ZH_NUM, en_value, zh_number
 from index.bridge import lexicon
 from index.lang import normalize
@@ -330,7 +331,7 @@ def _asks_a_sum(norm: str) -> bool:
     for m in _ZH_SUM_ASKED.finditer(norm):
         # the head noun: after the last 的, less trailing adverbs (拨款一共多少; not
         # 获得赠款的合作社有多少, 贷款期限是多少)
-        words = [(w, flag) for w, flag in load_posseg().cut(m.group(1).split("的")[-1])]
+        words = list(tagged(m.group(1).split("的")[-1]))
         while words and words[-1][1][:1] in ("d", "p", "c", "u", "r", "m", "q"):
             words.pop()
         if words and money_word(words[-1][0]):

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     api_key: str | None = Field(None, repr=False)
     gen_timeout: float = Field(30.0, gt=0)
     max_tokens: int = Field(512, ge=1)
+    # cores the in-process model (gguf) writes with; None: all. On a machine busy with other
+    # work, one fewer than its cores: llama.cpp's threads spin waiting for a busy core.
+    gen_threads: int | None = Field(None, ge=1, le=256)
     # web server
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)

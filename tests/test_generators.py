@@ -16,7 +16,7 @@ from bot.generation.backends.bundled import BUNDLED, join_parts, part_files
 from bot.generation.backends.gguf import GGUFGenerator
 from bot.generation.backends.openai_compat import OpenAIGenerator
 from bot.generation.base import GeneratorError, GeneratorTimeout
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from tests.conftest import free_port
 
 MESSAGES = [{"role": "user", "content": "Say hi"}]
@@ -244,6 +244,16 @@ def test_zhen_load_picks_the_generator_from_settings(settings, fake_embedder):
     openai = settings.replace(generator="openai", base_url="http://127.0.0.1:9/v1", model="m")
     gen = Zhen.load(openai, fake_embedder).generator
     assert isinstance(gen, OpenAIGenerator) and gen.id == "openai:m"
+
+
+def test_the_local_model_writes_on_every_core_unless_told_how_many(settings, monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    assert load_generator(settings.replace(generator="gguf")).threads == 6
+    assert load_generator(settings.replace(generator="gguf", gen_threads=1)).threads == 1
+    told = Settings.from_env({"ZHEN_GEN_THREADS": "3"}, home=settings.home)
+    assert load_generator(told.replace(generator="gguf")).threads == 3
+    with pytest.raises(SettingsError, match="gen_threads"):
+        Settings.from_env({"ZHEN_GEN_THREADS": "0"})
 
 
 def test_the_larger_bundled_model_is_named_by_model_and_its_parts_named_when_missing(tmp_path):

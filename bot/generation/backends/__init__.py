@@ -34,5 +34,5 @@ def load_generator(settings: Settings) -> Generator | None:
     if name == "gguf":
         from bot.generation.backends.gguf import GGUFGenerator
 
-        return GGUFGenerator(settings.model, settings.home)
+        return GGUFGenerator(settings.model, settings.home, threads=settings.gen_threads)
     raise GeneratorError(f"unknown generator {name!r}; choose one of {', '.join(BACKENDS)}")

@@ -16,12 +16,19 @@ class GGUFGenerator:
     """Loads the model on first use. ``model_path`` is a ``.gguf`` file or a bundled model's
     name (``bundled-1.5b``); with none, the bundled Qwen2.5-Coder-0.5B."""
 
-    def __init__(self, model_path: str | Path | None, home: Path, n_ctx: int = 4096) -> None:
+    def __init__(
+        self,
+        model_path: str | Path | None,
+        home: Path,
+        n_ctx: int = 4096,
+        threads: int | None = None,
+    ) -> None:
         name = str(model_path) if model_path else "bundled"
         self.bundled = name if name in BUNDLED else None
         self.model_path = None if self.bundled else Path(name).expanduser()
         self.home = home
         self.n_ctx = n_ctx
+        self.threads = threads or os.cpu_count() or 1
         self.id = f"gguf:{self.bundled or self.model_path.name}"
         self._llm = None
         self._lock = threading.Lock()  # one llama context: one generation at a time
@@ -39,9 +46,8 @@ class GGUFGenerator:
                 self._llm = Llama(
                     model_path=str(path),
                     n_ctx=self.n_ctx,
-                    # llama.cpp's threads spin while waiting for each other: one thread per core
-                    # spent elsewhere (retrieval, a web server, other work) avoids a 10x slowdown.
-                    n_threads=max(1, (os.cpu_count() or 2) - 1),
+                    n_threads=self.threads,
+                    n_threads_batch=self.threads,
                     verbose=False,
                 )
             except (ValueError, RuntimeError) as exc:

@@ -55,7 +55,7 @@ def test_another_passage_is_quoted_too_only_when_more_likely_than_not_to_answer(
 
 
 def test_a_runner_up_passage_is_quoted_after_the_evidence_and_cited(real_zhen):
-    answer = real_zhen.ask("首屆中日省長知事論壇在哪裡召開？")
+    answer = real_zhen.ask("首届中日省长知事论坛是什么时候在哪里举办的？")
     assert answer.features.get("second_passage") == 2.0  # the runner-up is cited [2]
     assert [c.n for c in answer.citations] == [1, 2]
     assert answer.answer.index("[1]") < answer.answer.index("[2]")

@@ -55,7 +55,15 @@ FEATURES = (
     "missing_share",
     "indefinite",
     "length",
+    # against the question's other candidates, and two products a linear ranker cannot form:
+    # a sentence is weighed by how much less of the question it holds than the best one
+    "coverage_behind",
+    "coverage_context_behind",
+    "constraints_behind",
+    "typed_match",  # offers the asked type, where the question asks one
+    "coverage_similarity",  # holds the question's words and reads like it
 )
+_BEHIND = ("coverage", "coverage_context", "constraints")
 # A name in fewer than this share of passages is specific: an answer must be about it.
 # Chosen on the development sets (0.2, 0.1, 0.05 compared by leave-one-set-out figures): a
 # wider net vetoes the right passage of paraphrases that name a place it does not repeat.
@@ -177,7 +185,14 @@ class Featurizer:
     def candidates(self, question_lang: Lang, depth: int = 4) -> list[Candidate]:
         sentences = self.scorer.candidates(self.retrieval, depth)
         best_sim = max((s.similarity for s in sentences), default=0.0)
-        return [self._candidate(s, question_lang, best_sim) for s in sentences]
+        found = [self._candidate(s, question_lang, best_sim) for s in sentences]
+        best = {n: max((c.features[n] for c in found), default=0.0) for n in _BEHIND}
+        for c in found:
+            f = c.features
+            f.update({f"{n}_behind": f[n] - best[n] for n in _BEHIND})
+            f["typed_match"] = f["type_match"] * f["typed_question"]
+            f["coverage_similarity"] = f["coverage"] * f["sim_z"]
+        return found
 
     def _candidate(self, s: Sentence, question_lang: Lang, best_sim: float) -> Candidate:
         a, terms = self.analysis, self.retrieval.terms

@@ -208,6 +208,18 @@ def test_a_reply_that_only_restates_the_question_gives_the_quote(scripted_zhen):
     assert not echoes("When was the forum held?", "It was held in April 2012 in Tokyo [1].")
 
 
+def test_a_restated_question_with_the_figure_it_asks_is_an_answer_held_to_the_quote(
+    scripted_zhen,
+):
+    assert not echoes("中日韓友城交流大會一共辦了幾屆？", "中日韓友城交流大會一共辦了18屆[1]。")
+    assert not echoes("How many pairs have they formed?", "They have formed 250 pairs [1].")
+    assert echoes("2012年8月在北京開幕的是什麼比賽？", "2012年8月在北京開幕[1]。")
+    # a figure the quote does not give is still refused
+    gen = ScriptedGenerator(cite("首届中日省长知事论坛有9位知事参加[{n}]。", "东京举办"))
+    result = scripted_zhen(gen).ask("首届中日省长知事论坛有几位日方知事参加？")
+    assert result.mode == "fallback" and "9位" not in result.answer
+
+
 def test_a_date_drawn_only_from_a_passage_the_quote_does_not_come_from_gives_the_quote(
     scripted_zhen,
 ):

@@ -214,6 +214,7 @@ def test_a_restated_question_with_the_figure_it_asks_is_an_answer_held_to_the_qu
     assert not echoes("中日韓友城交流大會一共辦了幾屆？", "中日韓友城交流大會一共辦了18屆[1]。")
     assert not echoes("How many pairs have they formed?", "They have formed 250 pairs [1].")
     assert echoes("2012年8月在北京開幕的是什麼比賽？", "2012年8月在北京開幕[1]。")
+    assert echoes("一个雨量站要花多少钱？", "一个雨量站要花146个雨量站[1]。")  # a count, not a sum
     # a figure the quote does not give is still refused
     gen = ScriptedGenerator(cite("首届中日省长知事论坛有9位知事参加[{n}]。", "东京举办"))
     result = scripted_zhen(gen).ask("首届中日省长知事论坛有几位日方知事参加？")

@@ -240,13 +240,19 @@ ECHO = 0.2  # a reply with at most this share of words beyond the question's onl
 
 def echoes(question: str, reply: str) -> bool:
     """Whether the reply only restates the question ("第五站幾號開幕[1]" to "第五站幾號開幕？").
-    A restatement adding a figure the question lacks answers it ("一共辦了18屆" to
-    "一共辦了幾屆"); the figure is then held to the passages and the quote like any other."""
+    A restatement adding a figure of the asked kind answers it ("一共辦了18屆" to
+    "一共辦了幾屆", not "要花146个" to "要花多少钱"); the figure is then held to the passages
+    and the quote like any other."""
     said = re.sub(r"\[\d+\]", " ", reply)
     words = tokenize(said)
     if not words:
         return True
-    if numbers_in(said) - numbers_in(question):
+    a = analyse(question)
+    if (
+        numbers_in(said) - numbers_in(question)
+        and supplies(a, said)
+        and (not a.units or counts_unit(a.units, said, a.units))
+    ):
         return False
     asked = set(tokenize(question))
     return sum(w not in asked for w in words) / len(words) <= ECHO

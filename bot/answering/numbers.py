@@ -10,7 +10,7 @@ from bot.answering.tagging import tagged
 from index.anchors import EN_SCALES, EN_UNITS, MONTHS, ZH_NUM, en_value, zh_number
 from index.bridge import lexicon
 from index.lang import normalize
-from index.lexical import load_posseg, stem
+from index.lexical import stem
 
 YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?!\d|[.,]\d)")
 _ZH_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
@@ -255,7 +255,7 @@ def bounds(norm: str) -> set[float]:
 def _tagged_classifier(text: str) -> bool:
     """Whether ``text`` opens with a one-character classifier jieba tags as one (户 in 多少户
     人家, 栋 in 几栋楼)."""
-    word, flag = next(iter(load_posseg().cut(text[:4])), ("", ""))
+    word, flag = next(iter(tagged(text[:4])), ("", ""))
     return len(word) == 1 and flag == "q"
 
 
@@ -296,7 +296,7 @@ def count_units(norm: str) -> set[str]:
             rest = rest[1:]
         # the counted noun; a verb the question goes on from counts nothing (从几个增加到几个),
         # but one it ends with is its noun (多少个活动)
-        word, flag = next(iter(load_posseg().cut(rest)), ("", "")) if rest else ("", "")
+        word, flag = next(iter(tagged(rest)), ("", "")) if rest else ("", "")
         ends = not re.match(r"[\u4e00-\u9fff]", rest[len(word) :])
         noun = word if flag.startswith("n") or flag == "vn" or ends else ""
         if money_word(noun):  # 多少赠款: a sum, in any currency

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from index.markup import read_docx, read_html
 from index.pdf import PdfError, read_pdf
+from index.tables import markdown_tables
 
 KINDS = ("pdf", "docx", "html", "md", "txt")
 EXTENSIONS = {
@@ -241,7 +242,7 @@ def read_text(data: bytes, name: str, kind: str) -> Extracted:
             found = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", front[1], re.M)
             title = found[1] if found else None
             raw = raw[front.end() :]
-        raw = _strip_markdown(_join_soft_breaks(raw))
+        raw = _strip_markdown(markdown_tables(_join_soft_breaks(raw)))
     if not raw.strip():
         raise ExtractError(f"{name} is empty")
     return Extracted(raw, (), title, kind)

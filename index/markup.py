@@ -10,6 +10,8 @@ import docx
 from docx.table import Table
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from index.tables import table_lines
+
 
 def read_docx(data: bytes) -> tuple[str, str | None]:
     """Paragraphs and table rows in document order; headings are paragraphs of their own."""
@@ -25,7 +27,7 @@ def read_docx(data: bytes) -> tuple[str, str | None]:
 
 
 def _table_rows(table: Table) -> list[str]:
-    """One line per row, cells joined by `` | ``; a merged cell is read once."""
+    """One line per row (``index.tables.table_lines``); a merged cell is read once."""
     seen: set[object] = set()  # the cells' XML elements (kept alive, so compared by identity)
     rows = []
     for row in table.rows:
@@ -34,8 +36,8 @@ def _table_rows(table: Table) -> list[str]:
             if cell._tc not in seen:
                 seen.add(cell._tc)
                 cells.append(_one_line(cell.text))
-        rows.append(" | ".join(cell for cell in cells if cell))
-    return rows
+        rows.append(cells)
+    return table_lines(rows)
 
 
 _CJK = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -87,6 +89,12 @@ def read_html(data: bytes) -> tuple[str, str | None]:
         return "", title or None
     if root.tag == "body":
         _remove(root.css("header,footer"))
+    for table in root.css("table"):
+        if len(table.css("table")) == 1:  # itself: a layout table holding others is read as text
+            rows = [
+                [_one_line(c.text(deep=True)) for c in tr.css("td,th")] for tr in table.css("tr")
+            ]
+            table.replace_with(_LINE + _LINE.join(table_lines(rows)) + _LINE)
     for node in root.css(_BLOCKS):
         node.insert_before(_LINE)
         node.insert_after(_LINE)

@@ -496,7 +496,7 @@ def test_docx_paragraphs_headings_and_tables_in_order(tmp_path):
     assert result == Extracted(
         "中日友好城市\n一九七三年，天津市与日本神户市缔结为友好城市。\n中日韓友好城市交流大會至今已舉辦多屆。\n"
         "Exchanges\nTianjin and Kobe became the first friendship cities in 1973.\n"
-        "城市 | City\n天津 | Tianjin\n合计 Total\nAfter the table.",
+        "城市：天津，City：Tianjin。\n合计 Total\nAfter the table.",
         (),
         "中日友好城市 Friendship Cities",
         "docx",
@@ -576,7 +576,7 @@ def test_html_main_text_only(tmp_path):
     assert result == Extracted(
         "中日友好城市\n本报记者\n天津与神户于一九七三年结为友好城市。\n"
         "Tianjin and Kobe became the first friendship cities.\nA second line.\n"
-        "First item\nSecond item\n城市 City\n天津 Tianjin",
+        "First item\nSecond item\n城市：天津，City：Tianjin。",
         (),
         "友好城市 | Friendship Cities",
         "html",

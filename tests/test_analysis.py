@@ -139,6 +139,17 @@ def test_a_counted_thing_is_met_by_its_verb_before_a_number_of_times():
     assert not counts_unit(units, "It was played 3 times on the radio.")
 
 
+def test_a_unit_of_measure_in_brackets_labels_the_figures_after_it():
+    row = "Indicator: Total storage capacity (tonnes); Murang'a (avocado): 210; Makueni: 150."
+    assert counts_unit(analyse("How many tonnes can the stores hold?").units, row)
+    assert counts_unit(analyse("冷库一共能存多少吨？").units, row)
+    # a kind of fruit in brackets is no unit: it counts no avocados
+    assert not counts_unit(analyse("How many avocados were stored?").units, row)
+    assert not counts_unit(
+        analyse("How many tonnes were stored?").units, "Cold stores (Murang'a): 7"
+    )
+
+
 def test_a_classifier_jieba_tags_is_what_a_chinese_count_counts():
     households = analyse("这个村一共有多少户人家？").units
     assert "户" in households

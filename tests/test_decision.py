@@ -17,6 +17,7 @@ from bot.answering.select import pick, runner_up
 from bot.engine import Zhen
 from bot.resources import decision_parameters
 from bot.settings import Settings
+from index.lang import passage_lang
 from index.model import Chunk
 from tests.conftest import ROOT, zhen_on_article
 
@@ -136,15 +137,20 @@ def test_a_thing_the_article_mentions_only_as_a_one_of_its_kind_has_no_name_to_g
     assert not unnamed.grounded
 
 
+def _candidates(zhen: Zhen, question: str, language: str) -> list:
+    """The ranker's candidates for a question (sentence features), as the answerer sees them."""
+    snap = zhen.snapshot
+    retrieval, _ = retrieve(question, language, snap.retriever, snap.scorer, k=5)
+    return Featurizer(retrieval, snap.scorer, analyse(question)).candidates(passage_lang(language))
+
+
 def test_a_chinese_name_the_tagger_misses_is_a_name_when_the_article_spells_it_in_pinyin(
     tmp_path,
 ):
     # jieba cuts 顾建平 as 顾 (a verb) + 建平; the English half writes "Gu Jianping".
     article = ROOT / "data" / "articles" / "wetland-partnership.txt"
     zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
-    snap, question = zhen.snapshot, "保护区主任叫什么名字？"
-    retrieval, _ = retrieve(question, "zh-Hans", snap.retriever, snap.scorer, k=5)
-    candidates = Featurizer(retrieval, snap.scorer, analyse(question)).candidates("zh")
+    candidates = _candidates(zhen, "保护区主任叫什么名字？", "zh-Hans")
     named = [c for c in candidates if "顾建平" in c.sentence.text]
     assert named and all(c.features["type_match"] == 1.0 for c in named)
 
@@ -185,13 +191,25 @@ def test_a_chinese_name_the_article_never_renders_in_english_does_not_veto_an_en
     # is only in an English photo caption, which cannot spell a name it never renders
     article = ROOT / "data" / "articles" / "kiln-excavation.txt"
     zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
-    snap, question = zhen.snapshot, "瓦大的釋光測年實驗室是哪一年成立的？"
+    question = "瓦大的釋光測年實驗室是哪一年成立的？"
     assert "释光测" in analyse(question).names
-    retrieval, _ = retrieve(question, "zh-Hant", snap.retriever, snap.scorer, k=5)
-    candidates = Featurizer(retrieval, snap.scorer, analyse(question)).candidates("zh")
+    candidates = _candidates(zhen, question, "zh-Hant")
     caption = [c for c in candidates if "founded in 1987" in c.sentence.text]
     assert caption and not any(c.vetoed for c in caption)
     assert zhen.ask(question).grounded
+
+
+def test_a_transliterated_name_jieba_cuts_in_pieces_is_met_by_its_english_name(tmp_path):
+    # jieba cuts 穆朗阿 as 穆朗 + 阿; the aligned halves pair 穆朗 with "Murang'a", which is
+    # all an English-only table row names
+    article = ROOT / "data" / "articles" / "solar-cold-stores.md"
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
+    question = "2023年，穆朗阿的采后损耗率是多少？"
+    candidates = _candidates(zhen, question, "zh-Hans")
+    row = [c for c in candidates if "Post-harvest loss, 2023 season" in c.sentence.text]
+    assert row and all(c.features["constraints"] == 1.0 for c in row)
+    result = zhen.ask(question)
+    assert result.grounded and "Murang'a (avocado): 9%" in result.answer
 
 
 def test_two_question_sentences_are_open_ended():
@@ -331,14 +349,12 @@ def test_a_name_of_several_words_is_met_word_by_word_in_a_chinese_caption(tmp_pa
     # "Lianyu Bay No. 2 Middle School" is 莲屿湾第二中学 in a caption only the Chinese half has
     article = ROOT / "data" / "articles" / "wetland-partnership.txt"
     zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
-    snap = zhen.snapshot
     question = (
         "In May 2017, how many pupils of Lianyu Bay No. 2 Middle School learned bird ringing?"
     )
     a = analyse(question)
     assert a.ordinals == {2} and not a.numbers  # "No. 2" names one of a series, as 第二 does
-    retrieval, _ = retrieve(question, "en", snap.retriever, snap.scorer, k=5)
-    candidates = Featurizer(retrieval, snap.scorer, a).candidates("en")
+    candidates = _candidates(zhen, question, "en")
     caption = [c for c in candidates if "第二中学的12名学生" in c.sentence.text]
     assert caption and not any(c.vetoed for c in caption)
 
@@ -351,11 +367,7 @@ def test_only_the_thing_a_which_question_asks_about_can_be_mentioned_indefinitel
         "# 洪水预报\n\n2015年9月，黄丽群在一家研究所参加培训，听了河流预报部主任玛丽克·费尔霍文的报告。"
         "\n\n2016年，双方签署合作协议。水文局派出17名职员赴代尔夫特工作。\n",
     )
-    snap, question = zhen.snapshot, "黄丽群在研究所培训时，听了哪位专家的报告？"
-    retrieval, _ = retrieve(question, "zh-Hans", snap.retriever, snap.scorer, k=5)
-    candidates = Featurizer(retrieval, snap.scorer, analyse(question)).candidates("zh")
+    candidates = _candidates(zhen, "黄丽群在研究所培训时，听了哪位专家的报告？", "zh-Hans")
     assert not any(c.features["indefinite"] for c in candidates)
-    asked_which_institute = "黄丽群是在哪家研究所参加培训的？"
-    retrieval, _ = retrieve(asked_which_institute, "zh-Hans", snap.retriever, snap.scorer, k=5)
-    candidates = Featurizer(retrieval, snap.scorer, analyse(asked_which_institute)).candidates("zh")
+    candidates = _candidates(zhen, "黄丽群是在哪家研究所参加培训的？", "zh-Hans")
     assert any(c.features["indefinite"] for c in candidates if "一家研究所" in c.sentence.text)

@@ -178,6 +178,11 @@ class Featurizer:
         forms = {name}
         if len(tokens) == 1:
             forms |= self.retrieval.terms.renderings.get(tokens[0], frozenset())
+        elif not name.isascii():
+            # a transliterated name jieba cuts in pieces (穆朗|阿 for Murang'a): the English
+            # name the article pairs with a piece of it
+            names = self.scorer.index.bridge.names
+            forms |= {english for t in tokens for english in names.get(t, ())}
         if name.isascii():  # 埃莱娜·莫雷蒂（Elena Moretti）; 龙春梅 for Long Chunmei
             forms |= self.scorer.index.name_forms(name)
         return forms

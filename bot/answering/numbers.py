@@ -206,6 +206,7 @@ _CURRENCY = re.compile(
 )
 
 _SCALE = r"^\s*(?:[万亿]|million |thousand )?(?:多|余|\+)?\s*"
+_BRACKETED = re.compile(r"[(（]([^()（）]{1,24})[)）]")  # a table's "(tonnes)"
 SHARE = "‹share›"  # a percentage or a fraction: 百分之四十五, 45%, 七成, 三分之一
 # A measurement: a question asking a weight, a length (height, distance) or an area is met
 # by a figure with a unit of that dimension in either language, not by any figure.
@@ -354,9 +355,9 @@ def counts_unit(units: frozenset[str], text: str, asked: frozenset[str] | None =
     pairs" for "how many pairs", €14 for "how much does it cost"). ``units`` may hold the
     counted noun's renderings in the other language; ``asked`` is then the question's own
     units, which tell which language it was asked in."""
-    if not units:
-        return True
     norm = normalize(text)
+    if not units or _labelled(units, norm):
+        return True
     for m in [*DIGITS.finditer(norm), *ZH_NUMERAL.finditer(norm), *EN_NUMBER.finditer(norm)]:
         after = norm[m.end() : m.end() + 40]
         if YEAR.fullmatch(m.group(0)) or _DATE_PART.match(after):
@@ -384,5 +385,16 @@ def counts_unit(units: frozenset[str], text: str, asked: frozenset[str] | None =
         if any(MEASURES[u][1].match(after) for u in units if u in MEASURES):
             return True
         if SHARE in units and norm[max(0, m.start() - 3) : m.start()].endswith("百分之"):
+            return True
+    return False
+
+
+def _labelled(units: frozenset[str], norm: str) -> bool:
+    """Whether a unit of measure in brackets labels the figures, as in a table ("Fruit stored
+    (tonnes): 3,870"): a measure asked (a weight), or the unit counted ("how many tonnes")."""
+    for b in _BRACKETED.finditer(norm):
+        label = b.group(1).strip()
+        kinds = {u for u, (_, p) in MEASURES.items() if p.match(label)}
+        if kinds and units & (kinds | {stem(w) for w in label.split()[:1]}):
             return True
     return False

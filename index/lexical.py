@@ -276,7 +276,12 @@ def load_posseg():
 
 def in_dictionary(word: str) -> bool:
     """Whether jieba's dictionary lists a Chinese ``word`` (not one its HMM guessed)."""
-    return bool(load_jieba().dt.FREQ.get(word))
+    return bool(frequency(word))
+
+
+def frequency(word: str) -> int:
+    """How often jieba's dictionary counts ``word`` (0 for a word it does not list)."""
+    return load_jieba().dt.FREQ.get(word) or 0
 
 
 @lru_cache(maxsize=8192)

@@ -2,6 +2,7 @@ from bot.retrieval.terms import Terms
 from index.bridge import pinyin_table
 from index.lang import detect_language, normalize, to_script
 from index.lexical import BM25, content_pieces, tokenize
+from tests.conftest import zhen_on_article
 
 
 def test_question_language_and_script_are_detected():
@@ -111,6 +112,15 @@ def test_a_question_with_a_typed_by_sound_typo_searches_the_intended_word(fake_z
     # lexical search looks for it as the question's own word, not at a translation's weight
     assert "友城" in terms.corrected() and "友城" not in terms.bridged()
     assert Terms.of(tokenize("主持人"), fake_zhen.index).renderings["主持人"] == {"主持人"}
+
+
+def test_a_rare_listed_word_sounding_like_a_far_commoner_corpus_word_is_its_typo(tmp_path):
+    zhen = zhen_on_article(
+        tmp_path, "dispute.txt", "双方在数据共享上的分歧持续了半年。\n医院收到了新设备。\n"
+    )
+    # 分岐 (listed, but rare) for 分歧; 受到 is as real a word as the corpus' 收到
+    assert "分歧" in Terms.of(tokenize("数据共享的分岐"), zhen.index).renderings["分岐"]
+    assert Terms.of(tokenize("受到"), zhen.index).renderings["受到"] == {"受到"}
 
 
 def test_function_words_have_no_content_pieces():

@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.bridge import english_word, pinyin_syllables, pinyin_table
-from index.lexical import content_pieces, in_dictionary
+from index.lexical import content_pieces, frequency
 from index.store import Index
+
+RARER = 100  # how much commoner a homophone must be for a listed word to be its typo
 
 
 def _respelt(term: str, index: Index) -> set[str]:
@@ -34,10 +36,10 @@ def _respelt(term: str, index: Index) -> set[str]:
     pieces = set(content_pieces(term)) - {term}
     if pieces and all(p in index.bm25.idf for p in pieces):
         return pieces
-    if in_dictionary(term):  # a real word is not a typo
-        return set()
+    # a word the dictionary lists is no typo, unless a corpus word that sounds the same is far
+    # commoner (分岐 for 分歧: an input method offers the common word first, not always)
     sounded = index.bm25.sounds_like(term, pinyin_table())
-    return {sounded} if sounded else set()
+    return {sounded} if sounded and frequency(sounded) >= RARER * frequency(term) else set()
 
 
 @dataclass(frozen=True)

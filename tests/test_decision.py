@@ -212,6 +212,25 @@ def test_a_transliterated_name_jieba_cuts_in_pieces_is_met_by_its_english_name(t
     assert result.grounded and "Murang'a (avocado): 9%" in result.answer
 
 
+def test_a_passage_stating_no_year_goes_on_from_the_year_of_the_paragraph_before(tmp_path):
+    zhen = zhen_on_article(
+        tmp_path,
+        "tours.md",
+        "# Orchestra exchange\n\nThe two schools sent 72 players on tour in 2016.\n\n"
+        "An evaluation commissioned by both schools in 2024 found most players still perform.\n\n"
+        "The evaluation also recorded complaints. Teachers said eight weeks was too short.\n\n"
+        "In 2019 the tour visited Berlin. The players recorded complaints about bus rides.\n",
+    )
+    question = "What complaints did the 2024 evaluation record?"
+    candidates = _candidates(zhen, question, "en")
+    vetoed = {c.sentence.text.strip(): c.vetoed for c in candidates}
+    assert vetoed["Teachers said eight weeks was too short."] is False
+    # a passage stating a year of its own is about that year, whatever came before it
+    assert vetoed["The players recorded complaints about bus rides."] is True
+    result = zhen.ask(question)
+    assert result.grounded and "eight weeks was too short" in result.answer
+
+
 def test_two_question_sentences_are_open_ended():
     assert open_ended("这个展览的赞助方是哪家公司？除了出钱还提供了什么支持？")
     assert not open_ended("这个展览的赞助方是哪家公司？")

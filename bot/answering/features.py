@@ -24,6 +24,8 @@ from bot.answering.numbers import (
     PEOPLE_CLASSIFIERS,
     PERSONS,
     counts_unit,
+    is_year,
+    numbers_in,
 )
 from bot.retrieval.hybrid import Retrieval
 from bot.retrieval.sentences import Sentence, SentenceScorer
@@ -330,7 +332,7 @@ class Featurizer:
         a = self.analysis
         if a.years or a.numbers or a.ordinals:
             numeric = type(a)(years=a.years, numbers=a.numbers, ordinals=a.ordinals)
-            if constraints_met(numeric, context) < 1.0:
+            if constraints_met(numeric, context) < 1.0 and not self._dated_before(chunk, context):
                 return True
         specific = self.specific
         if not _CJK.search(context):
@@ -351,6 +353,15 @@ class Featurizer:
         before = self._before(chunk)
         expanded |= token_set(before)
         return any(not self._met(n, context + "\n" + before, expanded) for n in specific)
+
+    def _dated_before(self, chunk: Chunk, context: str) -> bool:
+        """Whether a context that states no year goes on from a paragraph stating the years a
+        question about years alone asks ("The evaluation also recorded complaints." after
+        "an evaluation commissioned in 2024")."""
+        a = self.analysis
+        if a.numbers or a.ordinals or any(map(is_year, numbers_in(context))):
+            return False
+        return constraints_met(type(a)(years=a.years), self._before(chunk)) == 1.0
 
     def _before(self, chunk: Chunk) -> str:
         """The paragraphs just before a chunk's and its translation's."""

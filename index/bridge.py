@@ -363,6 +363,11 @@ def common_word(word: str) -> bool:
     return _proper().get(to_simplified(word)) is False
 
 
+def proper_noun(word: str) -> bool:
+    """Whether CC-CEDICT lists ``word`` as a proper noun (安特卫普)."""
+    return _proper().get(to_simplified(word)) is True
+
+
 @lru_cache(maxsize=1)
 def _proper() -> dict[str, bool]:
     """Per simplified headword, whether any of its entries is a proper noun: CC-CEDICT

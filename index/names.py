@@ -9,7 +9,7 @@ has can then be found to be about the name an English question states.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}$")
@@ -63,3 +63,35 @@ def spelled(name: str, runs: Mapping[str, set[str]]) -> set[str]:
     """The Chinese words whose pinyin spells ``name`` (long chunmei → 龙春梅), from
     ``spelled_runs``."""
     return set(runs.get(re.sub(r"[^a-z]", "", name.lower()), ()))
+
+
+# a capitalised name of one to three words, not a sentence's first function word ("In Galway")
+_PLACE = r"(?!(?:In|On|At|The|From|To|Near|By|And|Of)\b)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+_LOCALITY = r"port|city|town|village|capital|county|province|region|state"
+
+
+def places_within(name: str, texts: Iterable[str], is_name: Callable[[str], bool]) -> set[str]:
+    """Places ``texts`` locate in the place ``name`` (normalised): "Galway, Ireland", "Galway,
+    on the west coast of Ireland", "the Belgian port of Antwerp"; in Chinese, a word that
+    ``is_name`` right after it or after its 的 (比利时安特卫普, 爱尔兰西海岸的高威). A city
+    answers a question about its country."""
+    out: set[str] = set()
+    if not name:
+        return out
+    n = re.escape(name)
+    if name.isascii():
+        patterns = [
+            rf"({_PLACE}),\s+(?:(?:on|in|near)\s+the\s+(?:[\w-]+\s+){{0,4}}of\s+)?(?i:{n})\b",
+            rf"\b(?i:{n})\s+(?:{_LOCALITY})\s+of\s+({_PLACE})",
+        ]
+        for text in texts:
+            for pattern in patterns:
+                out |= {m.group(1) for m in re.finditer(pattern, text)}
+        return out
+    after = re.compile(rf"{n}(?:[\u4e00-\u9fff]{{0,4}}的)?([\u4e00-\u9fff]{{2,8}})")
+    for text in texts:
+        for m in after.finditer(text):
+            run = m.group(1)
+            found = [run[:k] for k in range(len(run), 1, -1) if is_name(run[:k])]
+            out |= set(found[:1])
+    return out

@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 
 from index.align import Link, is_heading
-from index.bridge import Bridge, pinyin_table
+from index.bridge import Bridge, common_word, pinyin_table, proper_noun
 from index.lang import normalize
 from index.lexical import BM25, tokenize
 from index.model import Chunk, Document, Paragraph
-from index.names import glossed, spelled, spelled_runs
+from index.names import glossed, places_within, spelled, spelled_runs
 
 # Bump whenever what the builder writes changes (text cleaning, chunks, titles, alignment,
 # bridge, tokens): libraries built before are rebuilt on load instead of answering from the
@@ -122,6 +122,26 @@ class Index:
                 needle, self._spelled
             )
         return self._name_forms[needle]
+
+    @cached_property
+    def _places(self) -> dict[str, set[str]]:
+        return {}
+
+    def places_within(self, name: str) -> set[str]:
+        """Places this corpus locates in the place ``name`` (``index.names.places_within``),
+        normalised, with their renderings in the other language; remembered per name."""
+        needle = normalize(name)
+        if needle not in self._places:
+            texts = [c.text for c in self.chunks] if needle.isascii() else self._normalized
+            found = {normalize(p) for p in places_within(needle, texts, self._is_name)}
+            bridged = self.bridge.translate([t for p in found for t in tokenize(p)], self.bm25.idf)
+            self._places[needle] = found | {r for rs in bridged.values() for r in rs}
+        return self._places[needle]
+
+    def _is_name(self, word: str) -> bool:
+        """A Chinese proper noun: so in CC-CEDICT, or one it lacks that the article pairs with
+        an English word (高威, Galway)."""
+        return proper_noun(word) or (word in self.bridge.names and not common_word(word))
 
     def frequency(self, text: str) -> float:
         """The share of chunks that contain ``text`` (after normalisation)."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from bot.engine import Zhen
+from bot.settings import Settings
 from index.bridge import pinyin_table
 from index.lang import normalize
 from index.lexical import tokenize
-from index.names import glossed, spelled, spelled_runs
+from index.names import glossed, places_within, spelled, spelled_runs
+from tests.conftest import ROOT
 
 TEXTS = [
     normalize(t)
@@ -32,3 +35,32 @@ def test_a_chinese_name_is_found_by_its_pinyin_in_whole_words():
     assert spelled("Long Chunmei", runs) == {"龙春梅"}
     assert spelled("Lin Xiaofan", runs) == set()
     assert spelled("Dean", runs) == set()  # 的安 of 他们的安排 straddles two words
+
+
+def test_places_the_text_locates_in_a_country_or_province():
+    texts = [
+        "In Galway, on the west coast of Ireland, it was nine in the evening.",
+        "The second stop was a maritime museum in the Belgian port of Antwerp.",
+        "Excavations at Ouning County, Zhejiang Province began in 2019.",
+        "Brennan met Ireland's health minister.",
+    ]
+    assert places_within("ireland", texts, lambda w: False) == {"Galway"}
+    assert places_within("belgian", texts, lambda w: False) == {"Antwerp"}
+    assert places_within("zhejiang", texts, lambda w: False) == {"Ouning County"}
+    assert places_within("belgium", texts, lambda w: False) == set()
+    chinese = [
+        "由福建和比利时安特卫普两家博物馆合办",
+        "在爱尔兰西海岸的高威，时钟刚过晚上九点",
+        "爱尔兰的医生",
+    ]
+    names = {"安特卫普", "高威"}
+    assert places_within("比利时", chinese, names.__contains__) == {"安特卫普"}
+    assert places_within("爱尔兰", chinese, names.__contains__) == {"高威"}  # not 医生
+
+
+def test_a_question_about_a_country_is_answered_from_a_passage_naming_its_city(tmp_path):
+    # the venue list names only Antwerp; the article says "the Belgian port of Antwerp" once
+    article = ROOT / "data" / "articles" / "tea-museum.md"
+    zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
+    result = zhen.ask("How much was a reduced ticket at the Belgian venue?")
+    assert result.grounded and "reduced €9" in result.answer

@@ -185,9 +185,10 @@ class Featurizer:
             # name the article pairs with a piece of it
             names = self.scorer.index.bridge.names
             forms |= {english for t in tokens for english in names.get(t, ())}
+        index = self.scorer.index
         if name.isascii():  # 埃莱娜·莫雷蒂（Elena Moretti）; 龙春梅 for Long Chunmei
-            forms |= self.scorer.index.name_forms(name)
-        return forms
+            forms |= index.name_forms(name)
+        return forms | index.places_within(name)  # Antwerp, 安特卫普 for "Belgian"
 
     def candidates(self, question_lang: Lang, depth: int = 4) -> list[Candidate]:
         sentences = self.scorer.candidates(self.retrieval, depth)

@@ -134,7 +134,9 @@ class Index:
         if needle not in self._places:
             texts = [c.text for c in self.chunks] if needle.isascii() else self._normalized
             found = {normalize(p) for p in places_within(needle, texts, self._is_name)}
-            bridged = self.bridge.translate([t for p in found for t in tokenize(p)], self.bm25.idf)
+            # a one-word place only: "county" of "Ouning County" is no rendering of Zhejiang
+            single = [w for p in found if len(words := tokenize(p)) == 1 for w in words]
+            bridged = self.bridge.translate(single, self.bm25.idf)
             self._places[needle] = found | {r for rs in bridged.values() for r in rs}
         return self._places[needle]
 

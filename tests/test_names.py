@@ -64,3 +64,18 @@ def test_a_question_about_a_country_is_answered_from_a_passage_naming_its_city(t
     zhen = Zhen.load(Settings.from_env({}, home=tmp_path, corpus=(article,)))
     result = zhen.ask("How much was a reduced ticket at the Belgian venue?")
     assert result.grounded and "reduced €9" in result.answer
+
+
+def test_a_place_of_several_words_lends_no_single_word_to_its_country(tmp_path, fake_embedder):
+    article = tmp_path / "dig.md"
+    article.write_text(
+        "# 发掘\n\n考古队在瓯宁县发掘了一座龙窯。窑址就在这个县。\n\n"
+        "The team dug a kiln in Ouning County, Zhejiang Province.\n",
+        encoding="utf-8",
+    )
+    zhen = Zhen.load(
+        Settings.from_env({}, home=tmp_path / "home", corpus=(article,)), fake_embedder
+    )
+    places = zhen.index.places_within("Zhejiang")
+    assert "ouning county" in places
+    assert not places & {"县", "county"}  # "county" would meet any county

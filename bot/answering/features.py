@@ -176,16 +176,14 @@ class Featurizer:
     def _renderings(self, name: str) -> set[str]:
         """The name, and its renderings in the other language: the bridge's, and the
         Chinese forms the article glosses or spells it with."""
-        tokens = _name_tokens(name)
+        index, tokens = self.scorer.index, _name_tokens(name)
         forms = {name}
         if len(tokens) == 1:
             forms |= self.retrieval.terms.renderings.get(tokens[0], frozenset())
         elif not name.isascii():
             # a transliterated name jieba cuts in pieces (穆朗|阿 for Murang'a): the English
             # name the article pairs with a piece of it
-            names = self.scorer.index.bridge.names
-            forms |= {english for t in tokens for english in names.get(t, ())}
-        index = self.scorer.index
+            forms |= {english for t in tokens for english in index.bridge.names.get(t, ())}
         if name.isascii():  # 埃莱娜·莫雷蒂（Elena Moretti）; 龙春梅 for Long Chunmei
             forms |= index.name_forms(name)
         return forms | index.places_within(name)  # Antwerp, 安特卫普 for "Belgian"

@@ -132,3 +132,19 @@ def test_an_item_of_a_list_asked_for_is_covered_only_when_the_reply_names_it():
     assert uncovered(question, stops, "Dresden on 16 March and Vienna on 26 March 2019.") == []
     dates_only = "The tour stopped on 16 March 2019 and on 26 March 2019."
     assert uncovered(question, stops, dates_only) == stops
+
+
+def test_a_keyword_question_holds_the_reply_to_the_sentence_that_answers_best():
+    question = "新协议 目标 预警提前时间"
+    answer = Quote("新协议期限为2025年至2030年，目标是把平均预警提前时间提高到36小时。", "c5")
+    other = Quote("研究所已承诺为新阶段投入150万欧元。", "c5")
+    # "时间" reads as a date, but the lead time is in hours: the years alone do not answer
+    assert uncovered(question, [answer, other], "2025年至2030年[1]。") == [answer]
+    assert uncovered(question, [answer, other], "目标是把平均预警提前时间提高到36小时[1]。") == []
+
+
+def test_a_question_in_words_is_not_held_to_the_whole_sentence():
+    answer = Quote("Building the network cost 21.6 million yuan in 2019.", "c5")
+    # a question word, or a question mark after a misspelt one, names what is asked
+    for question in ("How much did the network cost?", "Wat did the network cost?"):
+        assert uncovered(question, [answer], "It cost 21.6 million yuan [1].") == []

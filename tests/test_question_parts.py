@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.analysis import analyse, question_parts
+from bot.answering.analysis import analyse, keyword_only, question_parts
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,11 @@ def test_a_question_asks_for_each_of_its_parts_in_order(question, parts):
 )
 def test_the_answer_type_of_analyse_is_always_a_part(question):
     assert analyse(question).kind in question_parts(question)
+
+
+def test_keywords_without_a_question_word_or_mark_are_keywords_only():
+    assert keyword_only("新協議 目標 預警提前時間")
+    assert keyword_only("exchange programme total cost")
+    assert not keyword_only("Wat did the co-op earn in its first year?")
+    assert not keyword_only("那个app到底是谁做的啊")
+    assert not keyword_only("When was it signed")

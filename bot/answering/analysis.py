@@ -214,6 +214,16 @@ def analyse(question: str) -> Analysis:
     )
 
 
+def keyword_only(question: str) -> bool:
+    """Whether the question is keywords only ("新協議 目標 預警提前時間"): no question word and
+    no question mark (a misspelt "Wat did … ?" is still a question). What it asks for is
+    then only guessed from the attribute it names."""
+    norm = normalize(question)
+    if "?" in norm or "？" in norm or _ASKING.search(norm):
+        return False
+    return not any(cue.search(norm) for _, cue in _KIND_CUES)
+
+
 # Question words that are not questions: 这几年 (these few years), 几乎 (almost), 好几 (several).
 _NOT_ASKING = re.compile(r"(?<=[这那近前后好十])几|几(?=乎)")
 

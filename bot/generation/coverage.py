@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from bot.answering.analysis import question_parts, sentence_entities
+from bot.answering.analysis import keyword_only, question_parts, sentence_entities
 from bot.answering.extent import asks_for_list
 from bot.generation.grounding import share_found
-from bot.generation.quotes import Quote
+from bot.generation.quotes import Quote, best_of
 from index.anchors import dated_ordinals
 from index.bridge import Bridge
 from index.lang import normalize
@@ -33,7 +33,10 @@ def uncovered(
     quote by ``missing_parts`` instead (and a runner-up passage's sentence by ``covers``,
     whatever the question asks)."""
     if not untyped(question):
-        return []
+        # keywords alone name no answer type for certain (预警提前时间 reads as a date, but the
+        # lead time is in hours): the reply must carry the sentence that answers best
+        best = best_of(question, quotes) if keyword_only(question) else None
+        return [best] if best is not None and not covers(question, best, reply, bridge) else []
     listed = asks_for_list(question)
     return [
         q

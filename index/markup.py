@@ -5,9 +5,11 @@ from __future__ import annotations
 import codecs
 import io
 import re
+from collections.abc import Iterator
 
 import docx
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from index.tables import table_lines
@@ -16,14 +18,48 @@ from index.tables import table_lines
 def read_docx(data: bytes) -> tuple[str, str | None]:
     """Paragraphs and table rows in document order; headings are paragraphs of their own."""
     document = docx.Document(io.BytesIO(data))
+    numbering = document.part.numbering_part.element
+    counters: dict[tuple[int, int], int] = {}
     lines: list[str] = []
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             lines += _table_rows(item)
-        else:
-            lines.append(_one_line(item.text))
+        elif text := _one_line(item.text):
+            lines.append(_list_marker(item, numbering, counters) + text)
     title = (document.core_properties.title or "").strip() or None
     return "\n".join(line for line in lines if line), title
+
+
+def _list_marker(paragraph: Paragraph, numbering, counters: dict[tuple[int, int], int]) -> str:
+    """A list paragraph's marker as Markdown writes it ("- ", "2. "), from its numbering (its
+    own, or its style's); "" for other paragraphs."""
+    num_pr, style = (
+        paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None,
+        paragraph.style,
+    )
+    while num_pr is None and style is not None:
+        num_pr = style.element.pPr.numPr if style.element.pPr is not None else None
+        style = style.base_style
+    if num_pr is None or num_pr.numId is None or not num_pr.numId.val:
+        return ""
+    num_id, level = num_pr.numId.val, num_pr.ilvl.val if num_pr.ilvl is not None else 0
+    abstract = numbering.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')
+    kind = (
+        numbering.xpath(
+            f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]/w:lvl[@w:ilvl="{level}"]'
+            "/w:numFmt/@w:val"
+        )
+        if abstract
+        else []
+    )
+    if not kind or kind[0] == "none":
+        return ""
+    if kind[0] == "bullet":
+        return "- "
+    for key in [k for k in counters if k[0] == num_id and k[1] > level]:
+        del counters[key]  # a deeper level starts again under each item
+    counters[(num_id, level)] = counters.get((num_id, level), 0) + 1
+    return f"{counters[(num_id, level)]}. "
 
 
 def _table_rows(table: Table) -> list[str]:
@@ -98,11 +134,50 @@ def read_html(data: bytes) -> tuple[str, str | None]:
     for node in root.css(_BLOCKS):
         node.insert_before(_LINE)
         node.insert_after(_LINE)
+    _mark_items(root)
     for cell in root.css("td,th"):
         cell.insert_after(" ")
     text = root.text(deep=True, separator="")
     lines = (_one_line(part) for part in text.split(_LINE))
-    return "\n".join(line for line in lines if line), title or None
+    return "\n".join(_items_joined(line for line in lines if line)), title or None
+
+
+_ITEM = "\u2063"  # ends a list item's marker, so a marker alone on its line joins the next
+
+
+def _mark_items(root: LexborNode) -> None:
+    """Each list item starts with its marker, as in Markdown ("- ", "2. "): the answerer
+    quotes the items a sentence introduces, and knows them by their markers."""
+    for item in root.css("li"):
+        parent = item.parent
+        if parent is not None and parent.tag == "ol":
+            siblings = [n for n in parent.iter() if n.tag == "li"]
+            start = parent.attributes.get("start") or "1"
+            first = int(start) if start.strip().isdigit() else 1
+            marker = (
+                f"{first + next(i for i, n in enumerate(siblings) if n.mem_id == item.mem_id)}. "
+            )
+        else:
+            marker = "- "
+        item.insert_before(marker + _ITEM)
+
+
+def _items_joined(lines: Iterator[str]) -> list[str]:
+    """The lines with a list item's marker joined to the item's text (a block inside the item
+    puts a line break between them)."""
+    out: list[str] = []
+    pending = ""
+    for line in lines:
+        marker, _, rest = line.partition(_ITEM)
+        if _ITEM in line:
+            line = marker + rest.strip() if rest.strip() else ""
+            pending = "" if rest.strip() else marker
+            if not line:
+                continue
+        elif pending:
+            line, pending = pending + line, ""
+        out.append(line)
+    return out
 
 
 def _main_node(tree: LexborHTMLParser) -> LexborNode | None:

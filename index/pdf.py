@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from index.pdflayout import CJK, Line, assemble, drop_running_lines
+from index.pdftables import replace_tables
 
 # CJK radicals supplement → the unified ideograph each stands for (Unicode's
 # EquivalentUnifiedIdeograph.txt); NFKC leaves all but two of these alone.
@@ -89,11 +90,40 @@ def _page_lines(doc: pdfium.PdfDocument, index: int) -> tuple[list[Line], float]
         _, bottom, _, top = page.get_bbox()
         textpage = page.get_textpage()
         try:
-            return _lines(textpage.raw, top), top - bottom
+            lines = replace_tables(_lines(textpage.raw, top), page, textpage, top)
         finally:
             textpage.close()
+        return _marked(lines, _dots(page, top)), top - bottom
     finally:
         page.close()
+
+
+def _dots(page: pdfium.PdfPage, page_top: float) -> list[tuple[float, float, float]]:
+    """Small square drawings (a list's bullets, which browsers draw as shapes, not text): their
+    right edge and vertical extent, measured from ``page_top`` down."""
+    dots = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
+        left, low, right, high = obj.get_bounds()
+        width, height = right - left, high - low
+        if 1.0 <= width <= 8.0 and 1.0 <= height <= 8.0 and 0.6 <= width / height <= 1.6:
+            dots.append((right, page_top - high, page_top - low))
+    return dots
+
+
+def _marked(lines: list[Line], dots: list[tuple[float, float, float]]) -> list[Line]:
+    """Lines with a bullet drawn just left of them starting with "• ", as a typed bullet does."""
+    if not dots:
+        return lines
+    out = []
+    for line in lines:
+        size = line.bottom - line.top
+        bulleted = any(
+            line.x0 - 2.5 * size <= right < line.x0
+            and line.top <= (top + bottom) / 2 <= line.bottom
+            for right, top, bottom in dots
+        )
+        out.append(replace(line, text=f"• {line.text}") if bulleted else line)
+    return out
 
 
 @dataclass

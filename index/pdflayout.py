@@ -40,6 +40,7 @@ class Line:
     bottom: float
     height: float  # the glyphs' box height: the size measure every threshold is scaled by
     first_word: float  # width of the first word (of the first character in CJK)
+    whole: bool = False  # a paragraph of its own (a table's row)
 
 
 @dataclass
@@ -137,7 +138,9 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
         row = rows[-1] if rows else None
         if row is not None:
             overlap = min(row[0].bottom, line.bottom) - max(row[0].top, line.top)
-            if overlap >= 0.5 * min(row[0].height, line.height):
+            if overlap >= 0.5 * min(row[0].height, line.height) and not (
+                row[0].whole or line.whole
+            ):
                 row.append(line)
                 continue
         rows.append([line])
@@ -169,7 +172,7 @@ def _similar(a: Line, b: Line) -> bool:
     return abs(a.height - b.height) <= 0.15 * max(a.height, b.height)
 
 
-def _layout(block: Block, usual_gaps: dict[int, float]) -> None:
+def _layout(block: Block, usual_gaps: dict[tuple[int, bool], float]) -> None:
     """Fill ``block.breaks`` and ``block.rights``: a paragraph starts after a wider gap than its
     neighbours', at a change of size, at an indented line, a bullet, or after a line that left
     room for the next line's first word."""
@@ -178,8 +181,19 @@ def _layout(block: Block, usual_gaps: dict[int, float]) -> None:
         (b.top - a.bottom) / a.height if a.height > 0 and _similar(a, b) else None
         for a, b in itertools.pairwise(lines)
     ]
+    # Chinese and Latin lines of one size are set with different gaps (the fonts' boxes
+    # differ): a line's usual gap is judged among lines of its own script.
+    cjk = [_kind(line)[1] for line in lines]
+    kept = [g if i and cjk[i] == cjk[i - 1] else None for i, g in enumerate(gaps)]
     strong = [True] + [
-        gap is None or gap > _local_gap(gaps, i, usual_gaps.get(round(lines[i].height), 0.5)) + 0.3
+        gap is None
+        or gap
+        > _local_gap(
+            [g if cjk[j] == cjk[i] else None for j, g in enumerate(kept)],
+            i,
+            usual_gaps.get(_kind(lines[i]), 0.5),
+        )
+        + 0.3
         for i, gap in enumerate(gaps)
         if i
     ]
@@ -197,6 +211,8 @@ def _layout(block: Block, usual_gaps: dict[int, float]) -> None:
         bullet = _BULLET.match(prev.text) is not None  # its next line hangs indented
         block.breaks.append(
             strong[i]
+            or prev.whole
+            or cur.whole
             or (cur.x0 - left > 0.6 * size and prev.x0 - left < 0.3 * size and not bullet)
             or (not _ends_hyphen(prev.text) and room > cur.first_word + 0.5 * size)
             or _BULLET.match(cur.text) is not None
@@ -221,6 +237,8 @@ def _continues(prev: Line, prev_block: Block, cur: Line, block: Block) -> bool:
     size = max(prev.height, cur.height)
     if abs(prev.height - cur.height) > 0.15 * size or _BULLET.match(cur.text):
         return False
+    if prev.whole or cur.whole:
+        return False
     if _ends_hyphen(prev.text):
         return True
     # a lone line (a title across the columns) gives no measure of how full it is
@@ -239,7 +257,9 @@ def _join(text: str, line: str, hyphenated: set[str]) -> str:
         # A real hyphen stays before a capital or a digit (Sino-Japanese, COVID-19) and in a
         # word the text also hyphenates elsewhere (well-known); a soft hyphen never does.
         written = bool(head and tail and f"{head[0]}-{tail[0]}".lower() in hyphenated)
-        keep = text[-1] != "\u00ad" and (not line[0].islower() or written)
+        # a compound hyphenated before the break goes on with its own hyphen (day-to-|day)
+        compound = bool(re.search(r"[A-Za-z]-[A-Za-z]+$", text[:-1]))
+        keep = text[-1] != "\u00ad" and (not line[0].islower() or written or compound)
         return text[:-1] + ("-" if keep else "") + line
     return text + ("" if _no_space(text, line) else " ") + line
 
@@ -278,13 +298,18 @@ def assemble(pages: list[tuple[list[Line], float]]) -> tuple[str, tuple[tuple[in
     return "\n".join(paragraphs), tuple(starts)
 
 
-def _usual_gaps(blocks: list[list[Block]]) -> dict[int, float]:
-    """The median gap between consecutive lines of one size, in line heights, by size (fonts
-    differ: CJK lines are set looser than Latin ones)."""
-    by_size: dict[int, list[float]] = {}
+def _usual_gaps(blocks: list[list[Block]]) -> dict[tuple[int, bool], float]:
+    """The median gap between consecutive lines of one size and script, in line heights (fonts
+    differ: CJK lines are set looser than Latin ones of the same size)."""
+    by_kind: dict[tuple[int, bool], list[float]] = {}
     for page in blocks:
         for block in page:
             for a, b in itertools.pairwise(block.lines):
-                if a.height > 0 and _similar(a, b):
-                    by_size.setdefault(round(a.height), []).append((b.top - a.bottom) / a.height)
-    return {size: statistics.median(gaps) for size, gaps in by_size.items()}
+                if a.height > 0 and _similar(a, b) and _kind(a) == _kind(b):
+                    by_kind.setdefault(_kind(a), []).append((b.top - a.bottom) / a.height)
+    return {kind: statistics.median(gaps) for kind, gaps in by_kind.items()}
+
+
+def _kind(line: Line) -> tuple[int, bool]:
+    """A line's size and whether it holds Chinese (set with other gaps than Latin text)."""
+    return round(line.height), CJK.search(line.text) is not None

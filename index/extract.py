@@ -24,6 +24,7 @@ from pathlib import Path
 from index.markup import read_docx, read_html
 from index.pdf import PdfError, read_pdf
 from index.tables import markdown_tables
+from index.unwrap import unwrap
 
 KINDS = ("pdf", "docx", "html", "md", "txt")
 EXTENSIONS = {
@@ -243,6 +244,8 @@ def read_text(data: bytes, name: str, kind: str) -> Extracted:
             title = found[1] if found else None
             raw = raw[front.end() :]
         raw = _strip_markdown(markdown_tables(_join_soft_breaks(raw)))
+    else:
+        raw = unwrap(raw)
     if not raw.strip():
         raise ExtractError(f"{name} is empty")
     return Extracted(raw, (), title, kind)

@@ -290,6 +290,41 @@ def test_lines_joined_into_paragraphs_without_spaces_in_cjk_and_without_hyphenat
     assert pages == ((0, 1),)
 
 
+def test_chinese_lines_are_judged_by_the_gaps_of_chinese_lines_not_of_latin_ones():
+    # Latin lines set with no gap between their boxes must not make the wider (but usual)
+    # gaps of the Chinese lines beside them look like paragraph breaks
+    right = 50 + 30 * 12
+    lines = [
+        line("天津与神户于一九七三年结为友好城市，这是中日之间第一对友好城市", 50, 100, right),
+        line("此后两国地方政府之间的交流日益频繁，双方互派代表团，开展经济", 50, 116, right),
+        line("文化和青少年交流。", 50, 132),
+        *(
+            line(f"Latin line {n} of a paragraph set tight, box to box", 50, 160 + 12 * n, right)
+            for n in range(4)
+        ),
+        line("Its last line.", 50, 208),
+    ]
+    text, _ = assemble([(lines, 842.0)])
+    assert text.splitlines() == [
+        "天津与神户于一九七三年结为友好城市，这是中日之间第一对友好城市此后两国地方政府之间的交流日益频繁，"
+        "双方互派代表团，开展经济文化和青少年交流。",
+        " ".join(f"Latin line {n} of a paragraph set tight, box to box" for n in range(4))
+        + " Its last line.",
+    ]
+
+
+def test_a_hyphenated_compound_broken_at_its_own_hyphen_keeps_it():
+    right = 50 + 60 * 6
+    lines = [
+        line("The stores charge user fees to cover day-to-", 50, 100, right),
+        line("day maintenance of the solar panels.", 50, 114),
+    ]
+    text, _ = assemble([(lines, 842.0)])
+    assert (
+        text == "The stores charge user fees to cover day-to-day maintenance of the solar panels."
+    )
+
+
 def test_two_columns_read_column_by_column_and_paragraphs_continue_across_pages():
     def column(x0: float, words: list[str], top: float = 100) -> list[Line]:
         return [line(w, x0, top + 14 * i, x0 + 230) for i, w in enumerate(words)]
@@ -404,6 +439,47 @@ def page_of(result: Extracted, offset: int) -> int:
 
 
 @pytest.mark.browser
+def test_bullets_a_browser_draws_as_shapes_start_their_items(tmp_path):
+    page = (
+        "<p>The tour stopped in these cities, each on its own date in the spring:</p>"
+        "<ul><li>Leipzig, 14 March</li><li>Dresden, 16 March</li></ul>"
+        "<p>培训分为两个模块：</p><ul><li>成熟度判断：酪梨干物质测定与芒果果肉颜色对照卡</li>"
+        "<li>轻采轻放、田间分级与包装：以塑胶周转箱取代麻袋</li></ul><p>After the lists.</p>"
+    )
+    result = extract(print_pdf(page, tmp_path / "lists.pdf", header="Reprint"))
+    assert result.text.splitlines()[1:] == [
+        "The tour stopped in these cities, each on its own date in the spring:",
+        "• Leipzig, 14 March",
+        "• Dresden, 16 March",
+        "培训分为两个模块：",
+        "• 成熟度判断：酪梨干物质测定与芒果果肉颜色对照卡",
+        "• 轻采轻放、田间分级与包装：以塑胶周转箱取代麻袋",
+        "After the lists.",
+    ]
+
+
+@pytest.mark.browser
+def test_a_ruled_table_in_a_pdf_is_read_row_by_row_each_cell_named_by_its_header(tmp_path):
+    page = (
+        "<style>td,th{border:1px solid #999;padding:2px 6px}table{border-collapse:collapse}"
+        "</style><p>The pilot in figures, county by county, as the evaluation reported them:</p>"
+        "<table><tr><th>Indicator</th><th>Murang'a (avocado)</th><th>Makueni (mango)</th></tr>"
+        "<tr><td>Total storage capacity in tonnes, a label long enough to wrap in its cell</td>"
+        "<td>210</td><td>150</td></tr><tr><td>冷库数量（座），这一格的文字长得足以在格子里折成两行</td>"
+        "<td>7</td><td>5</td></tr></table><p>After the table.</p>"
+    )
+    result = extract(print_pdf(page, tmp_path / "table.pdf", header="Reprint"))
+    assert result.text.splitlines()[1:] == [
+        "The pilot in figures, county by county, as the evaluation reported them:",
+        "Indicator: Total storage capacity in tonnes, a label long enough to wrap in its cell; "
+        "Murang'a (avocado): 210; Makueni (mango): 150.",
+        "Indicator：冷库数量（座），这一格的文字长得足以在格子里折成两行，Murang'a (avocado)：7，"
+        "Makueni (mango)：5。",
+        "After the table.",
+    ]
+
+
+@pytest.mark.browser
 def test_printed_article_paragraphs_come_out_whole(printed):
     result = extract(printed)
     assert (result.kind, result.title) == ("pdf", "Printed")
@@ -503,6 +579,30 @@ def test_docx_paragraphs_headings_and_tables_in_order(tmp_path):
     )
 
 
+def test_list_items_keep_their_markers_in_docx_and_html(tmp_path):
+    def build(document) -> None:
+        document.add_paragraph("The tour stopped in:")
+        document.add_paragraph("Leipzig, 14 March", style="List Bullet")
+        document.add_paragraph("Dresden, 16 March", style="List Bullet")
+        document.add_paragraph("培训分为两个模块：")
+        document.add_paragraph("成熟度判断", style="List Number")
+        document.add_paragraph("预冷与冷库温度管理", style="List Number")
+
+    expected = (
+        "The tour stopped in:\n- Leipzig, 14 March\n- Dresden, 16 March\n"
+        "培训分为两个模块：\n1. 成熟度判断\n2. 预冷与冷库温度管理"
+    )
+    assert extract(write(tmp_path, "list.docx", docx_bytes(build))).text == expected
+    page = (
+        "<main><p>The tour stopped in:</p><ul><li>Leipzig, 14 March</li>"
+        "<li><p>Dresden, 16 March</p></li></ul><p>培训分为两个模块：</p>"
+        "<ol><li>成熟度判断</li><li>预冷与冷库温度管理</li></ol></main>"
+    )
+    assert extract(write(tmp_path, "list.html", page.encode())).text == expected
+    numbered = "<main><ol start=3><li>Third</li><li>Fourth</li></ol></main>"
+    assert extract(write(tmp_path, "more.html", numbered.encode())).text == "3. Third\n4. Fourth"
+
+
 def zip_bytes(entries: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -576,7 +676,7 @@ def test_html_main_text_only(tmp_path):
     assert result == Extracted(
         "中日友好城市\n本报记者\n天津与神户于一九七三年结为友好城市。\n"
         "Tianjin and Kobe became the first friendship cities.\nA second line.\n"
-        "First item\nSecond item\n城市：天津，City：Tianjin。",
+        "- First item\n- Second item\n城市：天津，City：Tianjin。",
         (),
         "友好城市 | Friendship Cities",
         "html",
@@ -731,3 +831,58 @@ def test_oversize_and_empty_files_are_refused_unread(tmp_path):
     )
     assert refused(write(tmp_path, "empty.pdf", b"")).endswith("empty.pdf is empty")
     assert refused(tmp_path / "missing.pdf").endswith("missing.pdf not found")
+
+
+WRAPPED_EN = """The partnership is built around the East Asian-Australasian Flyway, the great
+migration route that carries millions of shorebirds every year between the Arctic
+and Australia. Its mudflats are among the most important staging sites anywhere:
+birds stop there to feed before flying on. Counters from both organisations have
+met there every spring since the first survey in 2014, and their figures now form
+the longest record of its kind, kept with methods that are now
+internationally-recognised.
+
+A second paragraph, which stops short.
+
+- a list item stays on its line
+- and so does the next one
+Name       Count
+Reserve    41,300
+"""
+
+WRAPPED_ZH = """2019年至今，浙江省瓯江流域考古研究所与意大利瓦尔蒙特大学在云岙窑址开展联合
+考古发掘，先后完成三个发掘季，累计出土瓷片四万六千八百片，揭露了一座保存完好
+的宋代龙窑，并利用热释光测年技术为窑址建立了较为精确的年代框架。
+故事要从2018年秋天说起。2018年10月23日至26日，第六届国际陶瓷考古学术研讨会在
+江西景德镇举行，来自二十多个国家和地区的两百余名学者参会。10月24日下午的茶歇
+时间，瓯江所副所长周立衡被一位意大利同行拦住了。
+茶歇结束后，两人又约在酒店大堂聊了两个多小时。周立衡介绍，云岙窑址最早于1983年
+第二次全国文物普查时被发现，遗址分布面积约4.2万平方米，地表调查共确认窑炉遗迹
+11处，但此前从未进行过正式发掘。
+"""
+
+
+def test_hard_wrapped_plain_text_is_read_one_paragraph_per_line(tmp_path):
+    result = extract(write(tmp_path, "wrapped.txt", WRAPPED_EN.encode()))
+    assert result.text.splitlines() == [
+        # "…methods that are now" goes on though short: the next word would not have fitted
+        " ".join(WRAPPED_EN.split("\n\n")[0].split("\n")),
+        "",
+        "A second paragraph, which stops short.",
+        "",
+        "- a list item stays on its line",
+        "- and so does the next one",
+        "Name       Count",
+        "Reserve    41,300",
+    ]
+    chinese = extract(write(tmp_path, "wrapped-zh.txt", WRAPPED_ZH.encode())).text
+    assert chinese.splitlines() == [
+        "".join(WRAPPED_ZH.splitlines()[:3]),
+        "".join(WRAPPED_ZH.splitlines()[3:6]),
+        "".join(WRAPPED_ZH.splitlines()[6:]),  # a figure after Chinese: no space
+    ]
+
+
+def test_plain_text_of_whole_paragraphs_is_not_rejoined(tmp_path):
+    paragraphs = [f"Paragraph {n}: " + "a sentence of the article goes on. " * 6 for n in range(10)]
+    text = "\n".join(p.strip() for p in paragraphs)
+    assert extract(write(tmp_path, "article.txt", text.encode())).text == text

@@ -30,6 +30,9 @@ _RADICALS = dict(zip(_RADICAL_PAIRS[0::2], _RADICAL_PAIRS[1::2], strict=True))
 _NFKC_RANGES = ((0xFB00, 0xFB06), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
 
 
+_OPENING = "（「『“‘《〈【〔([{\"'"
+
+
 class PdfError(ValueError):
     """The PDF cannot be read; the message continues a sentence that starts with the file name."""
 
@@ -111,7 +114,8 @@ def _dots(page: pdfium.PdfPage, page_top: float) -> list[tuple[float, float, flo
 
 
 def _marked(lines: list[Line], dots: list[tuple[float, float, float]]) -> list[Line]:
-    """Lines with a bullet drawn just left of them starting with "• ", as a typed bullet does."""
+    """Lines with a bullet drawn just left of them starting with "- ", the marker every other
+    format's list items get."""
     if not dots:
         return lines
     out = []
@@ -122,7 +126,7 @@ def _marked(lines: list[Line], dots: list[tuple[float, float, float]]) -> list[L
             and line.top <= (top + bottom) / 2 <= line.bottom
             for right, top, bottom in dots
         )
-        out.append(replace(line, text=f"• {line.text}") if bulleted else line)
+        out.append(replace(line, text=f"- {line.text}") if bulleted else line)
     return out
 
 
@@ -227,6 +231,18 @@ def _close(items: list[_Glyph | str], lines: list[Line]) -> None:
             if not isinstance(item, _Glyph):
                 break
             first_word = item.right - glyphs[0].left
+    elif glyphs[0].text in _OPENING:
+        # an opening bracket or quote goes with what follows it: a Chinese character, or a
+        # whole Latin word (（Matthias Körner） cannot break after the bracket)
+        latin = False
+        for item in items[1:]:
+            if not isinstance(item, _Glyph) or (latin and CJK.match(item.text)):
+                break
+            first_word = item.right - glyphs[0].left
+            if item.text not in _OPENING:
+                if CJK.match(item.text):
+                    break
+                latin = True
     lines.append(
         Line(
             text=text,

@@ -20,7 +20,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from index.extract import Extracted, ExtractError, Limits, extract, sniff
-from index.pdf import normalize_glyphs
+from index.pdf import _close, _Glyph, normalize_glyphs
 from index.pdflayout import Line, assemble, drop_running_lines, is_page_number
 from tests.conftest import print_pdf
 
@@ -449,11 +449,11 @@ def test_bullets_a_browser_draws_as_shapes_start_their_items(tmp_path):
     result = extract(print_pdf(page, tmp_path / "lists.pdf", header="Reprint"))
     assert result.text.splitlines()[1:] == [
         "The tour stopped in these cities, each on its own date in the spring:",
-        "• Leipzig, 14 March",
-        "• Dresden, 16 March",
+        "- Leipzig, 14 March",
+        "- Dresden, 16 March",
         "培训分为两个模块：",
-        "• 成熟度判断：酪梨干物质测定与芒果果肉颜色对照卡",
-        "• 轻采轻放、田间分级与包装：以塑胶周转箱取代麻袋",
+        "- 成熟度判断：酪梨干物质测定与芒果果肉颜色对照卡",
+        "- 轻采轻放、田间分级与包装：以塑胶周转箱取代麻袋",
         "After the lists.",
     ]
 
@@ -886,3 +886,23 @@ def test_plain_text_of_whole_paragraphs_is_not_rejoined(tmp_path):
     paragraphs = [f"Paragraph {n}: " + "a sentence of the article goes on. " * 6 for n in range(10)]
     text = "\n".join(p.strip() for p in paragraphs)
     assert extract(write(tmp_path, "article.txt", text.encode())).text == text
+
+
+def test_an_opening_bracket_measures_with_the_word_it_opens():
+    def glyphs(text: str, x: float = 0.0) -> list:
+        out = []
+        for ch in text:
+            if ch == " ":
+                out.append(" ")
+                x += 5
+                continue
+            w = 10.0 if ord(ch) > 0x2E80 else 5.0
+            out.append(_Glyph(ch, x, x + w, 0.0, 10.0))
+            x += w
+        return out
+
+    lines = []
+    for text in ("（Matthias Körner）到成都", "「我們在肯尼亞有陽光」", "天津与神户"):
+        _close(glyphs(text), lines)
+    # the bracket cannot end a line, so the whole word would have had to fit before it
+    assert [line.first_word for line in lines] == [10 + 8 * 5, 20, 10]

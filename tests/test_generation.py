@@ -53,6 +53,15 @@ def test_numbers_missing_from_the_passages_are_reported():
     ]
 
 
+def test_a_figure_in_words_is_held_to_the_passages_by_value():
+    passage = ["起初只有五名顧問醫生願意參加排班，直到2022年才增加到九名。"]
+    assert invented_numbers("從五名增加到九名[1]。", passage) == []
+    assert invented_numbers("從九名增加到十名[1]。", passage) == ["10"]
+    assert (
+        invented_numbers("It has 24 rooms and three halls.", ["twenty-four rooms, 3 halls"]) == []
+    )
+
+
 def test_chinese_passages_are_given_in_the_askers_script(scripted_zhen):
     zhen = scripted_zhen(None)
     d = zhen._draft(ZH_Q, None, None, None)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.answering.conversation import Message
+from bot.answering.numbers import numbers_in
 from bot.generation.prompts import render_prompt
 from bot.i18n import MESSAGES
 from bot.retrieval.hybrid import Hit
@@ -164,10 +165,15 @@ def share_found(tokens: set[str], texts: Sequence[str]) -> float:
 
 
 def invented_numbers(sentence: str, passages: Sequence[str]) -> list[str]:
-    """Numbers in the sentence that none of the passages contain."""
-    have = set(_NUMBER.findall(unicodedata.normalize("NFKC", " ".join(passages))))
-    said = _NUMBER.findall(unicodedata.normalize("NFKC", strip_citations(sentence)))
-    return [n for n in said if n not in have]
+    """Numbers in the sentence that none of the passages contain, however either writes them
+    (3 for "three", 十名 for "10 names"): digits as written or by value, figures in words by
+    value."""
+    have = unicodedata.normalize("NFKC", " ".join(passages))
+    said = unicodedata.normalize("NFKC", strip_citations(sentence))
+    written, values = set(_NUMBER.findall(have)), numbers_in(have)
+    digits = [n for n in _NUMBER.findall(said) if n not in written and float(n) not in values]
+    worded = numbers_in(_NUMBER.sub(" ", said), exact=True) - values
+    return digits + [f"{v:g}" for v in sorted(worded)]
 
 
 def verify(reply: str, language: Language, passages: Sequence[Passage]) -> Verdict:

@@ -24,7 +24,7 @@ from pathlib import Path
 from index.markup import read_docx, read_html
 from index.pdf import PdfError, read_pdf
 from index.tables import markdown_tables
-from index.unwrap import unwrap
+from index.unwrap import unwrap, width
 
 KINDS = ("pdf", "docx", "html", "md", "txt")
 EXTENSIONS = {
@@ -267,8 +267,7 @@ _ENDS_SENTENCE = tuple('.!?。！？；;:：…"”」』)）')
 def _wrapped(line: str) -> bool:
     """A line cut mid-sentence by hard wrapping: long, and not ending a sentence."""
     text = line.rstrip()
-    width = sum(2 if _CJK_EDGE.match(ch) else 1 for ch in text)
-    return width >= _WRAPPED and not text.endswith(_ENDS_SENTENCE) and not line.endswith("  ")
+    return width(text) >= _WRAPPED and not text.endswith(_ENDS_SENTENCE) and not line.endswith("  ")
 
 
 def _join_soft_breaks(text: str) -> str:

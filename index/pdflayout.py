@@ -9,6 +9,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -245,8 +246,9 @@ def _continues(prev: Line, prev_block: Block, cur: Line, block: Block) -> bool:
     return full and not indented and not ended
 
 
-def _join(text: str, line: str, hyphenated: set[str]) -> str:
-    """``line`` appended to the paragraph ``text``: no space in CJK, hyphenation at the break undone."""
+def join_line(text: str, line: str, hyphenated: Collection[str] = ()) -> str:
+    """``line`` appended to the paragraph ``text``: no space in CJK, hyphenation at the break
+    undone (kept in a word ``hyphenated`` holds, "well-known")."""
     if _ends_hyphen(text) and line[:1].isalnum():
         head = re.search(r"[A-Za-z]+$", text[:-1])
         tail = re.match(r"[A-Za-z]+", line)
@@ -285,7 +287,7 @@ def assemble(pages: list[tuple[list[Line], float]]) -> tuple[str, tuple[tuple[in
                     paragraphs.append(line.text)
                     offset = done
                 else:
-                    paragraphs[-1] = _join(paragraphs[-1], line.text, hyphenated)
+                    paragraphs[-1] = join_line(paragraphs[-1], line.text, hyphenated)
                     offset = done + len(paragraphs[-1]) - len(line.text)
                 if page_start is None:
                     page_start = offset

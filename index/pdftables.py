@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
-from index.pdflayout import CJK, Line
+from index.pdflayout import Line, join_line
 from index.tables import table_lines
 
 THIN = 2.0  # a border is a path at most this thick
@@ -98,13 +98,11 @@ def cell_rows(textpage: pdfium.PdfTextPage, grid: Grid) -> list[list[str]]:
 
 
 def _joined(lines: list[str]) -> str:
+    """A cell's wrapped lines as one text, joined as body text's lines are."""
     out = ""
     for line in (" ".join(x.split()) for x in lines):
-        if not line:
-            continue
-        if out and not (CJK.match(out[-1]) and CJK.match(line[0])):
-            out += " "
-        out += line
+        if line:
+            out = join_line(out, line) if out else line
     return out
 
 

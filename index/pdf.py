@@ -14,6 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from index.pdflayout import CJK, Line, assemble, drop_running_lines
+from index.pdfopen import open_tables
 from index.pdftables import Box, replace_tables
 
 # CJK radicals supplement → the unified ideograph each stands for (Unicode's
@@ -98,7 +99,7 @@ def _page_lines(doc: pdfium.PdfDocument, index: int) -> tuple[list[Line], float]
         ]
         textpage = page.get_textpage()
         try:
-            lines = replace_tables(_lines(textpage.raw, top), paths, textpage, top)
+            lines = open_tables(replace_tables(_lines(textpage.raw, top), paths, textpage, top))
         finally:
             textpage.close()
         return _marked(lines, _dots(paths, top)), top - bottom

@@ -113,36 +113,35 @@ def replace_tables(
     every one a paragraph of its own."""
     for grid in grids(paths):
         top, bottom = page_top - grid.ys[0], page_top - grid.ys[-1]
-        left, right = grid.xs[0], grid.xs[-1]
-        box = (left, top, right, bottom)
+        box = (grid.xs[0], top, grid.xs[-1], bottom)
         held = [line for line in lines if _inside(line, box)]
         rows = table_lines(cell_rows(textpage, grid))
-        if not held or not rows:
-            continue
-        height = sorted(line.height for line in held)[len(held) // 2]
-        step = (bottom - top) / len(rows)
-        made = [
-            Line(
-                text,
-                left,
-                right,
-                top + i * step,
-                top + i * step + height,
-                height,
-                height,
-                whole=True,
-            )
-            for i, text in enumerate(rows)
-        ]
-        out: list[Line] = []
-        for line in lines:
-            if not _inside(line, box):
-                out.append(line)
-            elif made:  # the rows stand where the table's first line stood
-                out += made
-                made = []
-        lines = out
+        if held and rows:
+            lines = splice(lines, held, rows, box)
     return lines
+
+
+def splice(
+    lines: list[Line], held: list[Line], rows: list[str], box: tuple[float, float, float, float]
+) -> list[Line]:
+    """``lines`` with the table's lines (``held``) replaced by its rows, one line each set
+    where its first line stood, every one a paragraph of its own."""
+    left, top, right, bottom = box
+    height = sorted(line.height for line in held)[len(held) // 2]
+    step = (bottom - top) / len(rows)
+    made = [
+        Line(text, left, right, top + i * step, top + i * step + height, height, height, True)
+        for i, text in enumerate(rows)
+    ]
+    gone = {id(line) for line in held}
+    out: list[Line] = []
+    for line in lines:
+        if id(line) not in gone:
+            out.append(line)
+        elif made:
+            out += made
+            made = []
+    return out
 
 
 def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:

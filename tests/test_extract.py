@@ -458,15 +458,25 @@ def test_bullets_a_browser_draws_as_shapes_start_their_items(tmp_path):
     ]
 
 
+TABLE_STYLES = {
+    "ruled cells": "td,th{border:1px solid #999;padding:2px 6px}table{border-collapse:collapse}",
+    "rules above, below and under the header": "table{border-top:1.5px solid;border-bottom:1.5px"
+    " solid;border-collapse:collapse}th{border-bottom:1px solid}td,th{padding:2px 14px 2px 0}",
+    "no rules, cells set at their tops": "td,th{padding:3px 16px 3px 0;vertical-align:top}",
+}
+
+
 @pytest.mark.browser
-def test_a_ruled_table_in_a_pdf_is_read_row_by_row_each_cell_named_by_its_header(tmp_path):
+@pytest.mark.parametrize("style", TABLE_STYLES.values(), ids=TABLE_STYLES.keys())
+def test_a_table_in_a_pdf_is_read_row_by_row_each_cell_named_by_its_header(tmp_path, style):
     page = (
-        "<style>td,th{border:1px solid #999;padding:2px 6px}table{border-collapse:collapse}"
-        "</style><p>The pilot in figures, county by county, as the evaluation reported them:</p>"
-        "<table><tr><th>Indicator</th><th>Murang'a (avocado)</th><th>Makueni (mango)</th></tr>"
-        "<tr><td>Total storage capacity in tonnes, a label long enough to wrap in its cell</td>"
-        "<td>210</td><td>150</td></tr><tr><td>冷库数量（座），这一格的文字长得足以在格子里折成两行</td>"
-        "<td>7</td><td>5</td></tr></table><p>After the table.</p>"
+        f"<style>{style}</style><p>The pilot in figures, county by county, as the evaluation"
+        " reported them:</p><table><tr><th>Indicator</th><th>Murang'a (avocado)</th>"
+        "<th>Makueni (mango)</th></tr><tr><td>Total storage capacity in tonnes, a label long"
+        " enough to wrap in its cell</td><td>210</td><td>150</td></tr><tr><td>冷库数量（座），这一格"
+        "的文字长得足以在格子里折成两行</td><td>7</td><td>5</td></tr><tr><td>Trained attendants</td>"
+        "<td>14</td><td>10</td></tr></table><p>After the table, a paragraph runs on across the"
+        " page's full width, as body text does, and is not taken for a row.</p>"
     )
     result = extract(print_pdf(page, tmp_path / "table.pdf", header="Reprint"))
     assert result.text.splitlines()[1:] == [
@@ -475,8 +485,43 @@ def test_a_ruled_table_in_a_pdf_is_read_row_by_row_each_cell_named_by_its_header
         "Murang'a (avocado): 210; Makueni (mango): 150.",
         "Indicator：冷库数量（座），这一格的文字长得足以在格子里折成两行，Murang'a (avocado)：7，"
         "Makueni (mango)：5。",
-        "After the table.",
+        "Indicator: Trained attendants; Murang'a (avocado): 14; Makueni (mango): 10.",
+        "After the table, a paragraph runs on across the page's full width, as body text does,"
+        " and is not taken for a row.",
     ]
+
+
+@pytest.mark.browser
+def test_two_columns_of_short_chinese_paragraphs_are_not_taken_for_a_table(tmp_path):
+    sections = [
+        (
+            "七、双向奔赴的学生",
+            "联合考古也是一项人才培养工程。2019年至2024年，共有14名中国研究生赴"
+            "瓦大进行为期三个月的实验室培训，17名意大利学生来到云岙参与田野发掘。",
+        ),
+        (
+            "八、走进博物馆",
+            "展览特别设置了“窑口与港口”单元，把出土的瓷片并排陈列。按照计划，"
+            "这一展览将于2025年9月巡展。",
+        ),
+        ("九、风雨与分歧", "六年的合作并非一帆风顺。"),
+        (
+            "十、天气",
+            "2021年9月，工地所在山区连续降雨，当月有19天无法正常作业。考古队随后花费"
+            "人民币18万元搭建了防雨棚。",
+        ),
+        ("十一、经费", "意方经费一度削减。"),
+        ("十二、未来", "双方计划在2026年出版联合发掘报告，并继续培养学生。"),
+    ]
+    body = "".join(f"<h3>{h}</h3><p>{p}</p>" for h, p in sections)
+    page = (
+        "<style>main{columns:2;column-gap:1.2em}h3{font-size:11pt;margin:4px 0}p{margin:2px 0}"
+        f"</style><main>{body}</main>"
+    )
+    text = extract(print_pdf(page, tmp_path / "columns.pdf", header="Reprint")).text
+    for heading, paragraph in sections:
+        assert text.count(paragraph) == 1
+        assert f"{heading}：" not in text  # no heading names a cell of a row
 
 
 @pytest.mark.browser

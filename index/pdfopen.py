@@ -1,0 +1,202 @@
+"""Tables without ruled cells on PDF pages, found from how their text lines up.
+
+Most reports and papers rule a table only above and below, or not at all, so no grid of
+border lines marks its cells (``index.pdftables`` reads those that have one). Such a table
+still shows in the layout: its rows are bands of text split into cells by wide gaps, and the
+gaps line up down the table into gutters no text crosses. Each table found is written as
+``index.tables`` writes every table, one row per line.
+
+Two-column text also sets lines side by side. It is told apart in two ways: a paragraph's
+lines, no further apart than the page's usual line gap for their script, make one band taller
+than a table row, and its lines fill their column where a table has a column of short cells.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.pdflayout import CJK, Line, join_line
+from index.pdftables import splice
+from index.tables import table_lines
+
+GAP = 0.5  # line heights: cells of a row are at least this far apart
+TOUCH = 0.15  # line heights beyond the usual gap between a paragraph's lines: one band
+MIN_ROWS = 3  # rows of two or more cells
+ROW_GAP = 1.0  # line heights: rows of one table are at most this far apart
+MAX_LINES = 4.5  # line heights: a taller band of lines side by side is running text
+FULL = 0.6  # share of a column's width: a column of cells this wide or wider is running text
+
+
+@dataclass
+class _Band:
+    """Lines whose boxes overlap or touch vertically: one table row (its cells set side by
+    side, centred or wrapped onto more lines), or a paragraph."""
+
+    lines: list[Line]
+
+    @property
+    def top(self) -> float:
+        return min(line.top for line in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+    @property
+    def height(self) -> float:
+        return sorted(line.height for line in self.lines)[len(self.lines) // 2]
+
+    @property
+    def row(self) -> bool:
+        """Whether it can be a table row: cells side by side, none a paragraph."""
+        return len(self.cells()) >= 2 and self.bottom - self.top <= MAX_LINES * self.height
+
+    def cells(self) -> list[tuple[float, float]]:
+        """The x-spans of its text, lines closer than ``GAP`` merged."""
+        spans: list[list[float]] = []
+        for line in sorted(self.lines, key=lambda line: line.x0):
+            if spans and line.x0 - spans[-1][1] < GAP * line.height:
+                spans[-1][1] = max(spans[-1][1], line.x1)
+            else:
+                spans.append([line.x0, line.x1])
+        return [(a, b) for a, b in spans]
+
+
+def _usual_gaps(lines: Sequence[Line]) -> dict[bool, float]:
+    """The median gap, in line heights, between a line and the next one under it, for Chinese
+    and for Latin lines (Chinese ones are set looser)."""
+    gaps: dict[bool, list[float]] = {True: [], False: []}
+    for a, b in itertools.pairwise(lines):
+        below = b.top >= a.top + 0.5 * a.height and min(a.x1, b.x1) > max(a.x0, b.x0)
+        if below and a.height > 0 and _cjk(a) == _cjk(b):
+            gaps[_cjk(a)].append((b.top - a.bottom) / a.height)
+    return {cjk: statistics.median(found) if found else 0.0 for cjk, found in gaps.items()}
+
+
+def _cjk(line: Line) -> bool:
+    return CJK.search(line.text) is not None
+
+
+def _bands(lines: Sequence[Line]) -> list[_Band]:
+    usual = _usual_gaps(lines)
+    bands: list[_Band] = []
+    for line in sorted(lines, key=lambda line: line.top):
+        if bands and _touches(bands[-1], line, usual):
+            bands[-1].lines.append(line)
+        else:
+            bands.append(_Band([line]))
+    return bands
+
+
+def _touches(band: _Band, line: Line, usual: dict[bool, float]) -> bool:
+    """Whether ``line`` goes on ``band``: no further below it than a paragraph's lines are
+    apart (a Latin line under a Chinese one: as the closer-set script)."""
+    if line.whole or band.lines[0].whole:
+        return False
+    last = max(band.lines, key=lambda line: line.bottom)
+    reach = (min(usual[_cjk(line)], usual[_cjk(last)]) + TOUCH) * line.height
+    return line.top <= band.bottom + reach
+
+
+def _columns(bands: Sequence[_Band]) -> list[tuple[float, float]]:
+    """The column spans: the x-intervals between the gutters no band's text crosses (and
+    narrower gaps)."""
+    spans = sorted(span for band in bands for span in band.cells())
+    gap = GAP * _height(bands)
+    merged: list[list[float]] = []
+    for a, b in spans:
+        if merged and a - merged[-1][1] < gap:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _is_table(bands: Sequence[_Band]) -> bool:
+    columns = _columns(bands)
+    rows = sum(1 for band in bands if band.row)
+    if len(columns) < 2 or rows < MIN_ROWS:
+        return False
+    return any(_short(bands, column) for column in columns)
+
+
+def _height(bands: Sequence[_Band]) -> float:
+    return sorted(band.height for band in bands)[len(bands) // 2]
+
+
+def _short(bands: Sequence[_Band], column: tuple[float, float]) -> bool:
+    widths = sorted(
+        line.x1 - line.x0
+        for band in bands
+        for line in band.lines
+        if column[0] <= line.x0 and line.x1 <= column[1]
+    )
+    # running text fills its column but for a paragraph's last line; a table's column of
+    # figures or names mostly does not
+    return bool(widths) and widths[len(widths) // 4] < FULL * (column[1] - column[0])
+
+
+def _tables(bands: list[_Band]) -> list[list[_Band]]:
+    """Runs of close bands that make a table: its rows, and single lines wrapped within a
+    column between or after them."""
+    found: list[list[_Band]] = []
+    run: list[_Band] = []
+    for band in [*bands, _Band([])]:
+        close = run and band.lines and band.top - run[-1].bottom <= ROW_GAP * band.height
+        if close and _fits(run, band):
+            run.append(band)
+            continue
+        if run and _is_table(run):
+            found.append(run)
+        run = [band] if band.lines and band.row else []
+    return found
+
+
+def _fits(run: Sequence[_Band], band: _Band) -> bool:
+    """Whether ``band`` goes on the table ``run`` starts: a row whose cells keep the gutters
+    open, or one line inside a column."""
+    if band.lines[0].whole:
+        return False
+    before, after = _columns(run), _columns([*run, band])
+    if len(band.cells()) >= 2:
+        return band.row and len(after) >= max(2, len(before))
+    ((a, b),) = band.cells()
+    return any(x0 <= a and b <= x1 for x0, x1 in before)
+
+
+def _rows(table: Sequence[_Band]) -> list[list[str]]:
+    columns = _columns(table)
+    rows: list[list[list[Line]]] = []
+    for band in table:
+        cells: list[list[Line]] = [[] for _ in columns]
+        for line in band.lines:
+            i = next(i for i, (a, b) in enumerate(columns) if a <= line.x0 <= b)
+            cells[i].append(line)
+        if len(band.cells()) < 2 and rows:  # a line wrapped on from the row above
+            for i, held in enumerate(cells):
+                rows[-1][i] += held
+        else:
+            rows.append(cells)
+    return [[_text(cell) for cell in row] for row in rows]
+
+
+def _text(cell: list[Line]) -> str:
+    out = ""
+    for line in sorted(cell, key=lambda line: (line.top, line.x0)):
+        out = join_line(out, line.text) if out else line.text
+    return out
+
+
+def open_tables(lines: list[Line]) -> list[Line]:
+    """The page's lines with each table found by alignment replaced by its rows, one line
+    each, every one a paragraph of its own (lines already so, a ruled table's rows, stay)."""
+    for table in _tables(_bands(lines)):
+        held = [line for band in table for line in band.lines]
+        rows = table_lines(_rows(table))
+        box = (min(x.x0 for x in held), table[0].top, max(x.x1 for x in held), table[-1].bottom)
+        if rows:
+            lines = splice(lines, held, rows, box)
+    return lines

@@ -9,7 +9,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,12 +124,18 @@ def _gutter(lines: list[Line]) -> float | None:
     left = [line for line in lines if line.x1 <= gutter]
     right = [line for line in lines if line.x0 >= gutter]
     # Text columns are mostly full lines; a table's cells or a list of short lines are not.
-    full = statistics.median(ln.x1 - ln.x0 for ln in left) > 0.6 * (gutter - lo) and (
-        statistics.median(ln.x1 - ln.x0 for ln in right) > 0.6 * (hi - gutter)
+    # (Headings and paragraphs' last lines are short: a quarter of the lines are full.)
+    full = _upper_quartile(ln.x1 - ln.x0 for ln in left) > 0.6 * (gutter - lo) and (
+        _upper_quartile(ln.x1 - ln.x0 for ln in right) > 0.6 * (hi - gutter)
     )
     spans = [(min(ln.top for ln in side), max(ln.bottom for ln in side)) for side in (left, right)]
     side_by_side = min(spans[0][1], spans[1][1]) > max(spans[0][0], spans[1][0])
     return gutter if full and side_by_side else None
+
+
+def _upper_quartile(values: Iterable[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) * 3 // 4]
 
 
 def _merge_rows(lines: list[Line]) -> list[Line]:

@@ -525,6 +525,29 @@ def test_two_columns_of_short_chinese_paragraphs_are_not_taken_for_a_table(tmp_p
 
 
 @pytest.mark.browser
+def test_a_short_two_column_page_with_many_headings_is_read_column_by_column(tmp_path):
+    sections = [
+        ("七、学生", "2019年至2024年，共有14名中国研究生赴瓦大进行为期三个月的实验室培训。"),
+        ("八、展览", "展览把出土的瓷片并排陈列。按照计划，这一展览将于2025年9月巡展。"),
+        ("九、分歧", "六年的合作并非一帆风顺。"),
+        ("十、天气", "2021年9月连续降雨，当月有19天无法作业。考古队随后搭建了防雨棚。"),
+        ("十一、经费", "意方经费一度削减。"),
+        ("十二、未来", "双方计划在2026年出版联合发掘报告，并继续培养学生。"),
+    ]
+    body = "".join(f"<h3>{h}</h3><p>{p}</p>" for h, p in sections)
+    page = (
+        "<style>main{columns:2;column-gap:1.2em}h3{font-size:11pt;margin:4px 0}p{margin:2px 0}"
+        f"</style><main>{body}</main>"
+    )
+    text = extract(print_pdf(page, tmp_path / "columns.pdf")).text
+    # headings are short lines: they do not hide the columns the paragraphs fill, so each
+    # section comes whole and in order (read across the page, lines of both columns interleave)
+    assert all(paragraph in text for _, paragraph in sections)
+    found = [text.find(heading) for heading, _ in sections]
+    assert -1 not in found and found == sorted(found)
+
+
+@pytest.mark.browser
 def test_printed_article_paragraphs_come_out_whole(printed):
     result = extract(printed)
     assert (result.kind, result.title) == ("pdf", "Printed")

@@ -491,6 +491,15 @@ def test_a_table_in_a_pdf_is_read_row_by_row_each_cell_named_by_its_header(tmp_p
     ]
 
 
+def two_columns(sections: list[tuple[str, str]]) -> str:
+    """A page setting each (heading, paragraph) in two columns."""
+    body = "".join(f"<h3>{h}</h3><p>{p}</p>" for h, p in sections)
+    return (
+        "<style>main{columns:2;column-gap:1.2em}h3{font-size:11pt;margin:4px 0}p{margin:2px 0}"
+        f"</style><main>{body}</main>"
+    )
+
+
 @pytest.mark.browser
 def test_two_columns_of_short_chinese_paragraphs_are_not_taken_for_a_table(tmp_path):
     sections = [
@@ -513,12 +522,9 @@ def test_two_columns_of_short_chinese_paragraphs_are_not_taken_for_a_table(tmp_p
         ("十一、经费", "意方经费一度削减。"),
         ("十二、未来", "双方计划在2026年出版联合发掘报告，并继续培养学生。"),
     ]
-    body = "".join(f"<h3>{h}</h3><p>{p}</p>" for h, p in sections)
-    page = (
-        "<style>main{columns:2;column-gap:1.2em}h3{font-size:11pt;margin:4px 0}p{margin:2px 0}"
-        f"</style><main>{body}</main>"
-    )
-    text = extract(print_pdf(page, tmp_path / "columns.pdf", header="Reprint")).text
+    text = extract(
+        print_pdf(two_columns(sections), tmp_path / "columns.pdf", header="Reprint")
+    ).text
     for heading, paragraph in sections:
         assert text.count(paragraph) == 1
         assert f"{heading}：" not in text  # no heading names a cell of a row
@@ -534,12 +540,7 @@ def test_a_short_two_column_page_with_many_headings_is_read_column_by_column(tmp
         ("十一、经费", "意方经费一度削减。"),
         ("十二、未来", "双方计划在2026年出版联合发掘报告，并继续培养学生。"),
     ]
-    body = "".join(f"<h3>{h}</h3><p>{p}</p>" for h, p in sections)
-    page = (
-        "<style>main{columns:2;column-gap:1.2em}h3{font-size:11pt;margin:4px 0}p{margin:2px 0}"
-        f"</style><main>{body}</main>"
-    )
-    text = extract(print_pdf(page, tmp_path / "columns.pdf")).text
+    text = extract(print_pdf(two_columns(sections), tmp_path / "columns.pdf")).text
     # headings are short lines: they do not hide the columns the paragraphs fill, so each
     # section comes whole and in order (read across the page, lines of both columns interleave)
     assert all(paragraph in text for _, paragraph in sections)

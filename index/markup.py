@@ -8,11 +8,12 @@ import re
 from collections.abc import Iterator
 
 import docx
-from docx.table import Table
+from docx.oxml.ns import qn
+from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from index.tables import table_lines
+from index.tables import Slot, grid_lines
 
 
 def read_docx(data: bytes) -> tuple[str, str | None]:
@@ -61,17 +62,20 @@ def _list_marker(paragraph: Paragraph, numbering, counters: dict[tuple[int, int]
 
 
 def _table_rows(table: Table) -> list[str]:
-    """One line per row (``index.tables.table_lines``); a merged cell is read once."""
-    seen: set[object] = set()  # the cells' XML elements (kept alive, so compared by identity)
-    rows = []
-    for row in table.rows:
-        cells = []
-        for cell in row.cells:
-            if cell._tc not in seen:
-                seen.add(cell._tc)
-                cells.append(_one_line(cell.text))
-        rows.append(cells)
-    return table_lines(rows)
+    """One line per row (``index.tables.grid_lines``): python-docx gives a merged cell at
+    every grid position it covers, so positions holding one cell share its XML element."""
+    grid = [
+        [Slot(_one_line(cell.text), cell._tc, _repeats(row)) for cell in row.cells]
+        for row in table.rows
+    ]
+    return grid_lines(grid)
+
+
+def _repeats(row: _Row) -> bool:
+    """Whether Word repeats the row as a header on every page (how DOCX marks header rows)."""
+    props = row._tr.trPr
+    mark = props.find(qn("w:tblHeader")) if props is not None else None
+    return mark is not None and mark.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
 _CJK = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -125,10 +129,8 @@ def read_html(data: bytes) -> tuple[str, str | None]:
         _remove(root.css("header,footer"))
     for table in root.css("table"):
         if len(table.css("table")) == 1:  # itself: a layout table holding others is read as text
-            rows = [
-                [_one_line(c.text(deep=True)) for c in tr.css("td,th")] for tr in table.css("tr")
-            ]
-            table.replace_with(_LINE + _LINE.join(table_lines(rows)) + _LINE)
+            lines = grid_lines(_html_grid(table))
+            table.replace_with(_LINE + _LINE.join(lines) + _LINE)
     for node in root.css(_BLOCKS):
         node.insert_before(_LINE)
         node.insert_after(_LINE)
@@ -141,6 +143,40 @@ def read_html(data: bytes) -> tuple[str, str | None]:
 
 
 _ITEM = "\u2063"  # ends a list item's marker, so a marker alone on its line joins the next
+
+
+MAX_SPAN = 100  # columns a cell may span (a malformed colspan must not blow up the grid)
+
+
+def _html_grid(table: LexborNode) -> list[list[Slot]]:
+    """The table's grid, a cell repeated at every position its rowspan and colspan cover."""
+    rows = table.css("tr")
+    taken: dict[tuple[int, int], Slot] = {}
+    for r, tr in enumerate(rows):
+        c = 0
+        for n, cell in enumerate(tr.css("td,th")):
+            while (r, c) in taken:
+                c += 1
+            down = _span(cell.attributes.get("rowspan"), len(rows) - r)
+            across = _span(cell.attributes.get("colspan"), MAX_SPAN)
+            head = cell.tag == "th" or (tr.parent is not None and tr.parent.tag == "thead")
+            slot = Slot(_one_line(cell.text(deep=True)), (r, n), head)
+            for i in range(r, r + down):
+                for j in range(c, c + across):
+                    taken[(i, j)] = slot
+            c += across
+    width = max((j for _, j in taken), default=-1) + 1
+    return [[taken.get((r, j), Slot("", (r, -j))) for j in range(width)] for r in range(len(rows))]
+
+
+def _span(value: str | None, most: int) -> int:
+    """A rowspan or colspan: 1 when missing or not a number, at most ``most`` (0, "to the end
+    of the table", is ``most``)."""
+    try:
+        n = int(value or 1)
+    except ValueError:
+        return 1
+    return most if n == 0 else max(1, min(n, most))
 
 
 def _mark_items(root: LexborNode) -> None:

@@ -5,7 +5,8 @@ column's header ("Average distance: 6.4 km" is searchable and quotable where a b
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BARE_NUMBER = re.compile(r"[\d\s.,%％:/+-]+")
@@ -42,6 +43,51 @@ def _described(head: Sequence[str], row: Sequence[str]) -> str:
         f"{name}{colon}{cell}" if name and name != cell else cell for name, cell in cells
     )
     return text if text.endswith(_ENDS) else text + stop
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One position of a table's grid: the text of the cell covering it, which cell that is
+    (positions a merged cell spans share ``cell``), and whether it is a header cell."""
+
+    text: str
+    cell: Hashable
+    head: bool = False
+
+
+def grid_lines(grid: Sequence[Sequence[Slot]], heads: int | None = None) -> list[str]:
+    """``table_lines`` for a table whose cells may span rows and columns (HTML rowspan and
+    colspan, DOCX merged cells), given as its full grid. The header is the first ``heads``
+    rows (by default the leading rows of header cells, else the first row and, when a cell in
+    it spans columns over a row with no bare figure, that row too): a column is named by its headers top
+    down ("Post-harvest loss before"). A data cell spanning columns is read once; one spanning
+    rows is repeated in each, so every row names all it holds. A leading row of one cell
+    across the table (a caption) is a line of its own."""
+    rows = [list(row) for row in grid if row]
+    out: list[str] = []
+    while rows and len({s.cell for s in rows[0]}) == 1 and len(rows[0]) > 1:
+        out.append(" ".join(rows.pop(0)[0].text.split()))
+    if not rows:
+        return out
+    if heads is None:
+        heads = next((i for i, row in enumerate(rows) if not all(s.head for s in row)), len(rows))
+        if heads == 0:
+            spans = any(a.cell == b.cell for a, b in zip(rows[0], rows[0][1:], strict=False))
+            named = len(rows) > 2 and not any(_BARE_NUMBER.fullmatch(s.text) for s in rows[1])
+            heads = 2 if spans and named else 1
+            if heads == 1:
+                return out + table_lines([_once(row) for row in rows])
+    width = max(len(row) for row in rows)
+    names = []
+    for c in range(width):
+        said = [row[c].text for row in rows[:heads] if c < len(row)]
+        names.append(" ".join(t for i, t in enumerate(said) if t and t not in said[:i]))
+    return out + table_lines([names, *(_once(row) for row in rows[heads:])], header=True)
+
+
+def _once(row: Sequence[Slot]) -> list[str]:
+    """A row's texts, a cell spanning columns in its first column only."""
+    return [s.text if i == 0 or s.cell != row[i - 1].cell else "" for i, s in enumerate(row)]
 
 
 def markdown_tables(text: str) -> str:

@@ -7,13 +7,14 @@ A table without ruled borders is left to the ordinary line layout.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
 from index.pdflayout import Line, join_line
-from index.tables import table_lines
+from index.tables import Slot, grid_lines
 
 THIN = 2.0  # a border is a path at most this thick
 NEAR = 2.0  # edges this close are one edge; rules this close touch
@@ -42,10 +43,20 @@ class _Rule:
 @dataclass(frozen=True)
 class Grid:
     """A ruled table: its column edges left to right and row edges top to bottom (PDF units,
-    y up)."""
+    y up), and its rules (a merged cell lacks the rule between the cells it joins)."""
 
     xs: tuple[float, ...]
     ys: tuple[float, ...]
+    rules: tuple[_Rule, ...] = ()
+
+    def ruled(self, x: float, y: float, across: bool) -> bool:
+        """Whether a rule (``across`` or upright) passes through the point (x, y)."""
+        return any(
+            r.across == across
+            and r.left - NEAR <= x <= r.right + NEAR
+            and r.bottom - NEAR <= y <= r.top + NEAR
+            for r in self.rules
+        )
 
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF units, y up)
@@ -64,7 +75,7 @@ def grids(paths: Sequence[Box]) -> list[Grid]:
         xs = _edges([(r.left + r.right) / 2 for r in group if not r.across])
         ys = _edges([(r.bottom + r.top) / 2 for r in group if r.across], reverse=True)
         if len(xs) >= 3 and len(ys) >= 3:
-            found.append(Grid(tuple(xs), tuple(ys)))
+            found.append(Grid(tuple(xs), tuple(ys), tuple(group)))
     return found
 
 
@@ -85,16 +96,35 @@ def _edges(values: list[float], reverse: bool = False) -> list[float]:
     return edges[::-1] if reverse else edges
 
 
-def cell_rows(textpage: pdfium.PdfTextPage, grid: Grid) -> list[list[str]]:
-    """Each row's cell texts (a cell's wrapped lines joined: no space between Chinese lines)."""
-    rows = []
-    for top, bottom in zip(grid.ys, grid.ys[1:], strict=False):
-        row = []
-        for left, right in zip(grid.xs, grid.xs[1:], strict=False):
-            text = textpage.get_text_bounded(left + 1, bottom + 1, right - 1, top - 1)
-            row.append(_joined(text.splitlines()))
-        rows.append(row)
-    return rows
+def cell_slots(textpage: pdfium.PdfTextPage, grid: Grid) -> list[list[Slot]]:
+    """The table's grid of cells (``index.tables.Slot``): a position with no rule to its left
+    belongs to the cell on its left, one with no rule above it to the cell above. Each cell's
+    text is read from its whole box (wrapped lines joined: no space between Chinese lines)."""
+    xs, ys = grid.xs, grid.ys
+    ids: list[list[tuple[int, int]]] = []
+    for r, (top, bottom) in enumerate(itertools.pairwise(ys)):
+        row: list[tuple[int, int]] = []
+        for c, (left, right) in enumerate(itertools.pairwise(xs)):
+            if c and not grid.ruled(left, (top + bottom) / 2, across=False):
+                row.append(row[-1])
+            elif r and not grid.ruled((left + right) / 2, top, across=True):
+                row.append(ids[-1][c])
+            else:
+                row.append((r, c))
+        ids.append(row)
+    last: dict[tuple[int, int], tuple[int, int]] = {}  # each cell's bottom-right position
+    for r, row in enumerate(ids):
+        for c, cell in enumerate(row):
+            last[cell] = (r, c)
+    texts = {
+        (r, c): _joined(
+            textpage.get_text_bounded(
+                xs[c] + 1, ys[r2 + 1] + 1, xs[c2 + 1] - 1, ys[r] - 1
+            ).splitlines()
+        )
+        for (r, c), (r2, c2) in last.items()
+    }
+    return [[Slot(texts[cell], cell) for cell in row] for row in ids]
 
 
 def _joined(lines: list[str]) -> str:
@@ -115,7 +145,7 @@ def replace_tables(
         top, bottom = page_top - grid.ys[0], page_top - grid.ys[-1]
         box = (grid.xs[0], top, grid.xs[-1], bottom)
         held = [line for line in lines if _inside(line, box)]
-        rows = table_lines(cell_rows(textpage, grid))
+        rows = grid_lines(cell_slots(textpage, grid))
         if held and rows:
             lines = splice(lines, held, rows, box)
     return lines

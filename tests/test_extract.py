@@ -438,6 +438,12 @@ def page_of(result: Extracted, offset: int) -> int:
     return result.pages[bisect.bisect_right(starts, offset) - 1][1]
 
 
+def printed_lines(page: str, path: Path) -> list[str]:
+    """The text read back from ``page`` printed to ``path``, line by line, after the running
+    header "Reprint"."""
+    return extract(print_pdf(page, path, header="Reprint")).text.splitlines()[1:]
+
+
 @pytest.mark.browser
 def test_bullets_a_browser_draws_as_shapes_start_their_items(tmp_path):
     page = (
@@ -446,8 +452,7 @@ def test_bullets_a_browser_draws_as_shapes_start_their_items(tmp_path):
         "<p>培训分为两个模块：</p><ul><li>成熟度判断：酪梨干物质测定与芒果果肉颜色对照卡</li>"
         "<li>轻采轻放、田间分级与包装：以塑胶周转箱取代麻袋</li></ul><p>After the lists.</p>"
     )
-    result = extract(print_pdf(page, tmp_path / "lists.pdf", header="Reprint"))
-    assert result.text.splitlines()[1:] == [
+    assert printed_lines(page, tmp_path / "lists.pdf") == [
         "The tour stopped in these cities, each on its own date in the spring:",
         "- Leipzig, 14 March",
         "- Dresden, 16 March",
@@ -478,8 +483,7 @@ def test_a_table_in_a_pdf_is_read_row_by_row_each_cell_named_by_its_header(tmp_p
         "<td>14</td><td>10</td></tr></table><p>After the table, a paragraph runs on across the"
         " page's full width, as body text does, and is not taken for a row.</p>"
     )
-    result = extract(print_pdf(page, tmp_path / "table.pdf", header="Reprint"))
-    assert result.text.splitlines()[1:] == [
+    assert printed_lines(page, tmp_path / "table.pdf") == [
         "The pilot in figures, county by county, as the evaluation reported them:",
         "Indicator: Total storage capacity in tonnes, a label long enough to wrap in its cell; "
         "Murang'a (avocado): 210; Makueni (mango): 150.",
@@ -488,6 +492,26 @@ def test_a_table_in_a_pdf_is_read_row_by_row_each_cell_named_by_its_header(tmp_p
         "Indicator: Trained attendants; Murang'a (avocado): 14; Makueni (mango): 10.",
         "After the table, a paragraph runs on across the page's full width, as body text does,"
         " and is not taken for a row.",
+    ]
+
+
+@pytest.mark.browser
+def test_a_ruled_pdf_table_with_merged_cells_is_read_on_its_grid(tmp_path):
+    page = (
+        "<style>td,th{border:1px solid #999;padding:2px 6px}table{border-collapse:collapse}"
+        "</style><p>Losses before and after the pilot, county by county:</p><table>"
+        '<tr><th rowspan="2">County</th><th colspan="2">Post-harvest loss</th></tr>'
+        "<tr><th>before</th><th>after</th></tr>"
+        '<tr><td rowspan="2">Makueni</td><td>45%</td><td>12%</td></tr>'
+        "<tr><td>40%</td><td>10%</td></tr>"
+        "<tr><td>Murang'a</td><td>38%</td><td>9%</td></tr></table><p>After the table.</p>"
+    )
+    assert printed_lines(page, tmp_path / "merged.pdf") == [
+        "Losses before and after the pilot, county by county:",
+        "County: Makueni; Post-harvest loss before: 45%; Post-harvest loss after: 12%.",
+        "County: Makueni; Post-harvest loss before: 40%; Post-harvest loss after: 10%.",
+        "County: Murang'a; Post-harvest loss before: 38%; Post-harvest loss after: 9%.",
+        "After the table.",
     ]
 
 

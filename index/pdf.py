@@ -31,6 +31,7 @@ _RADICALS = dict(zip(_RADICAL_PAIRS[0::2], _RADICAL_PAIRS[1::2], strict=True))
 _NFKC_RANGES = ((0xFB00, 0xFB06), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
 
 
+WIDE = 0.6  # glyph heights: a gap this wide inside a line parts two cells of a table row
 _OPENING = "（「『“‘《〈【〔([{\"'"
 
 
@@ -224,6 +225,26 @@ def _same_line(last: _Glyph, glyph: _Glyph) -> bool:
     return overlap >= 0.5 * size and back >= -0.5 * size and glyph.left - last.right <= 1.5 * size
 
 
+def _pieces(items: list[_Glyph | str], size: float) -> tuple[tuple[float, float, str], ...]:
+    """The line's stretches parted by gaps wider than any word space (a table row's cells);
+    empty for a line in one stretch."""
+    pieces: list[tuple[float, float, str]] = []
+    text, left, right = "", 0.0, None
+    for item in items:
+        if isinstance(item, str):
+            text += item
+            continue
+        if right is not None and item.left - right > WIDE * size:
+            pieces.append((left, right, text.strip()))
+            text, right = "", None
+        if right is None:
+            left = item.left
+        text += item.text
+        right = item.right if right is None else max(right, item.right)
+    pieces.append((left, right or left, text.strip()))
+    return tuple(pieces) if len(pieces) > 1 else ()
+
+
 def _close(items: list[_Glyph | str], lines: list[Line]) -> None:
     glyphs = [item for item in items if isinstance(item, _Glyph)]
     if not glyphs:
@@ -257,5 +278,6 @@ def _close(items: list[_Glyph | str], lines: list[Line]) -> None:
             bottom=max(g.bottom for g in glyphs),
             height=heights[len(heights) * 3 // 4],  # a few odd glyph boxes do not count
             first_word=first_word,
+            pieces=_pieces(items, heights[len(heights) * 3 // 4]),
         )
     )

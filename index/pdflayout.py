@@ -42,6 +42,8 @@ class Line:
     height: float  # the glyphs' box height: the size measure every threshold is scaled by
     first_word: float  # width of the first word (of the first character in CJK)
     whole: bool = False  # a paragraph of its own (a table's row)
+    # stretches parted by gaps wider than a word space (x0, x1, text): a table row's cells
+    pieces: tuple[tuple[float, float, str], ...] = ()
 
 
 @dataclass

@@ -20,13 +20,15 @@ from dataclasses import dataclass
 
 from index.pdflayout import CJK, Line, join_line
 from index.pdftables import splice
-from index.tables import table_lines
+from index.tables import Slot, grid_lines
 
 GAP = 0.5  # line heights: cells of a row are at least this far apart
 TOUCH = 0.15  # line heights beyond the usual gap between a paragraph's lines: one band
+LONG = 0.4  # share of the page's text width: a line this long is a paragraph's, not a cell's
 MIN_ROWS = 3  # rows of two or more cells
 ROW_GAP = 1.0  # line heights: rows of one table are at most this far apart
 MAX_LINES = 4.5  # line heights: a taller band of lines side by side is running text
+SHORT = 6.0  # line heights: a line this short is no line of running text
 FULL = 0.6  # share of a column's width: a column of cells this wide or wider is running text
 
 
@@ -66,12 +68,17 @@ class _Band:
 
 
 def _usual_gaps(lines: Sequence[Line]) -> dict[bool, float]:
-    """The median gap, in line heights, between a line and the next one under it, for Chinese
-    and for Latin lines (Chinese ones are set looser)."""
+    """The median gap, in line heights, between a paragraph's line and the next one under it,
+    for Chinese and for Latin lines (Chinese ones are set looser). Paragraph lines are the
+    long ones: a table's short cells must not teach their row spacing."""
+    if not lines:
+        return {True: 0.0, False: 0.0}
+    long = LONG * (max(x.x1 for x in lines) - min(x.x0 for x in lines))
     gaps: dict[bool, list[float]] = {True: [], False: []}
-    for a, b in itertools.pairwise(lines):
+    for a, b in itertools.pairwise(x for x in lines if x.x1 - x.x0 >= long):
         below = b.top >= a.top + 0.5 * a.height and min(a.x1, b.x1) > max(a.x0, b.x0)
-        if below and a.height > 0 and _cjk(a) == _cjk(b):
+        # a wider gap is a paragraph's end, not the spacing of its lines
+        if below and a.height > 0 and _cjk(a) == _cjk(b) and b.top - a.bottom < a.height:
             gaps[_cjk(a)].append((b.top - a.bottom) / a.height)
     return {cjk: statistics.median(found) if found else 0.0 for cjk, found in gaps.items()}
 
@@ -134,9 +141,12 @@ def _short(bands: Sequence[_Band], column: tuple[float, float]) -> bool:
         for line in band.lines
         if column[0] <= line.x0 and line.x1 <= column[1]
     )
-    # running text fills its column but for a paragraph's last line; a table's column of
-    # figures or names mostly does not
-    return bool(widths) and widths[len(widths) // 4] < FULL * (column[1] - column[0])
+    # running text fills its column but for a paragraph's last line, and its lines are long;
+    # a table's column of figures or names mostly does not, or is narrow
+    if not widths:
+        return False
+    typical = widths[len(widths) // 4]
+    return typical < FULL * (column[1] - column[0]) or typical < SHORT * _height(bands)
 
 
 def _tables(bands: list[_Band]) -> list[list[_Band]]:
@@ -167,20 +177,45 @@ def _fits(run: Sequence[_Band], band: _Band) -> bool:
     return any(x0 <= a and b <= x1 for x0, x1 in before)
 
 
-def _rows(table: Sequence[_Band]) -> list[list[str]]:
+def _grid(table: Sequence[_Band]) -> list[list[Slot]]:
+    """The table's grid. Its columns are those of the rows below a first row that spans
+    several of them (a grouped header): a cell covering several columns is one ``Slot`` in
+    each. A one-line band goes on the row above it (a line wrapped in a cell)."""
     columns = _columns(table)
-    rows: list[list[list[Line]]] = []
+    if len(_columns(table[1:])) > len(columns):
+        columns = _columns(table[1:])
+    rows: list[list[list[Line]]] = []  # each row's cells' lines
+    boxes: list[list[tuple[float, float]]] = []  # each row's cells' x-spans
     for band in table:
-        cells: list[list[Line]] = [[] for _ in columns]
+        if len(band.cells()) >= 2 or not rows:
+            boxes.append(band.cells())
+            rows.append([[] for _ in boxes[-1]])
         for line in band.lines:
-            i = next(i for i, (a, b) in enumerate(columns) if a <= line.x0 <= b)
-            cells[i].append(line)
-        if len(band.cells()) < 2 and rows:  # a line wrapped on from the row above
-            for i, held in enumerate(cells):
-                rows[-1][i] += held
-        else:
-            rows.append(cells)
-    return [[_text(cell) for cell in row] for row in rows]
+            rows[-1][_cell_of(line, boxes[-1])].append(line)
+    spans = [[_cell_of_column(column, cells) for column in columns] for cells in boxes]
+    return [
+        [
+            Slot(_text(row[i]), (r, i)) if i >= 0 else Slot("", (r, -1 - c))
+            for c, i in enumerate(covering)
+        ]
+        for r, (row, covering) in enumerate(zip(rows, spans, strict=True))
+    ]
+
+
+def _cell_of(line: Line, cells: Sequence[tuple[float, float]]) -> int:
+    """The cell holding the line's start, else the nearest (a line wrapped under an empty
+    cell)."""
+    return min(
+        range(len(cells)),
+        key=lambda i: max(cells[i][0] - line.x0, line.x0 - cells[i][1], 0),
+    )
+
+
+def _cell_of_column(column: tuple[float, float], cells: Sequence[tuple[float, float]]) -> int:
+    """The cell overlapping the column most, or -1 for none (an empty position)."""
+    overlap = [min(column[1], b) - max(column[0], a) for a, b in cells]
+    best = max(range(len(cells)), key=overlap.__getitem__)
+    return best if overlap[best] > 0 else -1
 
 
 def _text(cell: list[Line]) -> str:
@@ -192,11 +227,30 @@ def _text(cell: list[Line]) -> str:
 
 def open_tables(lines: list[Line]) -> list[Line]:
     """The page's lines with each table found by alignment replaced by its rows, one line
-    each, every one a paragraph of its own (lines already so, a ruled table's rows, stay)."""
-    for table in _tables(_bands(lines)):
-        held = [line for band in table for line in band.lines]
-        rows = table_lines(_rows(table))
+    each, every one a paragraph of its own (lines already so, a ruled table's rows, stay).
+    A line is looked at in its pieces: cells closer than a line height are set on one line."""
+    parts: list[Line] = []
+    parent: dict[int, Line] = {}
+    for line in lines:
+        for part in _parts(line):
+            parts.append(part)
+            parent[id(part)] = line
+    for table in _tables(_bands(parts)):
+        inside = {id(part) for band in table for part in band.lines}
+        held = list({id(parent[i]): parent[i] for i in inside}.values())
+        if any(id(parent[id(p)]) in {id(h) for h in held} and id(p) not in inside for p in parts):
+            continue  # a line only partly in the table: not a table after all
+        rows = grid_lines(_grid(table))
         box = (min(x.x0 for x in held), table[0].top, max(x.x1 for x in held), table[-1].bottom)
         if rows:
             lines = splice(lines, held, rows, box)
     return lines
+
+
+def _parts(line: Line) -> list[Line]:
+    if not line.pieces:
+        return [line]
+    return [
+        Line(text, x0, x1, line.top, line.bottom, line.height, line.first_word, line.whole)
+        for x0, x1, text in line.pieces
+    ]

@@ -496,10 +496,25 @@ def test_a_table_in_a_pdf_is_read_row_by_row_each_cell_named_by_its_header(tmp_p
 
 
 @pytest.mark.browser
+def test_table_cells_set_closer_than_a_line_height_are_still_parted(tmp_path):
+    rows = [("Makueni", "45%", "12%"), ("Murang'a", "38%", "9%"), ("Kitui", "41%", "15%")]
+    body = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+    page = (
+        f"<style>{TABLE_STYLES['rules above, below and under the header']}</style>"
+        "<p>Losses before and after the pilot, county by county:</p><table><tr><th>County</th>"
+        f"<th>Before</th><th>After</th></tr>{body}</table><p>After the table.</p>"
+    )
+    assert printed_lines(page, tmp_path / "narrow.pdf") == [
+        "Losses before and after the pilot, county by county:",
+        *(f"County: {a}; Before: {b}; After: {c}." for a, b, c in rows),
+        "After the table.",
+    ]
+
+
+@pytest.mark.browser
 def test_a_ruled_pdf_table_with_merged_cells_is_read_on_its_grid(tmp_path):
     page = (
-        "<style>td,th{border:1px solid #999;padding:2px 6px}table{border-collapse:collapse}"
-        "</style><p>Losses before and after the pilot, county by county:</p><table>"
+        f"<style>{TABLE_STYLES['ruled cells']}</style><p>Losses before and after the pilot, county by county:</p><table>"
         '<tr><th rowspan="2">County</th><th colspan="2">Post-harvest loss</th></tr>'
         "<tr><th>before</th><th>after</th></tr>"
         '<tr><td rowspan="2">Makueni</td><td>45%</td><td>12%</td></tr>'

@@ -56,6 +56,8 @@ _ZH_GRAMMAR = re.compile(
 _EN_ASKING = re.compile(r"\b(?:what|when|where|who|whom|whose|why|how|which)\b", re.IGNORECASE)
 _ZH_ASKING = re.compile(r"什么|什麼|哪|谁|誰|怎么|怎麼|为什么|為什麼|多少|几|幾|吗|嗎|呢")
 _QUOTED = re.compile(r"[“\"「『《][^”\"」』》]*[”\"」』》]")
+# names whose letters are no words: dotted abbreviations (G.A.P., U.S.) and capitals (CPAFFC)
+_LETTERED = re.compile(r"(?:\b[A-Za-z]{1,3}\.){2,}(?:[A-Za-z]{1,3}\b\.?)?|\b[A-Z]{2,}\b")
 
 
 def detect_lang(text: str) -> Lang:
@@ -64,7 +66,7 @@ def detect_lang(text: str) -> Lang:
     cjk = len(_CJK_CHAR.findall(text))
     latin_words = len(re.findall(r"[A-Za-z]+", text))
     if cjk and latin_words:
-        bare = _QUOTED.sub(" ", text)
+        bare = _LETTERED.sub(" ", _QUOTED.sub(" ", text))
         en, zh = len(_EN_GRAMMAR.findall(bare)), len(_ZH_GRAMMAR.findall(bare))
         if en != zh and (en == 0 or zh == 0):
             return "en" if en > zh else "zh"
@@ -89,6 +91,12 @@ def detect_script(text: str) -> Literal["zh-Hans", "zh-Hant"]:
     traditional_only = sum(a != b for a, b in zip(hanzi, as_simplified, strict=False))
     simplified_only = sum(a != b for a, b in zip(hanzi, as_traditional, strict=False))
     return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"
+
+
+def script_neutral(text: str) -> bool:
+    """Whether Chinese ``text`` reads the same in both scripts (溶栓 比例 上升)."""
+    hanzi = "".join(_CJK_CHAR.findall(text))
+    return bool(hanzi) and to_simplified(hanzi) == hanzi == to_traditional(hanzi)
 
 
 def detect_language(text: str) -> Language:

@@ -1,7 +1,9 @@
 import pytest
 
 from bot.answering.question import check_question
+from bot.engine import Zhen
 from bot.errors import InvalidQuestion
+from bot.settings import Settings
 
 
 def test_empty_and_whitespace_questions_are_rejected():
@@ -46,6 +48,19 @@ def test_a_simplified_question_gets_a_simplified_answer_from_traditional_text(fa
 def test_a_traditional_question_gets_a_traditional_answer(fake_zhen):
     result = fake_zhen.ask("中日韓友好城市交流大會迄今已成功舉辦了幾屆？")
     assert result.language == "zh-Hant" and "舉辦" in result.answer
+
+
+def test_a_question_the_same_in_both_scripts_is_answered_in_the_articles_own(
+    fake_zhen, tmp_path, fake_embedder
+):
+    neutral = "1973年 天津 友好城市"  # no character tells simplified from traditional
+    assert fake_zhen.ask(neutral).language == "zh-Hant"  # the bundled article is traditional
+    article = tmp_path / "simplified.md"
+    article.write_text(
+        "# 友好城市\n\n天津与神户于1973年结为友好城市，这是中日之间第一对友好城市。\n", "utf-8"
+    )
+    settings = Settings.from_env({}, home=tmp_path / "home", corpus=(article,))
+    assert Zhen.load(settings, fake_embedder).ask(neutral).language == "zh-Hans"
 
 
 def test_json_shape_matches_the_cli_contract(fake_zhen):

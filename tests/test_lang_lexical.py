@@ -11,6 +11,13 @@ def test_question_language_and_script_are_detected():
     assert detect_language("天津和神戶什麼時候締結友好城市？") == "zh-Hant"
 
 
+def test_letters_of_an_abbreviation_are_no_english_grammar_in_a_chinese_question():
+    # the "A" of G.A.P. is not the article "a"; CPAFFC is a name, not a word
+    assert detect_language("康傑馬 GLOBALG.A.P. 認證 時間 社員人數") == "zh-Hant"
+    assert detect_language("CPAFFC 是什么组织") == "zh-Hans"
+    assert detect_language("When did the U.S. 代表团 arrive?") == "en"
+
+
 def test_text_is_converted_to_the_askers_script():
     assert to_script("中國與日本締結友好城市", "zh-Hans") == "中国与日本缔结友好城市"
     assert to_script("中国与日本缔结友好城市", "zh-Hant") == "中國與日本締結友好城市"

@@ -3,6 +3,8 @@ selection of quoted sentences."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.answering.select import Selection
@@ -140,3 +142,13 @@ def compose(
         hits=hits,
         features=sel.features,
     )
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_PIECE = re.compile(rf"[{_CJK}]{{1,4}}|[^\s{_CJK}]+\s*|\s+")
+
+
+def display_pieces(text: str) -> Iterator[str]:
+    """Split an answer into short pieces to stream: a word with its space, or up to four
+    CJK characters."""
+    return (m.group(0) for m in _PIECE.finditer(text))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Collection, Hashable, Iterator, Sequence
@@ -10,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answering.answer import Answer
+from bot.answering.answer import Answer, display_pieces
 from bot.answering.cache import AnswerCache, answer_key
 from bot.answering.conversation import Message, condense
 from bot.answering.decision import Decision, load_decision
@@ -42,6 +41,7 @@ from index import store
 from index.batching import batched
 from index.bridge import lexicon
 from index.embed import Embedder, EmbedderError, load_embedder
+from index.lang import Language, script_neutral
 from index.library import DocInfo, Library
 from index.stores import Store
 
@@ -191,8 +191,7 @@ class Zhen:
     ) -> list[Hit]:
         """The passages an answer to ``question`` would cite from, best first, each shown in
         the asker's language with its aligned translation."""
-        text, language = check_question(question, self.settings.max_question_chars)
-        snap = self._current(documents, language)
+        text, language, snap = self._question(question, documents)
         with translated():  # a shared store that fails is IndexUnavailable, not a crash
             retrieval, _ = retrieve(
                 text,
@@ -245,12 +244,12 @@ class Zhen:
         """
         key, hit = self._recall(question, k, history, documents)
         if hit is not None:
-            yield from _pieces(hit.answer)
+            yield from display_pieces(hit.answer)
             yield hit
             return
         d = self._draft(question, k, history, documents)
         if self.generator is None:
-            yield from _pieces(d.extractive.answer)
+            yield from display_pieces(d.extractive.answer)
             yield self._remember(key, d.extractive)
             return
         for item in stream_answer(d, self.generator, **self._generation()):
@@ -280,8 +279,7 @@ class Zhen:
         if history or self.cache.size <= 0:
             return None, None
         started = time.perf_counter()
-        text, language = check_question(question, self.settings.max_question_chars)
-        snap = self._current(documents, language)
+        text, language, snap = self._question(question, documents)
         key = answer_key(
             text,
             language,
@@ -324,6 +322,17 @@ class Zhen:
             documents=list(documents) if documents is not None else None,
         )
 
+    def _question(
+        self, question: str, documents: Collection[str] | None
+    ) -> tuple[str, Language, Snapshot]:
+        """The checked question, its language and the snapshot to answer from. A Chinese
+        question that reads the same in both scripts is answered in the documents' own."""
+        text, language = check_question(question, self.settings.max_question_chars)
+        snap = self._current(documents, language)
+        if language != "en" and script_neutral(text):
+            language = snap.script(documents)
+        return text, language, snap
+
     def _current(self, documents: Collection[str] | None, language: str = "en") -> Snapshot:
         """The snapshot to answer from (refreshed when the library changed); unknown document
         ids in ``documents`` raise ``UnknownDocuments``."""
@@ -343,7 +352,7 @@ class Zhen:
         history: Sequence[Message] | None,
         documents: Collection[str] | None,
     ) -> Draft:
-        text, language = check_question(question, self.settings.max_question_chars)
+        text, language, snap = self._question(question, documents)
         search = None
         if history:
             turns = self.settings.max_history_turns
@@ -357,7 +366,6 @@ class Zhen:
                     max_turns=turns,
                     timeout=min(self.settings.gen_timeout, 15.0),
                 )
-        snap = self._current(documents, language)
         with translated():
             return draft(
                 text,
@@ -385,12 +393,3 @@ def _answering(zhen: Zhen) -> str:
     if zhen.generator is None:
         return who
     return f"{who}|{zhen.settings.max_tokens}|{zhen.settings.gen_timeout}"
-
-
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-_PIECE = re.compile(rf"[{_CJK}]{{1,4}}|[^\s{_CJK}]+\s*|\s+")
-
-
-def _pieces(text: str) -> Iterator[str]:
-    """Split text into short display pieces: a word with its space, or up to 4 CJK characters."""
-    return (m.group(0) for m in _PIECE.finditer(text))

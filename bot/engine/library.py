@@ -3,7 +3,7 @@ library errors turned into the errors users see), and the ``Snapshot`` answers a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +16,7 @@ from bot.retrieval.sentences import SentenceScorer
 from bot.settings import Settings
 from index import store
 from index.embed import Embedder, EmbedderError
+from index.lang import Language, detect_script
 from index.library import DocInfo, Library, Parts
 from index.milvus import MilvusStore
 from index.read import CorpusError
@@ -136,6 +137,9 @@ def translated() -> Iterator[None]:
         raise IndexUnavailable(str(exc)) from exc
 
 
+SCRIPT_SAMPLE = 20_000  # characters of each document read for its script
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One index and the searchers built on it, swapped as one when the library changes:
@@ -147,6 +151,17 @@ class Snapshot:
     outline: Outline
     version: tuple[int, int] = (0, 0)  # the library's version it was loaded from
     parts: Parts = field(default_factory=dict)  # each document's own index, reused on reload
+    scripts: dict[frozenset[str] | None, Language] = field(default_factory=dict, compare=False)
+
+    def script(self, documents: Collection[str] | None = None) -> Language:
+        """The script most of the documents' Chinese is written in (all documents, or those
+        named): a question that reads the same in both is answered in it, the original's."""
+        key = None if documents is None else frozenset(documents)
+        if key not in self.scripts:
+            # a document's opening stretch shows its script; reading all of a library is slow
+            texts = [d.text[:SCRIPT_SAMPLE] for d in self.index.documents if not key or d.id in key]
+            self.scripts[key] = detect_script("".join(texts))
+        return self.scripts[key]
 
     @classmethod
     def of(

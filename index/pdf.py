@@ -32,6 +32,7 @@ _NFKC_RANGES = ((0xFB00, 0xFB06), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 
 
 
 WIDE = 0.6  # glyph heights: a gap this wide inside a line parts two cells of a table row
+_CLOSING = "，。、；：？！）」』】〕》〉”’…·％"  # no line starts with these
 _OPENING = "（「『“‘《〈【〔([{\"'"
 
 
@@ -253,8 +254,10 @@ def _close(items: list[_Glyph | str], lines: list[Line]) -> None:
     heights = sorted(g.bottom - g.top for g in glyphs)
     first_word = glyphs[0].right - glyphs[0].left
     if not CJK.match(glyphs[0].text):
+        # a Latin word or a figure ends at a space, or where Chinese follows ("2019年至…"),
+        # with the punctuation no line may start with ("2.8%，")
         for item in items[1:]:
-            if not isinstance(item, _Glyph):
+            if not isinstance(item, _Glyph) or (CJK.match(item.text) and item.text not in _CLOSING):
                 break
             first_word = item.right - glyphs[0].left
     elif glyphs[0].text in _OPENING:

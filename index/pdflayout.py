@@ -246,8 +246,10 @@ def _continues(prev: Line, prev_block: Block, cur: Line, block: Block) -> bool:
         return False
     if _ends_hyphen(prev.text):
         return True
-    # a lone line (a title across the columns) gives no measure of how full it is
-    full = len(prev_block.lines) > 1 and prev_block.rights[-1] - prev.x1 < cur.first_word + size / 2
+    # a lone line (a title across the columns) gives no measure of how full it is; a line is
+    # full when it reaches its column's edge (a heading alone in its stretch does not)
+    edge = max(prev_block.rights[-1], *(line.x1 for line in prev_block.lines if not line.whole))
+    full = len(prev_block.lines) > 1 and edge - prev.x1 < cur.first_word + size / 2
     left = min(line.x0 for line in block.lines)
     indented = len(block.lines) > 1 and cur.x0 - left > 0.6 * size
     ended = prev.text.endswith(_TERMINAL) or _LEADER.search(prev.text) is not None

@@ -349,6 +349,39 @@ def test_two_columns_read_column_by_column_and_paragraphs_continue_across_pages(
     assert pages == ((0, 1), (text.index("out a break"), 2))
 
 
+def test_a_heading_ending_a_column_does_not_run_into_the_next_columns_paragraph():
+    def column(x0: float, texts: list[str]) -> list[Line]:
+        return [line(t, x0, 100 + 14 * i, x0 + 230) for i, t in enumerate(texts)]
+
+    left = column(
+        50,
+        [
+            "The kiln was dug out in the autumn of the",
+            "year, as the plan had said, by a team of",
+            "twelve from the two institutes and the",
+            "village, who worked through the rain.",
+        ],
+    )
+    left.append(line("4. The Sleeping Dragon", 50, 170))  # a heading at the column's foot
+    right = column(
+        315,
+        [
+            "In late October the team found the wall",
+            "of a kiln in the first trench, and as the",
+            "digging went on a dragon kiln built up the",
+            "hillside came to light.",
+        ],
+    )
+    text, _ = assemble([(left + right, 842.0)])
+    assert text.splitlines() == [
+        "The kiln was dug out in the autumn of the year, as the plan had said, by a team of twelve"
+        " from the two institutes and the village, who worked through the rain.",
+        "4. The Sleeping Dragon",
+        "In late October the team found the wall of a kiln in the first trench, and as the digging"
+        " went on a dragon kiln built up the hillside came to light.",
+    ]
+
+
 # --- PDF: printed by Chromium -----------------------------------------------------------------
 
 ZH = [
@@ -585,6 +618,17 @@ def test_a_short_two_column_page_with_many_headings_is_read_column_by_column(tmp
     assert all(paragraph in text for _, paragraph in sections)
     found = [text.find(heading) for heading, _ in sections]
     assert -1 not in found and found == sorted(found)
+
+
+@pytest.mark.browser
+def test_a_short_heading_ends_before_a_chinese_line_that_opens_with_a_figure(tmp_path):
+    paragraph = (
+        "2019年至2024年，共有14名中国研究生赴瓦大进行为期三个月的实验室培训，"
+        "17名意大利学生来到云岙参与田野发掘。"
+    )
+    page = f"<h3 style='font-size:11pt;margin:4px 0'>七、学生</h3><p style='margin:2px 0'>{paragraph}</p>"
+    # "2019" is the first word: a line can break before the Chinese that follows it
+    assert printed_lines(page, tmp_path / "heading.pdf") == ["七、学生", paragraph]
 
 
 @pytest.mark.browser
@@ -996,21 +1040,33 @@ def test_plain_text_of_whole_paragraphs_is_not_rejoined(tmp_path):
     assert extract(write(tmp_path, "article.txt", text.encode())).text == text
 
 
-def test_an_opening_bracket_measures_with_the_word_it_opens():
-    def glyphs(text: str, x: float = 0.0) -> list:
-        out = []
-        for ch in text:
-            if ch == " ":
-                out.append(" ")
-                x += 5
-                continue
-            w = 10.0 if ord(ch) > 0x2E80 else 5.0
-            out.append(_Glyph(ch, x, x + w, 0.0, 10.0))
-            x += w
-        return out
+def glyphs(text: str, x: float = 0.0) -> list:
+    """Glyph boxes for ``text``: Chinese characters and signs 10 wide, others 5."""
+    out = []
+    for ch in text:
+        if ch == " ":
+            out.append(" ")
+            x += 5
+            continue
+        w = 10.0 if ord(ch) > 0x2E80 else 5.0
+        out.append(_Glyph(ch, x, x + w, 0.0, 10.0))
+        x += w
+    return out
 
-    lines = []
-    for text in ("（Matthias Körner）到成都", "「我們在肯尼亞有陽光」", "天津与神户"):
+
+def first_words(*texts: str) -> list[float]:
+    lines: list[Line] = []
+    for text in texts:
         _close(glyphs(text), lines)
+    return [line.first_word for line in lines]
+
+
+def test_an_opening_bracket_measures_with_the_word_it_opens():
     # the bracket cannot end a line, so the whole word would have had to fit before it
-    assert [line.first_word for line in lines] == [10 + 8 * 5, 20, 10]
+    texts = ("（Matthias Körner）到成都", "「我們在肯尼亞有陽光」", "天津与神户")
+    assert first_words(*texts) == [10 + 8 * 5, 20, 10]
+
+
+def test_a_figure_opening_a_chinese_line_measures_to_the_chinese_after_it():
+    # a line may break before 年 or 與, not before the comma that closes "2.8%，"
+    assert first_words("2019年至2024年", "2.8%，與歐洲相當", "Tianjin 与神户") == [20, 20 + 10, 35]

@@ -58,11 +58,11 @@ class Slot:
 def grid_lines(grid: Sequence[Sequence[Slot]], heads: int | None = None) -> list[str]:
     """``table_lines`` for a table whose cells may span rows and columns (HTML rowspan and
     colspan, DOCX merged cells), given as its full grid. The header is the first ``heads``
-    rows (by default the leading rows of header cells, else the first row and, when a cell in
-    it spans columns over a row with no bare figure, that row too): a column is named by its headers top
-    down ("Post-harvest loss before"). A data cell spanning columns is read once; one spanning
-    rows is repeated in each, so every row names all it holds. A leading row of one cell
-    across the table (a caption) is a line of its own."""
+    rows (by default the leading rows of header cells; else the first row, and the second too
+    when a cell of the first spans columns over it and it holds no bare figure): a column is
+    named by its headers top down ("Post-harvest loss before"). A data cell spanning columns
+    is read once; one spanning rows is repeated in each, so every row names all it holds. A
+    leading row of one cell across the table (a caption) is a line of its own."""
     rows = [list(row) for row in grid if row]
     out: list[str] = []
     while rows and len({s.cell for s in rows[0]}) == 1 and len(rows[0]) > 1:

@@ -237,9 +237,10 @@ def open_tables(lines: list[Line]) -> list[Line]:
             parent[id(part)] = line
     for table in _tables(_bands(parts)):
         inside = {id(part) for band in table for part in band.lines}
-        held = list({id(parent[i]): parent[i] for i in inside}.values())
-        if any(id(parent[id(p)]) in {id(h) for h in held} and id(p) not in inside for p in parts):
+        held_by_id = {id(parent[i]): parent[i] for i in inside}
+        if any(id(parent[id(p)]) in held_by_id and id(p) not in inside for p in parts):
             continue  # a line only partly in the table: not a table after all
+        held = list(held_by_id.values())
         rows = grid_lines(_grid(table))
         box = (min(x.x0 for x in held), table[0].top, max(x.x1 for x in held), table[-1].bottom)
         if rows:

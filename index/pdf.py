@@ -252,6 +252,7 @@ def _close(items: list[_Glyph | str], lines: list[Line]) -> None:
         return
     text = "".join(item if isinstance(item, str) else item.text for item in items).strip()
     heights = sorted(g.bottom - g.top for g in glyphs)
+    size = heights[len(heights) * 3 // 4]  # a few odd glyph boxes do not count
     first_word = glyphs[0].right - glyphs[0].left
     if not CJK.match(glyphs[0].text):
         # a Latin word or a figure ends at a space, or where Chinese follows ("2019年至…"),
@@ -279,8 +280,8 @@ def _close(items: list[_Glyph | str], lines: list[Line]) -> None:
             x1=max(g.right for g in glyphs),
             top=min(g.top for g in glyphs),
             bottom=max(g.bottom for g in glyphs),
-            height=heights[len(heights) * 3 // 4],  # a few odd glyph boxes do not count
+            height=size,
             first_word=first_word,
-            pieces=_pieces(items, heights[len(heights) * 3 // 4]),
+            pieces=_pieces(items, size),
         )
     )

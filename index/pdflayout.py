@@ -320,4 +320,9 @@ def _usual_gaps(blocks: list[list[Block]]) -> dict[tuple[int, bool], float]:
 
 def _kind(line: Line) -> tuple[int, bool]:
     """A line's size and whether it holds Chinese (set with other gaps than Latin text)."""
-    return round(line.height), CJK.search(line.text) is not None
+    return round(line.height), chinese(line)
+
+
+def chinese(line: Line) -> bool:
+    """Whether the line holds Chinese (set with other gaps than Latin text)."""
+    return CJK.search(line.text) is not None

@@ -17,8 +17,9 @@ import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
-from index.pdflayout import CJK, Line, join_line
+from index.pdflayout import Line, chinese, join_line
 from index.pdftables import splice
 from index.tables import Slot, grid_lines
 
@@ -32,12 +33,12 @@ SHORT = 6.0  # line heights: a line this short is no line of running text
 FULL = 0.6  # share of a column's width: a column of cells this wide or wider is running text
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Band:
     """Lines whose boxes overlap or touch vertically: one table row (its cells set side by
     side, centred or wrapped onto more lines), or a paragraph."""
 
-    lines: list[Line]
+    lines: tuple[Line, ...]
 
     @property
     def top(self) -> float:
@@ -54,8 +55,9 @@ class _Band:
     @property
     def row(self) -> bool:
         """Whether it can be a table row: cells side by side, none a paragraph."""
-        return len(self.cells()) >= 2 and self.bottom - self.top <= MAX_LINES * self.height
+        return len(self.cells) >= 2 and self.bottom - self.top <= MAX_LINES * self.height
 
+    @cached_property
     def cells(self) -> list[tuple[float, float]]:
         """The x-spans of its text, lines closer than ``GAP`` merged."""
         spans: list[list[float]] = []
@@ -78,40 +80,36 @@ def _usual_gaps(lines: Sequence[Line]) -> dict[bool, float]:
     for a, b in itertools.pairwise(x for x in lines if x.x1 - x.x0 >= long):
         below = b.top >= a.top + 0.5 * a.height and min(a.x1, b.x1) > max(a.x0, b.x0)
         # a wider gap is a paragraph's end, not the spacing of its lines
-        if below and a.height > 0 and _cjk(a) == _cjk(b) and b.top - a.bottom < a.height:
-            gaps[_cjk(a)].append((b.top - a.bottom) / a.height)
+        if below and a.height > 0 and chinese(a) == chinese(b) and b.top - a.bottom < a.height:
+            gaps[chinese(a)].append((b.top - a.bottom) / a.height)
     return {cjk: statistics.median(found) if found else 0.0 for cjk, found in gaps.items()}
-
-
-def _cjk(line: Line) -> bool:
-    return CJK.search(line.text) is not None
 
 
 def _bands(lines: Sequence[Line]) -> list[_Band]:
     usual = _usual_gaps(lines)
-    bands: list[_Band] = []
+    groups: list[list[Line]] = []
     for line in sorted(lines, key=lambda line: line.top):
-        if bands and _touches(bands[-1], line, usual):
-            bands[-1].lines.append(line)
+        if groups and _touches(groups[-1], line, usual):
+            groups[-1].append(line)
         else:
-            bands.append(_Band([line]))
-    return bands
+            groups.append([line])
+    return [_Band(tuple(group)) for group in groups]
 
 
-def _touches(band: _Band, line: Line, usual: dict[bool, float]) -> bool:
-    """Whether ``line`` goes on ``band``: no further below it than a paragraph's lines are
-    apart (a Latin line under a Chinese one: as the closer-set script)."""
-    if line.whole or band.lines[0].whole:
+def _touches(group: list[Line], line: Line, usual: dict[bool, float]) -> bool:
+    """Whether ``line`` goes on the band of ``group``: no further below it than a paragraph's
+    lines are apart (a Latin line under a Chinese one: as the closer-set script)."""
+    if line.whole or group[0].whole:
         return False
-    last = max(band.lines, key=lambda line: line.bottom)
-    reach = (min(usual[_cjk(line)], usual[_cjk(last)]) + TOUCH) * line.height
-    return line.top <= band.bottom + reach
+    last = max(group, key=lambda line: line.bottom)
+    reach = (min(usual[chinese(line)], usual[chinese(last)]) + TOUCH) * line.height
+    return line.top <= last.bottom + reach
 
 
 def _columns(bands: Sequence[_Band]) -> list[tuple[float, float]]:
     """The column spans: the x-intervals between the gutters no band's text crosses (and
     narrower gaps)."""
-    spans = sorted(span for band in bands for span in band.cells())
+    spans = sorted(span for band in bands for span in band.cells)
     gap = GAP * _height(bands)
     merged: list[list[float]] = []
     for a, b in spans:
@@ -154,7 +152,7 @@ def _tables(bands: list[_Band]) -> list[list[_Band]]:
     column between or after them."""
     found: list[list[_Band]] = []
     run: list[_Band] = []
-    for band in [*bands, _Band([])]:
+    for band in [*bands, _Band(())]:
         close = run and band.lines and band.top - run[-1].bottom <= ROW_GAP * band.height
         if close and _fits(run, band):
             run.append(band)
@@ -171,9 +169,9 @@ def _fits(run: Sequence[_Band], band: _Band) -> bool:
     if band.lines[0].whole:
         return False
     before, after = _columns(run), _columns([*run, band])
-    if len(band.cells()) >= 2:
+    if len(band.cells) >= 2:
         return band.row and len(after) >= max(2, len(before))
-    ((a, b),) = band.cells()
+    ((a, b),) = band.cells
     return any(x0 <= a and b <= x1 for x0, x1 in before)
 
 
@@ -187,8 +185,8 @@ def _grid(table: Sequence[_Band]) -> list[list[Slot]]:
     rows: list[list[list[Line]]] = []  # each row's cells' lines
     boxes: list[list[tuple[float, float]]] = []  # each row's cells' x-spans
     for band in table:
-        if len(band.cells()) >= 2 or not rows:
-            boxes.append(band.cells())
+        if len(band.cells) >= 2 or not rows:
+            boxes.append(band.cells)
             rows.append([[] for _ in boxes[-1]])
         for line in band.lines:
             rows[-1][_cell_of(line, boxes[-1])].append(line)

@@ -45,7 +45,9 @@ OPEN_TABLES = (
     "td,th{border:none;padding:2px 14px 2px 0}table{border-top:1.5px solid;border-bottom:1.5px"
     " solid}th{border-bottom:1px solid}"
 )
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_CJK_RANGE = r"\u3000-\u30ff\u3400-\u9fff\uff00-\uffef"
+_CJK = re.compile(rf"[{_CJK_RANGE}]")
+_PIECE = re.compile(rf"[{_CJK_RANGE}]\s*|[^\s{_CJK_RANGE}]+\s*")  # a character or a word
 
 
 def _joined(lines: list[str]) -> str:
@@ -71,10 +73,7 @@ def wrapped(text: str) -> str:
     out = []
     for block in text_blocks(text):
         lines, line, used = [], "", 0
-        for piece in re.findall(
-            r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]\s*|[^\s\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]+\s*",
-            block,
-        ):
+        for piece in _PIECE.findall(block):
             size = width(piece)
             if line and used + size > WIDTH:
                 lines.append(line.rstrip())

@@ -166,7 +166,11 @@ def _html_grid(table: LexborNode) -> list[list[Slot]]:
                     taken[(i, j)] = slot
             c += across
     width = max((j for _, j in taken), default=-1) + 1
-    return [[taken.get((r, j), Slot("", (r, -j))) for j in range(width)] for r in range(len(rows))]
+    # an empty position is a cell of its own, keyed apart from every real cell's (r, n)
+    return [
+        [taken.get((r, j), Slot("", ("empty", r, j))) for j in range(width)]
+        for r in range(len(rows))
+    ]
 
 
 def _span(value: str | None, most: int) -> int:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from index.lexical import in_dictionary
+
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}$")
 _CLOSING_QUOTE = "」”』》\"'"
@@ -21,6 +23,7 @@ def glossed(name: str, texts: Iterable[str]) -> set[str]:
     """Chinese forms ``texts`` (normalised) gloss with ``name`` (normalised) in brackets:
     the surname of a transliterated name (莫雷蒂), a quoted term (海雀号), else a short run."""
     pattern = re.compile(rf"\(\s*{re.escape(name)}\s*[,，;；)]")
+    texts = list(texts)
     out = set()
     for text in texts:
         for m in pattern.finditer(text):
@@ -35,8 +38,24 @@ def glossed(name: str, texts: Iterable[str]) -> set[str]:
             elif not quoted and len(form) > _MAX_PLAIN:
                 continue
             if len(form) >= 2:
-                out.add(form)
+                out |= {form} if quoted else {form, _own_tail(form, texts)}
     return out
+
+
+def _own_tail(run: str, texts: Sequence[str]) -> str:
+    """The name a run of characters may end in (纳夫瓦 of 南岸纳夫瓦, where the words before
+    the name ran into it): of its tails that no dictionary lists (a name, not 基金会), the one
+    following the most different characters in the texts, as a word does; the run itself when
+    none follows two."""
+    best, variety = run, 1
+    for start in range(1, len(run) - 1):
+        tail = run[start:]
+        if in_dictionary(tail):
+            continue
+        before = {t[m.start() - 1 : m.start()] for t in texts for m in re.finditer(tail, t)}
+        if len(before) > variety:
+            best, variety = tail, len(before)
+    return best
 
 
 def spelled_runs(

@@ -90,6 +90,20 @@ def test_an_edition_said_in_tens_is_the_number_it_names():
     )
 
 
+def test_an_ordinal_is_met_by_the_number_of_the_series_its_noun_names():
+    a = analyse("What did the fourth stage of the project cover?")
+    assert constraints_met(a, "- Stage 4 (January 2024 – June 2025): handing over") == 1.0
+    assert constraints_met(a, "- Stage 3 (January 2022 – December 2023): scaling up") == 0.0
+    assert constraints_met(a, "Between 2023 and 2024, 4 of the tanks failed.") == 0.0
+
+
+def test_a_code_of_capitals_and_digits_is_a_name_not_a_number():
+    a = analyse("How long had temperature logger BQ-07 been under water?")
+    assert "bq-07" in a.names and a.numbers == frozenset()
+    assert constraints_met(a, "编号BQ-07的温度记录仪在水下连续工作了七百一十二天。") == 1.0
+    assert constraints_met(a, "编号BQ-08的温度记录仪") == 0.0
+
+
 def test_a_year_written_in_chinese_digits_is_a_year():
     assert analyse("二〇二一年雨季，衛生院有幾天無法連線？").years == {2021}
     assert analyse("一九九八年他们去了几次？").years == {1998}

@@ -130,6 +130,16 @@ def test_a_rare_listed_word_sounding_like_a_far_commoner_corpus_word_is_its_typo
     assert Terms.of(tokenize("受到"), zhen.index).renderings["受到"] == {"受到"}
 
 
+def test_a_misspelt_english_word_is_rendered_in_chinese_as_the_word_it_means(tmp_path):
+    zhen = zhen_on_article(
+        tmp_path,
+        "venue.txt",
+        "汉堡站共接待观众五万人。\n\nThe Hamburg venue welcomed 50,000 visitors.\n",
+    )
+    forms = Terms.of(tokenize("how many visiters"), zhen.index).renderings["visiter"]
+    assert "visitor" in forms and "观众" in forms
+
+
 def test_function_words_have_no_content_pieces():
     assert content_pieces("那个") == ()
     assert content_pieces("几个") == ()

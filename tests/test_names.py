@@ -30,6 +30,19 @@ def test_a_name_glossed_in_brackets_gives_its_chinese_form():
     assert glossed("gu jianping", TEXTS) == set()
 
 
+def test_a_glossed_name_the_words_before_ran_into_is_also_found_alone():
+    texts = [
+        normalize(t)
+        for t in (
+            "斐济维提岛（Viti Levu）南岸纳夫瓦（Navua）河口以东，一排浅蓝色的棚屋。",
+            "纳夫瓦育苗场累计育出稚参约44.6万头。",
+            "她后来成为纳夫瓦育苗场的场长。",
+            "在苏瓦住满十四天后，她回到纳夫瓦。",
+        )
+    ]
+    assert glossed("navua", texts) == {"南岸纳夫瓦", "纳夫瓦"}
+
+
 def test_a_chinese_name_is_found_by_its_pinyin_in_whole_words():
     runs = spelled_runs([tokenize(t) for t in [*TEXTS, "他们的安排"]], pinyin_table())
     assert spelled("Long Chunmei", runs) == {"龙春梅"}

@@ -26,11 +26,17 @@ from bot.answering.numbers import (
     numbers_in,
     years_in,
 )
-from bot.answering.tagging import tagged, zh_names
+from bot.answering.tagging import (
+    CODE,
+    NOT_NAMES,
+    PROPER,
+    names_in,
+    sentence_entities,
+    tagged,
+)
 from index.anchors import (
     DESIGNATION,
     EN_ORDINALS,
-    MONTHS,
     ZH_NUM,
     dated_days,
     dated_months,
@@ -39,6 +45,7 @@ from index.anchors import (
     written_dates,
 )
 from index.lang import normalize
+from index.lexical import tokenize
 
 Kind = str  # "name" | "date" | "number" | "place" | "person" | "reason" | "manner" | "other"
 
@@ -152,17 +159,13 @@ _INSTRUCTIONS = re.compile(
     r"(?:输出|列出|打印|显示).{0,10}(?:所有|全部|全文).{0,12}(?:文件|文章|内容|设定|设置|路径|档案)",
     re.IGNORECASE,
 )
-_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*)")
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 _PLACE_TAGS = ("ns",)
 _PERSON_TAGS = ("nr", "nt")
 _ZH_PEOPLE = re.compile(r"[人员者生长家师手官方队团]")
-_NOT_NAMES = frozenset(
-    {"i", "what", "when", "where", "who", "why", "how", "which", "the", "a", "an", "and", "or",
-     "is", "are", "was", "were", "do", "does", "did", "in", "on", "of", "for", "to", "ok", "no",
-     "hey", "so", "tell", "please", "article", "english", "chinese", *MONTHS,
-     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)  # fmt: skip
+# an ordinal and the words after it: "the fourth stage" is the one "Stage 4" names
+_SERIES = re.compile(
+    rf"\b(?:(\d+)(?:st|nd|rd|th)|({'|'.join(EN_ORDINALS)}))\s+((?:[a-z-]+\s+)?[a-z-]+)"
+)
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,13 @@ class Analysis:
     units: frozenset[str] = frozenset()  # what a "how many" question counts (stems)
     instructions: bool = False
     days: frozenset[tuple[int, int]] = frozenset()  # (month, day) of a date it names
+    series: frozenset[tuple[int, str]] = frozenset()  # ordinals and the word after ("stage")
+
+    def numeric(self) -> Analysis:
+        """The numbers alone it states: years, other numbers and ordinals."""
+        return Analysis(
+            years=self.years, numbers=self.numbers, ordinals=self.ordinals, series=self.series
+        )
 
     @property
     def constraints(self) -> int:
@@ -200,6 +210,8 @@ def analyse(question: str) -> Analysis:
     dated = written_dates(norm)
     years = years_in(dated)
     counted = DESIGNATION.sub(" ", dated)  # "No. 2 Middle School" states an ordinal
+    for code in CODE.findall(question):
+        counted = counted.replace(normalize(code), " ")
     numbers = {n for n in numbers_in(counted, exact=True) if n not in years} - bounds(dated)
     return Analysis(
         kind=kind,
@@ -211,6 +223,10 @@ def analyse(question: str) -> Analysis:
         units=frozenset(count_units(norm)) if kind == "number" else frozenset(),
         instructions=bool(_INSTRUCTIONS.search(norm)),
         days=frozenset(dated_days(dated)),
+        series=frozenset(
+            (int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2)], m.group(3))
+            for m in _SERIES.finditer(norm)
+        ),
     )
 
 
@@ -252,39 +268,6 @@ def question_parts(question: str) -> tuple[Kind, ...]:
     return parts or (analyse(question).kind,)
 
 
-def names_in(question: str) -> list[str]:
-    """Proper names a question states: capitalised English words not opening the sentence,
-    quoted terms, and Chinese words jieba tags as names; normalised, longest first."""
-    found = [m.group(1) for m in _QUOTED.finditer(question)]
-    for m in _PROPER.finditer(question):
-        words = [re.sub(r"['’]s$", "", w) for w in m.group(1).split()]
-        words = [w for w in words if w.lower() not in _NOT_NAMES]
-        if words and not all(w.lower() in EN_ORDINALS for w in words):
-            found.append(" ".join(words))
-    for run in re.findall(r"[\u4e00-\u9fff]+", normalize(question)):
-        found += zh_names(run)
-    names = dict.fromkeys(normalize(n) for n in found if n.strip())
-    return sorted(names, key=len, reverse=True)
-
-
-@lru_cache(maxsize=8192)
-def sentence_entities(text: str, quoted: bool = True) -> frozenset[str]:
-    """Named entities in a sentence (normalised): capitalised English names, quoted terms
-    (unless ``quoted`` is false: a slogan is a name, not a person or place) and words jieba
-    tags as names (not, without quoted terms, the pieces of one: 东强西 of “东强西弱”)."""
-    terms = {normalize(m.group(1)) for m in _QUOTED.finditer(text)}
-    found = set(terms) if quoted else set()
-    for m in _PROPER.finditer(text):
-        words = [w for w in m.group(1).split() if w.lower() not in _NOT_NAMES]
-        if words:
-            found.add(normalize(" ".join(words)))
-    for run in re.findall(r"[\u4e00-\u9fff]+", normalize(text)):
-        found |= set(zh_names(run))
-    if not quoted:
-        found = {e for e in found if not any(e in t for t in terms)}
-    return frozenset(found)
-
-
 def new_entities(a: Analysis, text: str) -> bool:
     """Whether a sentence names something the question does not (a name asked for)."""
     asked = {n for n in a.names}
@@ -301,7 +284,7 @@ def sentence_types(text: str) -> frozenset[Kind]:
     if has_quantity(norm):
         types.add("number")
     tags = [f for run in re.findall(r"[\u4e00-\u9fff]+", norm) for _, f in tagged(run)]
-    english_names = any(w.lower() not in _NOT_NAMES for w in _PROPER.findall(text))
+    english_names = any(w.lower() not in NOT_NAMES for w in PROPER.findall(text))
     if english_names or any(f.startswith(_PLACE_TAGS) for f in tags):
         types.add("place")
     if (
@@ -345,6 +328,18 @@ def _stated(
     )
 
 
+def _ordinals_met(a: Analysis, norm: str, stated: frozenset[int]) -> frozenset[int]:
+    """The question's ordinals a context states, as ordinals or as numbers of the series its
+    words name ("Stage 4" for "the fourth stage")."""
+    named = {
+        n
+        for n, words in a.series
+        for word in words.split()
+        if tokenize(word) and re.search(rf"\b{re.escape(word)}s?\s+(?:no\.?\s*)?{n}\b", norm)
+    }
+    return a.ordinals & (stated | named)
+
+
 def constraints_met(a: Analysis, context: str) -> float:
     """The share of the question's explicit constraints that ``context`` (a sentence with its
     translation and paragraph) meets; 1.0 when there are none."""
@@ -355,7 +350,7 @@ def constraints_met(a: Analysis, context: str) -> float:
     met = sum(y in values for y in a.years)
     met += sum(n in values for n in a.numbers)
     met += len(a.months & stated_months)
-    met += len(a.ordinals & stated_ordinals)
+    met += len(_ordinals_met(a, norm, stated_ordinals))
     met += sum(n in norm or n.replace(" ", "") in flat for n in a.names)
     return met / a.constraints
 
@@ -377,8 +372,8 @@ class AnswerPreference:
         a = self.analysis
         if not (a.ordinals or a.days):
             return False
-        _, values, _, stated_ordinals, stated_days = _stated(context)
-        if a.ordinals and a.ordinals <= stated_ordinals:
+        norm, values, _, stated_ordinals, stated_days = _stated(context)
+        if a.ordinals and a.ordinals <= _ordinals_met(a, norm, stated_ordinals):
             return True
         return bool(a.days) and a.days <= stated_days and a.years <= values
 

@@ -45,7 +45,7 @@ def extent(
     at = index.position(chunk.id)
     own = [chunk, index.chunk(chunk.counterpart_id)]
     have = set() if whole else terms.found(set().union(*(token_set(c.text) for c in own if c)))
-    numeric = Analysis(years=analysis.years, numbers=analysis.numbers, ordinals=analysis.ordinals)
+    numeric = analysis.numeric()
     out = [chunk]
     for step in (-1, 1):
         i = at + step

@@ -330,7 +330,7 @@ class Featurizer:
         name (one few passages hold), in either language."""
         a = self.analysis
         if a.years or a.numbers or a.ordinals:
-            numeric = type(a)(years=a.years, numbers=a.numbers, ordinals=a.ordinals)
+            numeric = a.numeric()
             if constraints_met(numeric, context) < 1.0 and not self._dated_before(chunk, context):
                 return True
         specific = self.specific

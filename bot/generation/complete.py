@@ -23,10 +23,10 @@ from bot.answering.analysis import (
     analyse,
     constraints_met,
     question_parts,
-    sentence_entities,
     supplies,
 )
 from bot.answering.numbers import counts_unit, is_year, numbers_in
+from bot.answering.tagging import sentence_entities
 from bot.generation.coverage import UNTYPED, untyped
 from bot.generation.quotes import Quote, best_of
 from index.anchors import months, year_months

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from bot.answering.analysis import keyword_only, question_parts, sentence_entities
+from bot.answering.analysis import keyword_only, question_parts
 from bot.answering.extent import asks_for_list
+from bot.answering.tagging import sentence_entities
 from bot.generation.grounding import share_found
 from bot.generation.quotes import Quote, best_of
 from index.anchors import dated_ordinals

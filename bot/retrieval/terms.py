@@ -60,7 +60,10 @@ class Terms:
             forms = {term} | bridged.get(term, set())
             if not any(f in idf for f in forms):
                 fixed = _respelt(term, index)
-                forms |= fixed
+                # the word as meant is rendered as a word spelt right would be
+                forms |= fixed | {
+                    f for word in fixed for f in index.bridge.translate([word], idf).get(word, ())
+                }
                 respelt |= fixed
             used = [idf[f] for f in forms if f in idf]
             weights[term] = idf[term] if term in idf else max(used, default=top)

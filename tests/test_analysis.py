@@ -97,6 +97,15 @@ def test_an_ordinal_is_met_by_the_number_of_the_series_its_noun_names():
     assert constraints_met(a, "Between 2023 and 2024, 4 of the tanks failed.") == 0.0
 
 
+def test_a_numbered_member_of_a_series_is_an_ordinal_in_either_language():
+    a = analyse("项目的Stage 3是从什么时候到什么时候？")
+    assert a.ordinals == {3} and not a.numbers and not a.names
+    assert constraints_met(a, "第三阶段（2022年1月至2023年12月）") == 1.0
+    assert constraints_met(a, "- Stage 3 (January 2022 – December 2023)") == 1.0
+    assert constraints_met(a, "- Stage 4 (January 2024 – June 2025)") == 0.0
+    assert analyse("How many people came on March 3?").numbers == {3.0}  # a date, no series
+
+
 def test_a_code_of_capitals_and_digits_is_a_name_not_a_number():
     a = analyse("How long had temperature logger BQ-07 been under water?")
     assert "bq-07" in a.names and a.numbers == frozenset()

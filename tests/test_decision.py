@@ -390,3 +390,20 @@ def test_only_the_thing_a_which_question_asks_about_can_be_mentioned_indefinitel
     assert not any(c.features["indefinite"] for c in candidates)
     candidates = _candidates(zhen, "黄丽群是在哪家研究所参加培训的？", "zh-Hans")
     assert any(c.features["indefinite"] for c in candidates if "一家研究所" in c.sentence.text)
+
+
+def test_a_passage_aligned_to_a_paragraph_lacking_its_figures_is_quoted_as_written(tmp_path):
+    # the list only the English half has is aligned to a Chinese paragraph sharing one year
+    zhen = zhen_on_article(
+        tmp_path,
+        "stages.md",
+        "# 海参育苗合作\n\n2017年9月，双方在苏瓦签署了为期五年的合作备忘录。\n\n"
+        "2022年备忘录到期后，三方又将合作延长了三年。\n\n育苗场共有二十四个育苗池。\n\n"
+        "**Sea cucumbers for Fiji**\n\nIn September 2017 the partners signed a five-year "
+        "memorandum in Suva.\n\nThe project unfolded in four stages:\n\n- Stage 3 (January 2022 "
+        "– December 2023): scaling up production and extending sea ranching to three villages."
+        "\n\nThe hatchery has 24 larval tanks.\n",
+    )
+    result = zhen.ask("项目的Stage 3是从什么时候到什么时候？")
+    assert "January 2022 – December 2023" in result.answer
+    assert "延长了三年" not in result.answer

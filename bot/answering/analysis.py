@@ -166,6 +166,8 @@ _ZH_PEOPLE = re.compile(r"[人员者生长家师手官方队团]")
 _SERIES = re.compile(
     rf"\b(?:(\d+)(?:st|nd|rd|th)|({'|'.join(EN_ORDINALS)}))\s+((?:[a-z-]+\s+)?[a-z-]+)"
 )
+# and the other way round: a capitalised word numbering one of a series ("Stage 3", 第三阶段)
+_NUMBERED = re.compile(r"(?<![A-Za-z0-9-])([A-Z][a-z]{2,})\s+(\d{1,2})(?![\w.,:]?\d)")
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,13 @@ def analyse(question: str) -> Analysis:
     dated = written_dates(norm)
     years = years_in(dated)
     counted = DESIGNATION.sub(" ", dated)  # "No. 2 Middle School" states an ordinal
+    numbered = {
+        (int(n), word.lower())
+        for word, n in _NUMBERED.findall(question)
+        if word.lower() not in NOT_NAMES
+    }
+    for n, word in numbered:
+        counted = counted.replace(f"{word} {n}", " ")
     for code in CODE.findall(question):
         counted = counted.replace(normalize(code), " ")
     numbers = {n for n in numbers_in(counted, exact=True) if n not in years} - bounds(dated)
@@ -218,15 +227,16 @@ def analyse(question: str) -> Analysis:
         years=frozenset(years),
         numbers=frozenset(numbers),
         months=frozenset(dated_months(dated)),
-        ordinals=frozenset(dated_ordinals(dated)),
-        names=tuple(names_in(question)),
+        ordinals=frozenset(dated_ordinals(dated) | {n for n, _ in numbered}),
+        names=tuple(n for n in names_in(question) if n not in {w for _, w in numbered}),
         units=frozenset(count_units(norm)) if kind == "number" else frozenset(),
         instructions=bool(_INSTRUCTIONS.search(norm)),
         days=frozenset(dated_days(dated)),
         series=frozenset(
             (int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2)], m.group(3))
             for m in _SERIES.finditer(norm)
-        ),
+        )
+        | numbered,
     )
 
 

@@ -135,14 +135,14 @@ def _in_question_language(
     best: Sentence, others: list[Sentence], scorer: SentenceScorer, question_lang: Lang
 ) -> Sentence:
     """The best sentence, or its rendering in the asker's language where the article has one
-    (the most similar sentence of the aligned passage). A counterpart sharing none of the
-    sentence's figures does not render it (a caption only one half has, aligned to a nearby
-    paragraph)."""
+    (the most similar sentence of the aligned passage). A counterpart lacking any of the
+    sentence's figures does not render it (a caption or list only one half has, aligned to a
+    nearby paragraph)."""
     if best.chunk.lang == question_lang:
         return best
     counterpart = [s for s in others if s.chunk.id == best.chunk.counterpart_id]
     figures = _figures(best.text)
-    if not counterpart or (figures and not figures & _figures(counterpart[0].chunk.text)):
+    if not counterpart or not figures <= _figures(counterpart[0].chunk.text):
         return best
     vectors = scorer.index.sentence_vectors
     return max(counterpart, key=lambda s: float(vectors[s.row] @ vectors[best.row]))

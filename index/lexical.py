@@ -76,6 +76,9 @@ _FUNCTION_TAGS = ("r", "d", "m", "q", "y", "e", "o", "u", "c", "p", "f", "x", "z
 
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "es", "ed", "s")
 _SIBILANTS = ("ss", "x", "z", "ch", "sh")
+# plurals no suffix rule reaches: a dictionary glosses the singular (儿童 "child")
+_IRREGULAR = {"children": "child", "women": "woman", "men": "man", "feet": "foot",
+              "teeth": "tooth", "mice": "mouse", "geese": "goose"}  # fmt: skip
 CLIPPED = 3  # letters a clipped word drops at least (lab·oratory, tech·nician)
 MAX_CLIPPED = 3
 _DOUBLING = ("ings", "ing", "ed")  # suffixes that double a final consonant
@@ -112,6 +115,8 @@ def stem(word: str) -> str:
     loses one (boycott, boycotted: boycot), so its -ed form, undoubled, still meets it. A
     silent -e goes and comes back as Porter's stemmer has it: restore, restored and
     restoration meet as restor; move, moved and moving as move."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     removed = ""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -46,6 +46,14 @@ def test_a_plural_in_es_after_a_non_sibilant_matches_its_singular():
     assert tokenize("classes boxes churches") == tokenize("class box church")
 
 
+def test_an_irregular_plural_meets_its_singular_and_its_dictionary_renderings(tmp_path):
+    assert tokenize("children women feet") == tokenize("child woman foot")
+    zhen = zhen_on_article(
+        tmp_path, "room.txt", "故事屋可同时容纳四十名儿童。\n\nThe room holds forty children.\n"
+    )
+    assert "儿童" in Terms.of(tokenize("how many children"), zhen.index).renderings["child"]
+
+
 def test_a_consonant_doubled_before_ing_or_ed_is_undoubled():
     assert tokenize("scanning planned shipped settings") == tokenize("scan plan ship set")
     assert tokenize("staffed called missed added") == tokenize("staff call miss add")

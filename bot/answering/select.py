@@ -142,7 +142,8 @@ def _in_question_language(
         return best
     counterpart = [s for s in others if s.chunk.id == best.chunk.counterpart_id]
     figures = _figures(best.text)
-    if not counterpart or not figures <= _figures(counterpart[0].chunk.text):
+    # its figures by value, however the counterpart writes them (seven for 7位)
+    if not counterpart or not figures <= numbers_in(counterpart[0].chunk.text):
         return best
     vectors = scorer.index.sentence_vectors
     return max(counterpart, key=lambda s: float(vectors[s.row] @ vectors[best.row]))

@@ -373,3 +373,23 @@ def test_a_reply_dating_a_month_to_another_year_than_the_quote_gives_other_figur
     assert figures(question, [quote], "It was signed in March 2018.")[0] is None
     chinese = Quote("协议于2018年3月签署，服务于2019年启动。", "c1")
     assert figures("协议是什么时候签署的？", [chinese], "协议于2019年3月签署。")[0] == "different"
+
+
+def test_a_sentence_restating_the_question_is_left_out_and_the_answer_kept(scripted_zhen):
+    gen = ScriptedGenerator(
+        cite(
+            "When did Tianjin and Kobe become friendship cities [{n}]? "
+            "They became friendship cities on 24 June 1973 [{n}].",
+            "1973",
+        )
+    )
+    result = scripted_zhen(gen).ask(EN_Q)
+    assert result.mode == "generated" and "1973" in result.answer
+    assert "When did" not in result.answer
+
+
+def test_two_dates_asked_need_two_dates_not_two_numbers():
+    stops = Quote("The fifth venue opens on 18 April 2025 and runs until 31 August.", "c9")
+    question = "第五站幾號開幕？展到什麼時候？"
+    assert missing_parts(question, [stops], "展到8月31日[1]。") == ["date"]  # one day: 8, 31
+    assert missing_parts(question, [stops], "2025年4月18日开幕，展到8月31日[1]。") == []

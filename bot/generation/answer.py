@@ -24,6 +24,7 @@ the extractive answer (``bot.generation.complete``):
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -52,6 +53,7 @@ from bot.generation.grounding import (
     Passage,
     answer_messages,
     build_passages,
+    sentences,
     strip_citations,
     verify,
 )
@@ -148,6 +150,14 @@ def stream_answer(
         log.info("generated answer rejected (%s): %r", verdict.reason, reply[:200])
         yield _fallback(d, "generation_unverified", began)
         return
+    # a sentence restating the question ("第五站幾號開幕[1]。展到8月31日[1]。") says nothing
+    kept = [s for s in sentences(verdict.text) if not echoes(d.search, strip_citations(s))]
+    if not kept:
+        yield _fallback(d, "generation_echo", began)
+        return
+    if len(kept) < len(sentences(verdict.text)):
+        text = (" " if d.language == "en" else "").join(kept)
+        verdict = replace(verdict, text=text, cited=sorted(_cited(text)))
     cited = [passages[n - 1] for n in sorted(verdict.cited)]
     quoted = [t for c in d.extractive.citations for t in (c.text, c.translation or "")]
     if off_subject(d.search, quoted, [t for p in cited for t in _texts(p)]):
@@ -160,9 +170,6 @@ def stream_answer(
         mode="generated",
     )
     said = strip_citations(verdict.text)
-    if echoes(d.search, said):
-        yield _fallback(d, "generation_echo", began)
-        return
     # a date, figure or name drawn only from passages the quote does not come from answers
     # about something else (another patient's six hours for the quote's 38 minutes)
     if typed(d.search) and not any(
@@ -196,6 +203,10 @@ def stream_answer(
             return
         generated = _append(generated, missing, passages, d)
     yield _timed(generated, d, began)
+
+
+def _cited(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
 
 
 def _with_quoted(d: Draft) -> list[Hit]:

@@ -29,7 +29,7 @@ from bot.answering.numbers import counts_unit, is_year, numbers_in
 from bot.answering.tagging import sentence_entities
 from bot.generation.coverage import UNTYPED, untyped
 from bot.generation.quotes import Quote, best_of
-from index.anchors import months, year_months
+from index.anchors import dated_days, months, written_dates, year_months
 from index.lang import normalize
 from index.lexical import tokenize
 
@@ -92,11 +92,21 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
         ):
             missing.append(kind)
         elif asked > 1 and kind in _COUNTED:
-            stated = a.years | a.numbers
-            need = min(asked, len(numbers_in(" ".join(quoted)) - stated))
-            if len(numbers_in(reply) - stated) < need:
+            stated, joined = a.years | a.numbers, " ".join(quoted)
+            if kind == "date":
+                given, wanted = _dates(reply), _dates(joined)
+            else:
+                given, wanted = len(numbers_in(reply) - stated), len(numbers_in(joined) - stated)
+            if given < min(asked, wanted):
                 missing.append(kind)
     return missing
+
+
+def _dates(text: str) -> int:
+    """How many dates a text gives: days (18 April, 8月31日), else months of years, else
+    numbers (2016年至2017年)."""
+    days = dated_days(written_dates(normalize(text)))
+    return len(days) or len(year_months(text)) or len(numbers_in(text))
 
 
 def typed(question: str) -> bool:

@@ -173,6 +173,12 @@ def test_a_unit_of_measure_in_brackets_labels_the_figures_after_it():
     )
 
 
+def test_a_chinese_count_counts_the_last_noun_of_its_noun_phrase():
+    assert "技术人员" in count_units(normalize("有几个中国技术人员被迫回国？"))
+    assert "中国" not in count_units(normalize("有几个中国技术人员被迫回国？"))
+    assert count_units(normalize("多少名学生参加了？")) >= {"学生", PERSONS}
+
+
 def test_a_classifier_jieba_tags_is_what_a_chinese_count_counts():
     households = analyse("这个村一共有多少户人家？").units
     assert "户" in households

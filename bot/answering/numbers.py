@@ -295,10 +295,12 @@ def count_units(norm: str) -> set[str]:
             elif rest[0] != "个":  # the general classifier says nothing of what is counted
                 units.add(rest[0])
             rest = rest[1:]
-        # the counted noun; a verb the question goes on from counts nothing (从几个增加到几个),
-        # but one it ends with is its noun (多少个活动)
-        word, flag = next(iter(tagged(rest)), ("", "")) if rest else ("", "")
-        ends = not re.match(r"[\u4e00-\u9fff]", rest[len(word) :])
+        # the counted noun: a noun phrase's last (几个中国技术人员), a verb only last (几个活动)
+        words = tagged(rest) if rest else ()
+        run = next((i for i, (_, f) in enumerate(words) if not f.startswith("n")), len(words))
+        word, flag = words[run - 1] if run > 1 else next(iter(words), ("", ""))
+        said = "".join(w for w, _ in words[: max(run, 1)])
+        ends = not re.match(r"[\u4e00-\u9fff]", rest[len(said) :])
         noun = word if flag.startswith("n") or flag == "vn" or ends else ""
         if money_word(noun):  # 多少赠款: a sum, in any currency
             units.add(CURRENCY)
@@ -306,10 +308,8 @@ def count_units(norm: str) -> set[str]:
             units |= {*PEOPLE_CLASSIFIERS, PERSONS}
         if len(noun) > 1 or (noun and not units):
             units.add(noun)
-            if len(noun) > 1 and (
-                noun[-1] in _ZH_AGENT or noun in _ZH_SHI_PEOPLE
-            ):  # 学生, 志愿者: people, in any language
-                units.add(PERSONS)
+            if len(noun) > 1 and (noun[-1] in _ZH_AGENT or noun in _ZH_SHI_PEOPLE):
+                units.add(PERSONS)  # 学生, 志愿者: people, in any language
     for m in re.finditer(r"\bnumber of ([a-z-]+)", norm):
         units.add(stem(m.group(1)))
         if EN_PEOPLE.fullmatch(m.group(1)):

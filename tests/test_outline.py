@@ -28,6 +28,15 @@ def test_title_question_quotes_the_title_in_the_asked_language(real_zhen):
     assert zh.citations[0].text.startswith("新時期")  # the source stays original
 
 
+def test_a_title_the_question_mentions_of_something_else_is_not_the_articles(real_zhen):
+    for question in (
+        "Can friendship cities be found other than by title?",
+        "What is the title of the forum held in Tokyo?",
+    ):
+        assert "The New Development" not in real_zhen.ask(question).answer
+    assert "The New Development" in real_zhen.ask("What's the title of this article?").answer
+
+
 def test_heading_questions_by_ordinal_list_and_topic(real_zhen):
     first = real_zhen.ask("英文版第一节的小标题是什么？")
     assert "Features in the New Period" in first.answer

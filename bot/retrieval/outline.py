@@ -24,7 +24,13 @@ _HEADINGS = re.compile(
     r"小标题|(?:节|部分|(?<!文)章).{0,8}(?:标题|题目)",
     re.IGNORECASE,
 )
-_TITLE = re.compile(r"\btitle\b|\btitled\b|标题|题目", re.IGNORECASE)
+# the article's title, not a title it mentions ("look for books other than by title")
+_TITLE = re.compile(
+    r"\b(?:the|its|this|article(?:'s)?|story's|piece's)\s+(?:(?:english|chinese)\s+)?title\b"
+    r"(?!\s+of\s+(?!(?:the|this)\s+(?:article|piece|story|report|text|version|half)\b|it\b))|"
+    r"\btitle\b(?=.{0,40}\b(?:article|piece|story)\b)|\btitled\b|标题|题目",
+    re.IGNORECASE,
+)
 _ALL = re.compile(
     r"\b(?:all|three|two|four|five|list)\b|\bheadings\b|哪些|哪几|各节|各个|有几", re.I
 )

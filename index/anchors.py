@@ -228,10 +228,11 @@ def dated_days(norm: str) -> set[tuple[int, int]]:
     found = set()
     for m in _DAY_OF.finditer(norm):
         day = int(next(g for g in m.groups() if g))
-        if m.group(1):  # 4月18日: the month is the one just before, not 8月 further on
+        # the month of this day, not another further on (4月18日至8月31日, "23 March to 4 May")
+        if m.group(1):
             month = dated_months(norm[max(0, m.start() - 3) : m.start() + 1])
         else:
-            month = dated_months(norm[max(0, m.start() - 4) : m.end() + 12])
+            month = dated_months(m.group(0))
         if 1 <= day <= 31 and len(month) == 1:
             found.add((month.pop(), day))
     return found

@@ -113,6 +113,12 @@ def test_a_code_of_capitals_and_digits_is_a_name_not_a_number():
     assert constraints_met(a, "编号BQ-08的温度记录仪") == 0.0
 
 
+def test_each_day_of_a_span_keeps_its_own_month():
+    assert analyse("What happened from 23 March to 4 May?").days == {(3, 23), (5, 4)}
+    assert analyse("2025年4月18日至8月31日展出了什么？").days == {(4, 18), (8, 31)}
+    assert analyse("Who spoke on March 23?").days == {(3, 23)}
+
+
 def test_a_year_written_in_chinese_digits_is_a_year():
     assert analyse("二〇二一年雨季，衛生院有幾天無法連線？").years == {2021}
     assert analyse("一九九八年他们去了几次？").years == {1998}

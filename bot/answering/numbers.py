@@ -298,9 +298,9 @@ def count_units(norm: str) -> set[str]:
         # the counted noun: a noun phrase's last (几个中国技术人员), a verb only last (几个活动)
         words = tagged(rest) if rest else ()
         run = next((i for i, (_, f) in enumerate(words) if not f.startswith("n")), len(words))
-        word, flag = words[run - 1] if run > 1 else next(iter(words), ("", ""))
-        said = "".join(w for w, _ in words[: max(run, 1)])
-        ends = not re.match(r"[\u4e00-\u9fff]", rest[len(said) :])
+        head = max(run, 1)
+        word, flag = words[head - 1] if words else ("", "")
+        ends = not re.match(r"[\u4e00-\u9fff]", rest[len("".join(w for w, _ in words[:head])) :])
         noun = word if flag.startswith("n") or flag == "vn" or ends else ""
         if money_word(noun):  # 多少赠款: a sum, in any currency
             units.add(CURRENCY)

@@ -24,7 +24,6 @@ the extractive answer (``bot.generation.complete``):
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -53,6 +52,7 @@ from bot.generation.grounding import (
     Passage,
     answer_messages,
     build_passages,
+    kept,
     sentences,
     strip_citations,
     verify,
@@ -151,13 +151,13 @@ def stream_answer(
         yield _fallback(d, "generation_unverified", began)
         return
     # a sentence restating the question ("第五站幾號開幕[1]。展到8月31日[1]。") says nothing
-    kept = [s for s in sentences(verdict.text) if not echoes(d.search, strip_citations(s))]
-    if not kept:
+    parts = sentences(verdict.text)
+    answering = [s for s in parts if not echoes(d.search, strip_citations(s))]
+    if not answering:
         yield _fallback(d, "generation_echo", began)
         return
-    if len(kept) < len(sentences(verdict.text)):
-        text = (" " if d.language == "en" else "").join(kept)
-        verdict = replace(verdict, text=text, cited=sorted(_cited(text)))
+    if len(answering) < len(parts):
+        verdict = kept(answering, d.language, verdict.dropped)
     cited = [passages[n - 1] for n in sorted(verdict.cited)]
     quoted = [t for c in d.extractive.citations for t in (c.text, c.translation or "")]
     if off_subject(d.search, quoted, [t for p in cited for t in _texts(p)]):
@@ -203,10 +203,6 @@ def stream_answer(
             return
         generated = _append(generated, missing, passages, d)
     yield _timed(generated, d, began)
-
-
-def _cited(text: str) -> set[int]:
-    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
 
 
 def _with_quoted(d: Draft) -> list[Hit]:

@@ -202,9 +202,15 @@ def verify(reply: str, language: Language, passages: Sequence[Passage]) -> Verdi
         checked.append(sentence)
     if not checked:
         return Verdict(False, text, cited, reason="unsupported" if cited else "no_citation")
+    return kept(checked, language, dropped)
+
+
+def kept(checked: Sequence[str], language: Language, dropped: Sequence[str] = ()) -> Verdict:
+    """The accepted verdict of a reply's checked sentences, joined, with the passages they
+    cite."""
     text = ("" if language != "en" else " ").join(checked)
     cited = [int(n) for n in dict.fromkeys(re.findall(r"\[(\d+)\]", text))]
-    return Verdict(True, text, cited, dropped=dropped)
+    return Verdict(True, text, cited, dropped=list(dropped))
 
 
 def _supported(sentence: str, sources: Sequence[str]) -> bool:

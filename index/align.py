@@ -1,11 +1,18 @@
 """Align Chinese paragraphs with their English counterparts, then chunks inside aligned pairs.
 
 Paragraphs are aligned by a monotonic dynamic programme over 1–1, 1–2, 2–1, 1–0 and 0–1
-beads, scored by cross-lingual similarity (hub-corrected, so a paragraph that resembles
-everything does not attract every match), agreement of the numbers both sides mention, and
-how well the lengths fit the document's overall English/Chinese length ratio. Titles are
-paired separately because extracted PDFs often move them (here the English title is last).
-Headings and photo captions usually have no counterpart and stay unaligned.
+beads, scored by cross-lingual similarity, agreement of the numbers both sides mention, and
+how well the lengths fit the document's overall English/Chinese length ratio. Similarity is
+read sentence by sentence (how well each side's sentences are matched on the other side,
+hub-corrected so a sentence that resembles everything does not attract every match): one
+half is often a condensed retelling of the other, not a translation. Titles are paired
+separately because extracted PDFs often move them (here the English title is last). A
+section one half moves elsewhere is paired afterwards, when two left-over paragraphs are
+each other's best match. Headings and photo captions usually have no counterpart and stay
+unaligned.
+
+The weights were fitted on hand-made gold alignments of the development articles
+(``data/dev/alignment``, ``benchmarks/alignment.py``), preferring no counterpart to a wrong one.
 """
 
 from __future__ import annotations
@@ -26,6 +33,15 @@ _CAPTION_START = re.compile(
     r"(\d{4}\s*年\s*\d{1,2}\s*月|(In )?(January|February|March|April|May|June|July|August"
     r"|September|October|November|December)\s+\d{4})"
 )
+
+
+# a table row as ``index.tables`` writes it: "Year: 2024; Loans: 5,000." / "年份：2024，…"
+_ROW = re.compile(r"^(?:[^:：;；。]{1,40}[:：][^;；:：]+[;；，,]\s*){2,}")
+LENGTH_WEIGHT = 1.5  # per unit of |log| length misfit
+PAIR_BIAS = -0.5  # a bead must earn its place: unrelated paragraphs score about 0
+MERGE_COST = 0.75  # per paragraph beyond one on each side
+MOVED_FLOOR = 1.0
+ABSORB_FLOOR = 2.5  # how well an orphan's sentences must match a neighbour's (in spreads)  # the least score for pairing two left-over paragraphs out of order
 
 
 _DATELINE = re.compile(r"(?:\d{4}|\d{1,2}日)\s*(?:[—–]+|--)\s*$|[0-9一二三四五六七八九十]+日电\s*$")
@@ -85,7 +101,14 @@ def is_heading(p: Paragraph) -> bool:
 
 
 def _kind(p: Paragraph) -> str:
-    return "heading" if is_heading(p) else "caption" if is_caption(p) else "body"
+    """heading, caption, item (of a list), row (of a table) or body: a bead joins one kind."""
+    if is_heading(p):
+        return "heading"
+    if is_caption(p):
+        return "caption"
+    if BULLET.match(p.text) or NUMBERED.match(p.text):
+        return "item"
+    return "row" if _ROW.match(p.text.strip()) else "body"
 
 
 def _numbers(text: str) -> set[str]:
@@ -121,21 +144,30 @@ def find_title(paragraphs: list[Paragraph]) -> Paragraph | None:
 
 
 class _Scorer:
-    def __init__(self, zh: list[Paragraph], en: list[Paragraph], sim: np.ndarray | None):
+    def __init__(
+        self,
+        zh: list[Paragraph],
+        en: list[Paragraph],
+        vectors: dict[str, np.ndarray] | None,
+    ):
         self.zh, self.en = zh, en
-        self.sim = _hub_corrected(sim) if sim is not None else np.zeros((len(zh), len(en)))
         zh_len = sum(len(p.text) for p in zh) or 1
         en_len = sum(len(p.text) for p in en) or 1
         self.ratio = en_len / zh_len
         self.zh_numbers = [_numbers(p.text) for p in zh]
         self.en_numbers = [_numbers(p.text) for p in en]
+        self.sentences: _Sentences | None = None
+        self.sim = np.zeros((len(zh), len(en)))  # paragraph to paragraph, hub-corrected
+        if vectors and zh and en:
+            self.sentences = _Sentences([vectors[p.id] for p in zh], [vectors[p.id] for p in en])
+            self.sim = _hub_corrected(
+                _mean_rows([vectors[p.id] for p in zh]) @ _mean_rows([vectors[p.id] for p in en]).T
+            )
 
     def bead(self, zi: list[int], ei: list[int]) -> float:
         zh_len = sum(len(self.zh[i].text) for i in zi)
         en_len = sum(len(self.en[j].text) for j in ei)
-        weights = [len(self.zh[i].text) * len(self.en[j].text) for i in zi for j in ei]
-        sims = [self.sim[i, j] for i in zi for j in ei]
-        sim = float(np.average(sims, weights=weights))
+        sim = self.sentences.match(zi, ei) if self.sentences else 0.0
         length = abs(math.log((en_len + 20) / (zh_len * self.ratio + 20)))
         zn = set().union(*(self.zh_numbers[i] for i in zi))
         en = set().union(*(self.en_numbers[j] for j in ei))
@@ -143,7 +175,51 @@ class _Scorer:
         merged = len(zi) + len(ei) - 2
         kinds = {_kind(self.zh[i]) for i in zi} | {_kind(self.en[j]) for j in ei}
         mixed = 3.0 if len(kinds) > 1 else 0.0
-        return sim + 2.0 * numbers - 2.5 * length + 1.0 - 0.75 * merged - mixed
+        return (
+            sim + 2.0 * numbers - LENGTH_WEIGHT * length + PAIR_BIAS - MERGE_COST * merged - mixed
+        )
+
+
+class _Sentences:
+    """Sentence-to-sentence similarity across the halves, hub-corrected, computed per bead."""
+
+    SAMPLE = 1_000_000  # sentence pairs that estimate the spread of a large document
+
+    def __init__(self, zh: list[np.ndarray], en: list[np.ndarray]):
+        self.z, self.e = np.concatenate(zh), np.concatenate(en)
+        self.zrows = np.cumsum([0] + [len(v) for v in zh])
+        self.erows = np.cumsum([0] + [len(v) for v in en])
+        self.row_mean = self.z @ self.e.mean(0)
+        self.col_mean = self.e @ self.z.mean(0)
+        self.grand = float(self.z.mean(0) @ self.e.mean(0))
+        n, m = len(self.z), len(self.e)
+        if n * m <= self.SAMPLE:
+            spread = self._corrected(np.arange(n), np.arange(m)).std()
+        else:
+            rng = np.random.default_rng(0)
+            i, j = rng.integers(0, n, self.SAMPLE), rng.integers(0, m, self.SAMPLE)
+            raw = np.einsum("ij,ij->i", self.z[i], self.e[j])
+            spread = (raw - self.row_mean[i] - self.col_mean[j] + self.grand).std()
+        self.spread = float(spread) or 1.0
+
+    def _corrected(self, zr: np.ndarray, er: np.ndarray) -> np.ndarray:
+        block = self.z[zr] @ self.e[er].T
+        return block - self.row_mean[zr, None] - self.col_mean[None, er] + self.grand
+
+    def _block(self, zi: list[int], ei: list[int]) -> np.ndarray:
+        zr = np.concatenate([np.arange(self.zrows[i], self.zrows[i + 1]) for i in zi])
+        er = np.concatenate([np.arange(self.erows[j], self.erows[j + 1]) for j in ei])
+        return self._corrected(zr, er) / self.spread
+
+    def match(self, zi: list[int], ei: list[int]) -> float:
+        """How well each side's sentences find a match on the other, averaged both ways."""
+        block = self._block(zi, ei)
+        return float((block.max(1).mean() + block.max(0).mean()) / 2)
+
+    def covered(self, zi: list[int], ei: list[int], zh_side: bool) -> float:
+        """How well the sentences of one side (Chinese when ``zh_side``) find a match."""
+        block = self._block(zi, ei)
+        return float(block.max(1).mean() if zh_side else block.max(0).mean())
 
 
 def _dp(scorer: _Scorer, zh_idx: list[int], en_idx: list[int]) -> list[tuple[list[int], list[int]]]:
@@ -185,20 +261,15 @@ def align_paragraphs(
     """
     zh = [p for p in paragraphs if p.lang == "zh"]
     en = [p for p in paragraphs if p.lang == "en"]
-    sim = None
-    if sentence_vectors and zh and en:
-        sim = (
-            _mean_rows([sentence_vectors[p.id] for p in zh])
-            @ _mean_rows([sentence_vectors[p.id] for p in en]).T
-        )
-    scorer = _Scorer(zh, en, sim)
+    scorer = _Scorer(zh, en, sentence_vectors)
     zh_title, en_title = find_title(zh), find_title(en)
     titled = zh_title is not None and en_title is not None
     zi = [i for i, p in enumerate(zh) if not (titled and p is zh_title)]
     ei = [j for j, p in enumerate(en) if not (titled and p is en_title)]
     beads = _dp(scorer, zi, ei)
     if sentence_vectors and zh and en:  # a one-language corpus has nothing to absorb into
-        beads = _absorb_orphans(beads, zh, en, sentence_vectors)
+        beads = _absorb_orphans(beads, scorer)
+        beads = _pair_moved(beads, scorer)
     links = [Link(tuple(zh[i].id for i in zs), tuple(en[j].id for j in es)) for zs, es in beads]
     if titled:
         links.append(Link((zh_title.id,), (en_title.id,)))
@@ -213,43 +284,61 @@ def _mean_rows(blocks: list[np.ndarray]) -> np.ndarray:
 
 
 def _absorb_orphans(
-    beads: list[tuple[list[int], list[int]]],
-    zh: list[Paragraph],
-    en: list[Paragraph],
-    vectors: dict[str, np.ndarray],
+    beads: list[tuple[list[int], list[int]]], scorer: _Scorer
 ) -> list[tuple[list[int], list[int]]]:
     """Join an unaligned body paragraph to the neighbouring bead that renders it.
 
     A translator often splits or merges paragraphs: the English may give one Chinese
     paragraph as two. The orphan joins the adjacent bead whose other-language sentences
-    match it best, when that match stands out from the orphan's usual similarity.
+    match its own best, when they match it well (hub-corrected, ``ABSORB_FLOOR``).
     """
+    sentences = scorer.sentences
+    if sentences is None:
+        return beads
     beads = [(list(z), list(e)) for z, e in beads]
-    sides = {"zh": (zh, en, 0), "en": (en, zh, 1)}
     for b, (zs, es) in enumerate(beads):
-        if zs and es:
+        if (zs and es) or _kind(scorer.zh[zs[0]] if zs else scorer.en[es[0]]) != "body":
             continue
-        lang = "zh" if zs else "en"
-        own, other, side = sides[lang]
-        para = own[(zs or es)[0]]
-        if _kind(para) != "body":
-            continue
-        vec = vectors[para.id].mean(0)
-        all_other = np.concatenate([vectors[p.id] for p in other]) @ vec
-        baseline = float(all_other.mean() + all_other.std())
         options = []
         for nb in (b - 1, b + 1):
             if 0 <= nb < len(beads) and beads[nb][0] and beads[nb][1]:
-                other_ids = beads[nb][1 - side]
-                best = max(float((vectors[other[k].id] @ vec).max()) for k in other_ids)
-                options.append((best, nb))
+                z, e = (zs, beads[nb][1]) if zs else (beads[nb][0], es)
+                options.append((sentences.covered(z, e, zh_side=bool(zs)), nb))
         if options:
             best, nb = max(options)
-            if best > baseline:
+            if best > ABSORB_FLOOR:
+                side = 0 if zs else 1
                 beads[nb][side].extend(beads[b][side])
                 beads[nb][side].sort()
                 beads[b] = ([], [])
     return [(z, e) for z, e in beads if z or e]
+
+
+def _pair_moved(
+    beads: list[tuple[list[int], list[int]]], scorer: _Scorer
+) -> list[tuple[list[int], list[int]]]:
+    """Pair left-over paragraphs that are each other's best match, wherever they sit: a
+    section that one half tells elsewhere (headings aside, which match by wording only)."""
+    lone_zh = {zs[0] for zs, es in beads if zs and not es}
+    lone_en = {es[0] for zs, es in beads if es and not zs}
+    moved = []
+    for i in sorted(lone_zh):
+        j = int(np.argmax(scorer.sim[i]))
+        if (
+            j in lone_en
+            and int(np.argmax(scorer.sim[:, j])) == i
+            and _kind(scorer.zh[i]) != "heading"
+            and scorer.bead([i], [j]) > MOVED_FLOOR
+        ):
+            moved.append(([i], [j]))
+    paired_zh = {zs[0] for zs, _ in moved}
+    paired_en = {es[0] for _, es in moved}
+    kept = [
+        (zs, es)
+        for zs, es in beads
+        if not (zs and not es and zs[0] in paired_zh) and not (es and not zs and es[0] in paired_en)
+    ]
+    return kept + moved
 
 
 def link_chunks(chunks: list[Chunk], vectors: np.ndarray, links: list[Link]) -> None:

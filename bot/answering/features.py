@@ -89,11 +89,11 @@ def _name_tokens(name: str) -> list[str]:
 
 
 def context_of(s: Sentence, scorer: SentenceScorer) -> str:
-    """A sentence with its chunk, the aligned translation and its paragraph."""
+    """A sentence with its chunk, its paragraph, and the aligned translation's paragraph."""
     index = scorer.index
     other = index.chunk(s.chunk.counterpart_id)
-    paragraph = index.paragraph(s.chunk.paragraph_id)
-    parts = [s.chunk.text, other.text if other else "", paragraph.text if paragraph else ""]
+    paragraphs = [index.paragraph(c.paragraph_id) for c in (s.chunk, other) if c is not None]
+    parts = [s.chunk.text, other.text if other else "", *(p.text for p in paragraphs if p)]
     return "\n".join(dict.fromkeys(p for p in parts if p))
 
 

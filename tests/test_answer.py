@@ -72,9 +72,9 @@ def test_json_shape_matches_the_cli_contract(fake_zhen):
         assert {"n", "passage_id", "lang", "text", "translation", "score"} <= c.keys()
 
 
-def test_nothing_relevant_gives_does_not_say_in_the_askers_language(fake_zhen):
-    en = fake_zhen.ask("Quantum chromodynamics lattice gauge theory?")
-    zh = fake_zhen.ask("量子色动力学的格点规范理论是什么？")
+def test_a_year_the_article_never_gives_means_does_not_say_in_the_askers_language(fake_zhen):
+    en = fake_zhen.ask("What did the governors sign in 1850?")
+    zh = fake_zhen.ask("1850年省长们签署了什么？")
     assert (en.grounded, en.citations) == (False, [])
     assert en.answer == "The article does not say."
     assert zh.answer == "文章没有提到这一点。" and not zh.grounded

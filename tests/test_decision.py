@@ -29,6 +29,43 @@ def test_the_shipped_decision_fits_this_versions_features():
     assert data["fitted_on"] and all("heldout" not in name for name in data["fitted_on"])
 
 
+def test_the_topic_gate_refuses_a_question_that_comes_near_nothing_the_article_says():
+    fitted = load_decision()
+    embedder, size = fitted.topic_embedder, fitted.topic_sentences
+    assert embedder and size > 0 and fitted.on_topic(0.9, 0.0, embedder, size)
+    assert not fitted.on_topic(0.75, 0.8, embedder, size)
+    # nearer, or with fewer terms the article lacks, is never less on the subject
+    assert fitted.on_topic(0.95, 0.8, embedder, size) or not fitted.on_topic(
+        0.9, 0.8, embedder, size
+    )
+    assert fitted.on_topic(0.75, 0.2, embedder, size) or not fitted.on_topic(
+        0.75, 0.8, embedder, size
+    )
+    # another embedder's similarities are on another scale, and in a text shorter than any
+    # the gate was fitted on the nearest sentence is less near: it judges neither
+    assert fitted.on_topic(0.1, 1.0, "another:embedder", size)
+    assert fitted.on_topic(0.1, 1.0, embedder, size - 1)
+
+
+def test_the_topic_gate_survives_saving_and_loading(tmp_path):
+    fitted = load_decision()
+    path = tmp_path / "decision.json"
+    path.write_text(json.dumps({"decision": fitted.to_dict()}), "utf-8")
+    again = load_decision(path)
+    assert again.to_dict() == fitted.to_dict()
+
+
+@pytest.mark.real
+def test_a_question_about_something_else_is_refused_in_the_askers_language(real_zhen):
+    en = real_zhen.ask("How do I bake sourdough bread at home?")
+    zh = real_zhen.ask("量子色动力学的格点规范理论是什么？")
+    assert (en.grounded, en.citations, en.answer) == (False, [], "The article does not say.")
+    assert zh.answer == "文章没有提到这一点。" and not zh.grounded
+    assert en.features.get("off_topic") == 1.0
+    on = real_zhen.ask("When did Tianjin and Kobe become friendship cities?")
+    assert on.grounded and "1973" in on.answer
+
+
 def test_parameters_fitted_on_other_features_are_refused(tmp_path):
     data = json.loads(decision_parameters().read_text("utf-8"))
     data["decision"]["ranker"]["features"] = ["sim_z"]

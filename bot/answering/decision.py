@@ -1,13 +1,17 @@
-"""The one answer/refuse decision, as two small logistic models over named features.
+"""The one answer/refuse decision, as small logistic models over named features.
 
 - The ranker scores each candidate sentence: how likely it states the answer.
 - The answerability model looks at the best-scored sentence (its score, its lead over the
   next, whether it offers the asked answer type, the question's terms its passage or the
   whole article lacks) and gives the probability that the article answers the question.
+- The topic model, asked first, gives the probability that the question is about the
+  article's subject at all (how near it comes to any sentence, the share of its terms the
+  article never uses): "Who painted the Mona Lisa?" is refused before any sentence is judged.
 
 The article is quoted when that probability reaches the threshold (the "no answer" score of
-SQuAD 2.0), else the answer is "does not say". Both models and the threshold are fitted on
-the development question sets by ``scripts/fit_decision.py`` and shipped as
+SQuAD 2.0), else the answer is "does not say"; a question the topic model puts below its
+floor is refused as well. The models, the threshold and the floor are fitted on the
+development question sets by ``scripts/fit_decision.py`` and shipped as
 ``bot/data/decision.json``.
 """
 
@@ -33,6 +37,11 @@ EVIDENCE = (
     "indefinite",  # the passage mentions the asked-about thing only as "a …" / 一家…
 )
 QUESTION_FEATURES = ("score", "margin", *EVIDENCE)
+# Whether the question is about the article's subject at all, before any sentence is judged.
+TOPIC_FEATURES = (
+    "nearest",  # its highest similarity to any sentence (raw: fitted for one embedder)
+    "unknown_terms",  # the share of its terms the article never uses
+)
 
 
 class DecisionError(ValueError):
@@ -87,6 +96,10 @@ class Decision:
     ranker: Linear
     answerable: Linear
     threshold: float  # quote when P(the article answers) reaches this
+    topic: Linear | None = None  # P(on the article's subject); None: every question is
+    topic_floor: float = 0.0  # refused as off the subject below this
+    topic_embedder: str | None = None  # the embedder whose similarities the topic model read
+    topic_sentences: int = 0  # the fewest sentences of an article it was fitted on
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """The ranker's score of each candidate sentence (rows in ``FEATURES`` order)."""
@@ -97,12 +110,33 @@ class Decision:
         row = np.array([[score, margin, *(best[name] for name in EVIDENCE)]])
         return float(1.0 / (1.0 + np.exp(-self.answerable.logits(row)[0])))
 
+    def on_topic(
+        self, nearest: float, unknown_terms: float, embedder: str | None, sentences: int
+    ) -> bool:
+        """Whether the question is about what the article is about at all. Always, with an
+        embedder other than the one the topic model was fitted on (similarities differ), and
+        for a text shorter than any it was fitted on (its nearest sentence is less near)."""
+        if self.topic is None or embedder != self.topic_embedder:
+            return True
+        if sentences < self.topic_sentences:
+            return True
+        logit = self.topic.logits(np.array([[nearest, unknown_terms]]))[0]
+        return float(1.0 / (1.0 + np.exp(-logit))) >= self.topic_floor
+
     def to_dict(self) -> dict:
-        return {
+        out = {
             "ranker": self.ranker.to_dict(),
             "answerable": self.answerable.to_dict(),
             "threshold": round(self.threshold, 4),
         }
+        if self.topic is not None:
+            out |= {
+                "topic": self.topic.to_dict(),
+                "topic_floor": round(self.topic_floor, 4),
+                "topic_embedder": self.topic_embedder,
+                "topic_sentences": self.topic_sentences,
+            }
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> Decision:
@@ -110,6 +144,10 @@ class Decision:
             Linear.from_dict(data["ranker"], FEATURES),
             Linear.from_dict(data["answerable"], QUESTION_FEATURES),
             float(data["threshold"]),
+            Linear.from_dict(data["topic"], TOPIC_FEATURES) if data.get("topic") else None,
+            float(data.get("topic_floor", 0.0)),
+            data.get("topic_embedder"),
+            int(data.get("topic_sentences", 0)),
         )
 
     @classmethod

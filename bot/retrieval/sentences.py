@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.retrieval.hybrid import Hit, Retrieval
 from index.lexical import tokenize
 from index.model import Chunk
@@ -38,6 +40,18 @@ class SentenceScorer:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._tokens: dict[int, set[str]] = {}
+
+    def nearest(self, retrieval: Retrieval) -> float:
+        """The question's highest similarity to any sentence (the baseline rows and the
+        retrieved passages; raw, on the embedder's own scale). A question about something
+        else entirely comes less near."""
+        index, query = self.index, retrieval.query_vector
+        rows = [index.baseline_rows]
+        for hit in retrieval.hits:
+            for chunk in filter(None, (hit.chunk, hit.translation)):
+                rows.append(np.asarray(index.sentence_rows(index.position(chunk.id))))
+        picked = np.concatenate(rows).astype(np.int64)
+        return float((index.sentence_vectors[picked] @ query).max()) if picked.size else 0.0
 
     def tokens(self, row: int, text: str) -> set[str]:
         if row not in self._tokens:

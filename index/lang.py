@@ -79,7 +79,9 @@ def detect_lang(text: str) -> Lang:
 
 
 def detect_script(text: str) -> Literal["zh-Hans", "zh-Hant"]:
-    """Simplified or traditional, by which conversion changes more characters.
+    """Simplified or traditional, by which conversion changes more characters; a tie with
+    any character only traditional script writes (鐵, 瑪) is traditional, since converting to
+    traditional also changes characters traditional text uses too (台 → 臺, 峰 → 峯).
 
     Text that reads the same in both scripts counts as simplified.
     """
@@ -90,7 +92,7 @@ def detect_script(text: str) -> Literal["zh-Hans", "zh-Hant"]:
     as_traditional = to_traditional(hanzi)
     traditional_only = sum(a != b for a, b in zip(hanzi, as_simplified, strict=False))
     simplified_only = sum(a != b for a, b in zip(hanzi, as_traditional, strict=False))
-    return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"
+    return "zh-Hant" if traditional_only and traditional_only >= simplified_only else "zh-Hans"
 
 
 def script_neutral(text: str) -> bool:

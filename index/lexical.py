@@ -176,6 +176,37 @@ def tokenize(text: str) -> list[str]:
     return tokens + dated_anchors(dated)
 
 
+def rejoined(tokens: list[str], text: str, known: Mapping[str, float]) -> list[str]:
+    """``tokens`` of ``text`` with each Chinese word the corpus never uses replaced by the
+    corpus words that cross its edges, where jieba cut the text otherwise than the corpus
+    (两|国共|缔结 → 两国: 中日两国共缔结); a neighbour such a word takes in goes too. A word
+    no corpus word crosses is kept."""
+    norm = normalize(text)
+    found: dict[str, set[str]] = {}
+    for token in tokens:
+        start = norm.find(token)
+        if token in known or len(token) < 2 or not _CJK_ONLY.fullmatch(token) or start < 0:
+            continue
+        end = start + len(token)
+        found[token] = {
+            norm[i:j]
+            for i in range(max(0, start - 3), end)
+            for j in range(max(i + 2, start + 1), min(len(norm), end + 3) + 1)
+            if j - i <= 4
+            and (i < start or j > end)
+            and norm[i:j] in known
+            and _CJK_ONLY.fullmatch(norm[i:j])
+        }
+    crossing = set().union(*found.values()) if found else set()
+    out: list[str] = []
+    for token in tokens:
+        if found.get(token):
+            out.extend(sorted(found[token]))
+        elif not any(token in word and token != word for word in crossing):
+            out.append(token)
+    return list(dict.fromkeys(out))
+
+
 class BM25:
     """Okapi BM25 (Lucene variant) over pre-tokenised documents, on ``bm25s`` sparse matrices."""
 
@@ -193,6 +224,7 @@ class BM25:
         self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self._words: list[str] | None = None  # sorted English words, built on first lookup
         self._sounds: dict[str, list[str]] | None = None  # pinyin → Chinese words, likewise
+        self._short: dict[str, set[str]] | None = None  # 友城 → {友好城市}, likewise
 
     def scores(self, query: Iterable[str]) -> np.ndarray:
         """BM25 of every document for ``query`` (each distinct known term counted once)."""
@@ -220,6 +252,21 @@ class BM25:
                 near.append(word)
         found = difflib.get_close_matches(term, near, n=1, cutoff=TYPO_SIMILARITY)
         return found[0] if found else None
+
+    def abbreviations(self, term: str) -> set[str]:
+        """Corpus words that abbreviate a four-character Chinese ``term`` by the first
+        character of each half (友好城市 → 友城, 北京大学 → 北大), or that it abbreviates."""
+        if not _CJK_ONLY.fullmatch(term) or len(term) not in (2, 4):
+            return set()
+        if self._short is None:
+            self._short = {}
+            for word in self.idf:
+                if len(word) == 4 and _CJK_ONLY.fullmatch(word):
+                    self._short.setdefault(word[0] + word[2], set()).add(word)
+        if len(term) == 2:
+            return set(self._short.get(term, ())) - {term}
+        short = term[0] + term[2]
+        return {short} if short in self.idf else set()
 
     def sounds_like(self, term: str, readings: Mapping[str, str]) -> str | None:
         """The corpus word a Chinese ``term`` it lacks stands for when typed by sound, as pinyin

@@ -1,7 +1,7 @@
 from bot.retrieval.terms import Terms
 from index.bridge import pinyin_table
 from index.lang import detect_language, normalize, to_script
-from index.lexical import BM25, content_pieces, tokenize
+from index.lexical import BM25, content_pieces, rejoined, tokenize
 from tests.conftest import zhen_on_article
 
 
@@ -153,3 +153,26 @@ def test_function_words_have_no_content_pieces():
     assert content_pieces("几个") == ()
     assert content_pieces("那站") == ("站",)
     assert content_pieces("开幕式") == ("开幕式",)
+
+
+def test_a_chinese_word_cut_otherwise_than_the_corpus_is_rejoined_into_the_corpus_words():
+    known = {"中日": 1.0, "两": 1.0, "两国": 1.0, "缔结": 1.0}
+    # jieba cuts 两|国共|缔结; the corpus writes 两国 (and 两 is part of it, not a word)
+    tokens = rejoined(["中日", "两", "国共", "缔结"], "中日两国共缔结", known)
+    assert tokens == ["中日", "两国", "缔结"]
+    # a word the corpus lacks that no corpus word crosses is kept as it is
+    assert rejoined(["量子", "力学"], "量子力学", {"力学": 1.0}) == ["量子", "力学"]
+
+
+def test_a_four_character_word_meets_its_two_character_abbreviation_both_ways():
+    bm25 = BM25([["友城", "交流"], ["天津", "神户"]])
+    assert bm25.abbreviations("友好城市") == {"友城"}
+    assert BM25([["友好城市"]]).abbreviations("友城") == {"友好城市"}
+    assert bm25.abbreviations("友好关系") == set()
+
+
+def test_a_traditional_question_with_characters_both_scripts_use_is_traditional():
+    # 台 and 峰 are traditional too, though converting to traditional changes them (臺, 峯)
+    assert detect_language("台北到高雄搭高鐵大概要多久？") == "zh-Hant"
+    assert detect_language("珠穆朗瑪峰有多高？") == "zh-Hant"
+    assert detect_language("台北到高雄搭高铁大概要多久？") == "zh-Hans"

@@ -15,7 +15,7 @@ import numpy as np
 from bot.retrieval.terms import Terms
 from index.embed import Embedder
 from index.lang import Lang
-from index.lexical import tokenize
+from index.lexical import rejoined, tokenize
 from index.model import Chunk
 from index.store import Index
 from index.stores import MemoryStore, Ranked, Store
@@ -100,7 +100,7 @@ class Retriever:
         ``documents`` (ids) limits the search to those documents."""
         n = len(self.index.chunks)
         query_vector = self.embedder.embed_queries([question])[0]
-        tokens = tokenize(question)
+        tokens = rejoined(tokenize(question), question, self.index.bm25.idf)
         terms = Terms.of(tokens, self.index)
         if n == 0:  # an empty library
             empty = np.zeros(0, np.float32)

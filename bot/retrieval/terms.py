@@ -2,7 +2,8 @@
 
 A term counts as present in a text when the text holds the term itself or one of its
 renderings: through the index's bridge (乒乓球 for "table tennis", the full name of an
-abbreviation), the corpus words a clipped English term is short for (techs → technicians),
+abbreviation), a Chinese abbreviation formed from the halves' first characters (友好城市 ⇄
+友城), the corpus words a clipped English term is short for (techs → technicians),
 the corpus word a misspelt English term means (visiter → visitor), the
 content words of a Chinese term jieba cut differently from the corpus (那站 → 站), or the
 corpus word a mistyped Chinese one sounds like (主仁 → 主任). Terms the
@@ -57,7 +58,7 @@ class Terms:
         bridged = index.bridge.translate(tokens, idf)
         weights, renderings, known, function, respelt = {}, {}, set(), set(), set()
         for term in dict.fromkeys(tokens):
-            forms = {term} | bridged.get(term, set())
+            forms = {term} | bridged.get(term, set()) | index.bm25.abbreviations(term)
             if not any(f in idf for f in forms):
                 fixed = _respelt(term, index)
                 # the word as meant is rendered as a word spelt right would be

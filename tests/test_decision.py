@@ -66,6 +66,13 @@ def test_a_question_about_something_else_is_refused_in_the_askers_language(real_
     assert on.grounded and "1973" in on.answer
 
 
+@pytest.mark.real
+def test_a_count_asked_with_the_full_word_the_article_abbreviates_is_answered(real_zhen):
+    # jieba cuts 两|国共|缔结 and the article writes 友城 for 友好城市 (共締結友城250對)
+    result = real_zhen.ask("中日两国共缔结了多少对友好城市？")
+    assert result.grounded and "250" in result.answer
+
+
 def test_parameters_fitted_on_other_features_are_refused(tmp_path):
     data = json.loads(decision_parameters().read_text("utf-8"))
     data["decision"]["ranker"]["features"] = ["sim_z"]

@@ -40,8 +40,8 @@ _ROW = re.compile(r"^(?:[^:：;；。]{1,40}[:：][^;；:：]+[;；，,]\s*){2,}
 LENGTH_WEIGHT = 1.5  # per unit of |log| length misfit
 PAIR_BIAS = -0.5  # a bead must earn its place: unrelated paragraphs score about 0
 MERGE_COST = 0.75  # per paragraph beyond one on each side
-MOVED_FLOOR = 1.0
-ABSORB_FLOOR = 2.5  # how well an orphan's sentences must match a neighbour's (in spreads)  # the least score for pairing two left-over paragraphs out of order
+MOVED_FLOOR = 1.0  # the least score for pairing two left-over paragraphs out of order
+ABSORB_FLOOR = 2.5  # how well an orphan's sentences must match a neighbour's (in spreads)
 
 
 _DATELINE = re.compile(r"(?:\d{4}|\d{1,2}日)\s*(?:[—–]+|--)\s*$|[0-9一二三四五六七八九十]+日电\s*$")

@@ -264,7 +264,7 @@ class BM25:
                 if len(word) == 4 and _CJK_ONLY.fullmatch(word):
                     self._short.setdefault(word[0] + word[2], set()).add(word)
         if len(term) == 2:
-            return set(self._short.get(term, ())) - {term}
+            return set(self._short.get(term, ()))
         short = term[0] + term[2]
         return {short} if short in self.idf else set()
 

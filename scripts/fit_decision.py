@@ -36,7 +36,14 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from bot.answering.analysis import analyse
-from bot.answering.decision import EVIDENCE, QUESTION_FEATURES, TOPIC_FEATURES, Decision, Linear
+from bot.answering.decision import (
+    EVIDENCE,
+    QUESTION_FEATURES,
+    TOPIC_FEATURES,
+    Decision,
+    Linear,
+    logistic,
+)
 from bot.answering.draft import retrieve
 from bot.answering.features import FEATURES, Featurizer, matrix
 from bot.answering.question import check_question
@@ -86,7 +93,6 @@ class Question:
 class Data:
     questions: list[Question] = field(default_factory=list)
     sha256: dict[str, str] = field(default_factory=dict)
-    sentences: dict[str, int] = field(default_factory=dict)  # per set, its article's
 
 
 def dev_sets() -> list[tuple[str, Path, Path]]:
@@ -113,7 +119,7 @@ def collect(home: Path) -> Data:
         settings = Settings.from_env(home=home / name, corpus=(article,))
         zhen = Zhen.load(settings, embedder, decision=placeholder)
         snap = zhen.snapshot
-        data.sentences[name] = len(snap.scorer.index.sentence_vectors)
+        sentences = len(snap.scorer.index.sentence_vectors)
         for item in load_testset(testset):
             text, language = check_question(item.user_input, settings.max_question_chars)
             analysis = analyse(text)
@@ -145,7 +151,7 @@ def collect(home: Path) -> Data:
                     outline=structure is not None,
                     topic=topic,
                     off_topic="off-topic" in item.tags,
-                    sentences=data.sentences[name],
+                    sentences=sentences,
                 )
             )
     return data
@@ -186,7 +192,7 @@ def _logistic(
         w, b = theta[:n], theta[n]
         z = x @ w + b
         value = (weight * (np.logaddexp(0, -z) * y + np.logaddexp(0, z) * (1 - y))).sum()
-        p = 1 / (1 + np.exp(-z))
+        p = logistic(z)
         g = weight * (p - y)
         return (value + w @ w / (2 * C)) / len(y), np.append(x.T @ g + w / C, g.sum()) / len(y)
 
@@ -248,7 +254,7 @@ def fit_topic(questions: list[Question]) -> tuple[Linear, float]:
     rows = np.array([q.topic for q in usable])
     labels = np.array([int(q.answerable) for q in usable])
     model = _logistic(TOPIC_FEATURES, rows, labels, balanced=True, signs=SIGNS)
-    p = 1 / (1 + np.exp(-model.logits(rows)))
+    p = logistic(model.logits(rows))
     grid = np.round(np.arange(0.0, 0.51, 0.01), 2)
     net = [
         (int(((p < t) & (labels == 0)).sum() - ((p < t) & (labels == 1)).sum()), -t) for t in grid
@@ -266,7 +272,7 @@ def outcomes(decision: Decision, questions: list[Question], threshold: float) ->
         row = question_row(q, decision.ranker) if on_topic(decision, q) else None
         answers = False
         if row is not None:
-            p = 1 / (1 + np.exp(-decision.answerable.logits(row[None, :])[0]))
+            p = logistic(decision.answerable.logits(row[None, :])[0])
             answers = p >= threshold
         if q.answerable:
             n_ans += 1

@@ -44,6 +44,11 @@ TOPIC_FEATURES = (
 )
 
 
+def logistic(logits: np.ndarray) -> np.ndarray:
+    """Probabilities from log-odds."""
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
 class DecisionError(ValueError):
     """The decision parameters do not fit this version's features."""
 
@@ -108,7 +113,7 @@ class Decision:
     def probability(self, best: dict[str, float], score: float, margin: float) -> float:
         """P(the article answers the question), from its best sentence."""
         row = np.array([[score, margin, *(best[name] for name in EVIDENCE)]])
-        return float(1.0 / (1.0 + np.exp(-self.answerable.logits(row)[0])))
+        return float(logistic(self.answerable.logits(row)[0]))
 
     def on_topic(
         self, nearest: float, unknown_terms: float, embedder: str | None, sentences: int
@@ -121,7 +126,7 @@ class Decision:
         if sentences < self.topic_sentences:
             return True
         logit = self.topic.logits(np.array([[nearest, unknown_terms]]))[0]
-        return float(1.0 / (1.0 + np.exp(-logit))) >= self.topic_floor
+        return float(logistic(logit)) >= self.topic_floor
 
     def to_dict(self) -> dict:
         out = {

@@ -199,6 +199,30 @@ def dated_ordinals(norm: str) -> set[int]:
     return found
 
 
+# An ordinal that says when something happened, not which of a series: "when did they first
+# meet" (no determiner before it), "in the first place", 第一次把…, 首次在… (a verb phrase after it).
+_EN_DETERMINER = re.compile(
+    r"(?:\b(?:the|a|an|its|their|his|her|our|your|my|this|that|these|those|each|every|whose)"
+    r"|['’]s?)\s+(?:very\s+|ever\s+)?$"
+)
+_EN_IDIOM = re.compile(r"\bin the first place\b|\bfirst of all\b|\bfirst and foremost\b")
+_ZH_ADVERBIAL = re.compile(rf"(?:第\s*(?:\d+|[{ZH_NUM}]+)|首)次(?=[把将在与和跟同向对给被从])")
+
+
+def without_adverbial_ordinals(norm: str) -> str:
+    """A normalised question with its adverbial ordinals blanked: those constrain no passage
+    to one of a series ("when did the two chiefs first meet" is answered by a passage telling
+    the meeting, whether or not it says "first")."""
+    norm = _ZH_ADVERBIAL.sub(" ", _EN_IDIOM.sub(" ", norm))
+    out, last = [], 0
+    for m in _EN_ORDINAL.finditer(norm):
+        before = norm[: m.start()]
+        if before.strip() and not _EN_DETERMINER.search(before):
+            out += [norm[last : m.start()], " "]
+            last = m.end()
+    return "".join(out) + norm[last:]
+
+
 def months(text: str) -> set[int]:
     """Months named in ``text`` as dates (May 2009, 24th June, the 24th of June, 2009年5月)."""
     return dated_months(written_dates(normalize(text)))

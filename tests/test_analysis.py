@@ -97,6 +97,28 @@ def test_an_ordinal_is_met_by_the_number_of_the_series_its_noun_names():
     assert constraints_met(a, "Between 2023 and 2024, 4 of the tanks failed.") == 0.0
 
 
+@pytest.mark.parametrize(
+    ("question", "ordinals"),
+    [
+        ("When did the two library chiefs first cross paths?", set()),
+        ("In what year was the reef first surveyed?", set()),
+        ("Why did the schools want this partnership in the first place?", set()),
+        ("两家机构第一次把合作约定落在纸面上是哪一天？", set()),
+        ("首次在北京举办是哪一年？", set()),
+        ("When was the first forum held?", {1}),
+        ("Who came to the very first survey day?", {1}),
+        ("What did Navatu's first harvest weigh?", {1}),
+        ("first avocado container tonnes", {1}),
+        ("纳瓦图村第一次收获海参时最大的一头有多重？", {1}),
+        ("第二届论坛在哪里举办？", {2}),
+    ],
+)
+def test_an_ordinal_saying_when_something_happened_names_no_edition(question, ordinals):
+    # "first" before a verb, or 第一次 before 把/在, does not restrict the answer to a passage
+    # that says "first": the passage telling the meeting answers when they first met
+    assert analyse(question).ordinals == ordinals
+
+
 def test_a_numbered_member_of_a_series_is_an_ordinal_in_either_language():
     a = analyse("项目的Stage 3是从什么时候到什么时候？")
     assert a.ordinals == {3} and not a.numbers and not a.names
@@ -135,7 +157,7 @@ def test_a_year_or_a_day_said_in_words_is_the_date_it_names():
     assert analyse("Did two thousand people come?").years == frozenset()  # a count
     assert analyse("How many came on the first of May?").months == {5}
     spoke = analyse("Who spoke first, May or Chen?")  # a name, not a date
-    assert spoke.ordinals == {1} and not spoke.months
+    assert not spoke.months and not spoke.ordinals  # nor "spoke first" an edition
     question = analyse("Where did they play on the twenty-first of March, twenty nineteen?")
     assert constraints_met(question, "- Prague, 21 March 2019") == 1.0
     assert constraints_met(question, "on the twenty-first of March 2019, in Prague") == 1.0

@@ -42,6 +42,7 @@ from index.anchors import (
     dated_months,
     dated_ordinals,
     months,
+    without_adverbial_ordinals,
     written_dates,
 )
 from index.lang import normalize
@@ -222,19 +223,20 @@ def analyse(question: str) -> Analysis:
     for code in CODE.findall(question):
         counted = counted.replace(normalize(code), " ")
     numbers = {n for n in numbers_in(counted, exact=True) if n not in years} - bounds(dated)
+    edition = without_adverbial_ordinals(dated)
     return Analysis(
         kind=kind,
         years=frozenset(years),
         numbers=frozenset(numbers),
         months=frozenset(dated_months(dated)),
-        ordinals=frozenset(dated_ordinals(dated) | {n for n, _ in numbered}),
+        ordinals=frozenset(dated_ordinals(edition) | {n for n, _ in numbered}),
         names=tuple(n for n in names_in(question) if n not in {w for _, w in numbered}),
         units=frozenset(count_units(norm)) if kind == "number" else frozenset(),
         instructions=bool(_INSTRUCTIONS.search(norm)),
         days=frozenset(dated_days(dated)),
         series=frozenset(
             (int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2)], m.group(3))
-            for m in _SERIES.finditer(norm)
+            for m in _SERIES.finditer(without_adverbial_ordinals(norm))
         )
         | numbered,
     )

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS as AMERICAN
 
 from index.anchors import dated_anchors, written_dates
 from index.lang import normalize
@@ -114,7 +115,9 @@ def stem(word: str) -> str:
     the consonant -ing or -ed doubled (scanning, scan). A word ending in a doubled consonant
     loses one (boycott, boycotted: boycot), so its -ed form, undoubled, still meets it. A
     silent -e goes and comes back as Porter's stemmer has it: restore, restored and
-    restoration meet as restor; move, moved and moving as move."""
+    restoration meet as restor; move, moved and moving as move. British spellings are
+    American first (centre, center: center), so either meets CC-CEDICT's glosses."""
+    word = AMERICAN.get(word, word)
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     removed = ""

@@ -41,6 +41,19 @@ def test_english_tokens_are_stemmed_and_stop_words_dropped():
     assert tokenize("The delegations visited the cities") == tokenize("delegation visit city")
 
 
+def test_british_and_american_spellings_are_one_term_and_meet_the_dictionary(tmp_path):
+    assert tokenize("the Centre organised a programme") == tokenize(
+        "the center organized a program"
+    )
+    zhen = zhen_on_article(
+        tmp_path,
+        "eggs.txt",
+        "这一批共获得受精卵约三百四十万粒。\n\nThe batch yielded 3.4 million eggs.\n",
+    )
+    # CC-CEDICT glosses 受精 as "fertilized": the British spelling finds it too
+    assert "受精" in Terms.of(tokenize("fertilised eggs"), zhen.index).renderings["fertiliz"]
+
+
 def test_a_plural_in_es_after_a_non_sibilant_matches_its_singular():
     assert tokenize("nurses houses cases") == tokenize("nurse house case")
     assert tokenize("classes boxes churches") == tokenize("class box church")

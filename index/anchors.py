@@ -66,8 +66,12 @@ _ZH_ORDINAL = re.compile(rf"第\s*(\d+|[{ZH_NUM}]+)|(首)[届次]")
 _EN_ORDINAL = re.compile(
     r"\b(\d+)(?:st|nd|rd|th)\b|\b(" + "|".join(EN_ORDINALS) + r")\b", re.IGNORECASE
 )
-# a number that names one of a series, as 第二 does: "No. 2 Middle School" (第二中学)
-DESIGNATION = re.compile(r"\bno\.?\s?(\d{1,3})\b(?![.,]\d)", re.IGNORECASE)
+# a number that names one of a series, as 第二 does: "No. 2 Middle School" (第二中学), 一号冷库
+# (not the day of a month, 5月3号, nor a code, Y3号)
+DESIGNATION = re.compile(
+    rf"\bno\.?\s?(\d{{1,3}})\b(?![.,]\d)|(?<![月A-Za-z0-9{ZH_NUM}-])(\d{{1,3}}|[{ZH_NUM}]{{1,3}})[号號]",
+    re.IGNORECASE,
+)
 _MONTH_NAME = "|".join(MONTHS)
 # A month name only counts next to a day or year number ("may" alone is a verb).
 _EN_MONTH = re.compile(
@@ -195,7 +199,10 @@ def dated_ordinals(norm: str) -> set[int]:
             found.add(value)
     for m in _EN_ORDINAL.finditer(norm):
         found.add(int(m.group(1)) if m.group(1) else EN_ORDINALS[m.group(2).lower()])
-    found.update(int(m.group(1)) for m in DESIGNATION.finditer(norm))
+    for m in DESIGNATION.finditer(norm):
+        value = zh_number(m.group(1) or m.group(2))
+        if value is not None:
+            found.add(value)
     return found
 
 

@@ -128,6 +128,16 @@ def test_a_numbered_member_of_a_series_is_an_ordinal_in_either_language():
     assert analyse("How many people came on March 3?").numbers == {3.0}  # a date, no series
 
 
+def test_a_chinese_number_before_hao_designates_one_of_a_series():
+    store = analyse("How many panels are on the roof of store No. 1?")
+    assert store.ordinals == {1} and not store.numbers
+    assert constraints_met(store, "康傑馬一號冷庫屋頂上的四十八塊光伏板") == 1.0
+    assert constraints_met(store, "康傑馬二號冷庫屋頂上的光伏板") == 0.0
+    assert analyse("一号冷库有多少块光伏板？").ordinals == {1}
+    assert not analyse("5月3号来了多少人？").ordinals  # the day of a month
+    assert not analyse("为什么把Y3号龙窑叫作卧龙窑？").ordinals  # a code
+
+
 def test_a_code_of_capitals_and_digits_is_a_name_not_a_number():
     a = analyse("How long had temperature logger BQ-07 been under water?")
     assert "bq-07" in a.names and a.numbers == frozenset()

@@ -5,8 +5,9 @@ Each candidate sentence of each development question becomes a row of named feat
 and states at least one of the question's required facts. The ranker, a logistic
 regression, is fitted on the rows of answerable questions. The answerability model, a second
 logistic regression, is fitted on one row per question: the best allowed sentence's score,
-its lead over the next and its evidence features, labelled by whether the article answers
-the question. Its threshold is the one that best balances answering the answerable and
+its lead over the next and its evidence features, labelled by whether quoting would give the
+right answer (the question is answerable and the quoted passage states a required fact; as
+SQuAD 2.0 calibrates its "no answer" score on answers that are right). Its threshold is the one that best balances answering the answerable and
 refusing the rest on the same sets. Leave-one-set-out figures are printed so the fit can be
 judged on sets it did not see.
 
@@ -228,13 +229,20 @@ def quoted(q: Question, ranker: Linear) -> list[int]:
     return [q.ranks[i] for i in (picked[0], second) if i is not None]
 
 
+def answered_right(q: Question, ranker: Linear) -> bool:
+    """Whether quoting would give the right answer: the question is answerable and a passage
+    the answer quotes holds a sentence stating a required fact. Quoting the wrong passage
+    of an answerable question is no better than answering an unanswerable one."""
+    return q.answerable and bool(q.labels[np.isin(q.ranks, quoted(q, ranker))].any())
+
+
 def fit(questions: list[Question]) -> Decision:
     topic, floor = fit_topic(questions)
     usable = [q for q in questions if not q.outline]
     gate = gated(Decision.neutral(), topic, floor, questions)
     kept = [q for q in usable if on_topic(gate, q)]
     ranker = fit_ranker(kept)
-    pairs = [(question_row(q, ranker), q.answerable) for q in kept]
+    pairs = [(question_row(q, ranker), answered_right(q, ranker)) for q in kept]
     pairs = [(r, y) for r, y in pairs if r is not None]
     rows = np.array([r for r, _ in pairs])
     labels = np.array([int(y) for _, y in pairs])
@@ -280,7 +288,7 @@ def outcomes(decision: Decision, questions: list[Question], threshold: float) ->
             if answers:
                 # the answer quotes the whole passage (and a runner-up the ranker judges
                 # likely to answer too): right when any of their sentences is
-                right += int(q.labels[np.isin(q.ranks, quoted(q, decision.ranker))].any())
+                right += answered_right(q, decision.ranker)
         else:
             n_unans += 1
             refused_ok += not answers

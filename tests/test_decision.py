@@ -41,8 +41,9 @@ def test_the_topic_gate_refuses_a_question_that_comes_near_nothing_the_article_s
     assert fitted.on_topic(0.75, 0.2, embedder, size) or not fitted.on_topic(
         0.75, 0.8, embedder, size
     )
-    # another embedder's similarities are on another scale, and in a text shorter than any
-    # the gate was fitted on the nearest sentence is less near: it judges neither
+    # another embedder's similarities are on another scale, and in a text shorter than the
+    # fit script's simulation allows (the development articles cut to a share of their
+    # passages) fewer of the question's terms occur: it judges neither
     assert fitted.on_topic(0.1, 1.0, "another:embedder", size)
     assert fitted.on_topic(0.1, 1.0, embedder, size - 1)
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 
-from index.lexical import in_dictionary
+from index.bridge import cedict_glosses, lexicon
+from index.lexical import in_dictionary, stem
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}$")
 _CLOSING_QUOTE = "」”』》\"'"
 _MAX_PLAIN = 8  # a gloss without a name dot or quotes longer than this is a phrase, not a name
+_BOUND = re.compile(r"\(bound form\)\s*(?:an? |the )?([A-Za-z]+)$")
 
 
 def glossed(name: str, texts: Iterable[str]) -> set[str]:
@@ -113,4 +116,32 @@ def places_within(name: str, texts: Iterable[str], is_name: Callable[[str], bool
             run = m.group(1)
             found = [run[:k] for k in range(len(run), 1, -1) if is_name(run[:k])]
             out |= set(found[:1])
+    return out
+
+
+def compound(
+    words: Sequence[str], renderings: Mapping[str, Iterable[str]]
+) -> re.Pattern[str] | None:
+    """A name of several ``words`` written word by word in Chinese, in order (森林故事屋 for
+    "Forest Story Room"): each word by one of its ``renderings``, the last (the head noun) also
+    by a dictionary form no corpus word is (屋, a bound form; 室). None when a word has no
+    Chinese form."""
+    last = words[-1]
+    heads = {*lexicon().headwords.get((last,), ()), *bound_forms().get(last, ())}
+    forms = [*(renderings[w] for w in words[:-1]), {*heads, *renderings[last]}]
+    groups = [[f for f in fs if _CJK_WORD.fullmatch(f)] for fs in forms]
+    if len(groups) < 2 or not all(groups):
+        return None
+    return re.compile("".join(f"(?:{'|'.join(map(re.escape, g))})" for g in groups))
+
+
+@lru_cache(maxsize=1)
+def bound_forms() -> dict[str, list[str]]:
+    """(Stemmed) English word → the Chinese bound forms CC-CEDICT glosses with it: "(bound
+    form) room" for 屋. They are no words of their own, but end compounds (森林故事屋)."""
+    out: dict[str, list[str]] = {}
+    for head, gloss in cedict_glosses():
+        for sense in gloss.split("/"):
+            if m := _BOUND.match(sense.strip()):
+                out.setdefault(stem(m.group(1).lower()), []).append(head)
     return out

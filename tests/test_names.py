@@ -7,7 +7,7 @@ from bot.settings import Settings
 from index.bridge import pinyin_table
 from index.lang import normalize
 from index.lexical import tokenize
-from index.names import glossed, places_within, spelled, spelled_runs
+from index.names import compound, glossed, places_within, spelled, spelled_runs
 from tests.conftest import ROOT
 
 TEXTS = [
@@ -92,3 +92,14 @@ def test_a_place_of_several_words_lends_no_single_word_to_its_country(tmp_path, 
     places = zhen.index.places_within("Zhejiang")
     assert "ouning county" in places
     assert not places & {"县", "county"}  # "county" would meet any county
+
+
+def test_a_name_of_several_words_is_met_as_one_chinese_compound_in_the_same_order():
+    # "room" is 屋 only as a bound form, which no corpus word is on its own
+    renderings = {"forest": {"森林", "forest"}, "story": {"故事"}, "room": {"房间", "room"}}
+    written = compound(["forest", "story", "room"], renderings)
+    assert written is not None
+    assert written.search(normalize("圖：森林故事屋可同時容納四十名兒童"))
+    assert not written.search("故事森林屋")
+    assert not written.search("森林里的故事屋")
+    assert compound(["forest", "story"], {"forest": {"forest"}, "story": {"故事"}}) is None

@@ -34,6 +34,7 @@ from index.bridge import pinyin_table
 from index.lang import Lang, normalize
 from index.lexical import content_pieces, in_dictionary, stem, tokenize
 from index.model import Chunk
+from index.names import compound
 
 FEATURES = (
     "sim_z",
@@ -110,13 +111,14 @@ class Featurizer:
         self.unknown = terms.unknown_share()
         self.names = {name: self._renderings(name) for name in analysis.names}
         # a name of several words is also met word by word in the other language: "Lianyu
-        # Bay" by 莲屿湾, "Middle School" by 中学
+        # Bay" by 莲屿湾, "Middle School" by 中学; or as one compound (森林故事屋)
         renderings = retrieval.terms.renderings
         self.parts = {
             name: [{t, *renderings[t]} for t in tokens]
             for name in analysis.names
             if len(tokens := _name_tokens(name)) > 1 and all(t in renderings for t in tokens)
         }
+        self.compounds = {n: compound(_name_tokens(n), renderings) for n in self.parts}
         # Names the article never mentions: in no rendering, and (a name of several words)
         # with a word the article never uses ("Osaka"; not "China-Japan", not "Lianyu Bay No").
         # A Chinese "name" jieba's dictionary lacks is a guess of its tagger (段时间, a typo).
@@ -373,8 +375,10 @@ class Featurizer:
         """Whether the context names ``name``: whole, or (in the other language) word by word."""
         if self._name_in(self.names[name], context, tokens):
             return True
-        parts = self.parts.get(name)
-        return bool(parts) and all(self._name_in(p, context, tokens) for p in parts)
+        parts, written = self.parts.get(name), self.compounds.get(name)
+        if parts and all(self._name_in(p, context, tokens) for p in parts):
+            return True
+        return bool(written and written.search(normalize(context)))
 
     @staticmethod
     def _name_in(forms: set[str], context: str, tokens: set[str]) -> bool:

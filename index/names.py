@@ -145,3 +145,16 @@ def bound_forms() -> dict[str, list[str]]:
             if m := _BOUND.match(sense.strip()):
                 out.setdefault(stem(m.group(1).lower()), []).append(head)
     return out
+
+
+def demonyms(forms: Iterable[str]) -> set[str]:
+    """What a text calls a country's people or party by, for the Chinese ``forms`` of its name,
+    from CC-CEDICT: 中国人 "Chinese person" gives chines(e), 中方 "the Chinese side" 中方."""
+    senses, out = lexicon().senses, set()
+    for form in filter(_CJK_WORD.fullmatch, forms):
+        for sense in senses.get(form + "人", ()):
+            if len(sense) > 1 and sense[1] in ("person", "peopl"):
+                out.add(sense[0])
+        if any("side" in sense for sense in senses.get(form[0] + "方", ())):
+            out.add(form[0] + "方")
+    return out

@@ -215,6 +215,10 @@ def test_a_chinese_count_counts_the_last_noun_of_its_noun_phrase():
     assert "技术人员" in count_units(normalize("有几个中国技术人员被迫回国？"))
     assert "中国" not in count_units(normalize("有几个中国技术人员被迫回国？"))
     assert count_units(normalize("多少名学生参加了？")) >= {"学生", PERSONS}
+    # and is met with a modifier between the number and the noun
+    staff = frozenset({"技术人员"})
+    assert counts_unit(staff, "常驻育苗场的四名中方技术人员全部撤回国内。")
+    assert not counts_unit(staff, "四名中方专家和十二位当地的年轻技术人员")
 
 
 def test_a_classifier_jieba_tags_is_what_a_chinese_count_counts():

@@ -7,7 +7,7 @@ from bot.settings import Settings
 from index.bridge import pinyin_table
 from index.lang import normalize
 from index.lexical import tokenize
-from index.names import compound, glossed, places_within, spelled, spelled_runs
+from index.names import compound, demonyms, glossed, places_within, spelled, spelled_runs
 from tests.conftest import ROOT
 
 TEXTS = [
@@ -103,3 +103,10 @@ def test_a_name_of_several_words_is_met_as_one_chinese_compound_in_the_same_orde
     assert not written.search("故事森林屋")
     assert not written.search("森林里的故事屋")
     assert compound(["forest", "story"], {"forest": {"forest"}, "story": {"故事"}}) is None
+
+
+def test_a_country_is_named_by_what_its_people_or_party_are_called():
+    # "the four Chinese technicians", 四名中方技术人员: about China, 中国
+    assert {"chines", "中方"} <= demonyms({"中国", "china"})
+    assert "british" in demonyms({"英国"})
+    assert not demonyms({"比利时"}) & {"比方"}  # 比方 is "for instance", no side

@@ -34,7 +34,7 @@ from index.bridge import pinyin_table
 from index.lang import Lang, normalize
 from index.lexical import content_pieces, in_dictionary, stem, tokenize
 from index.model import Chunk
-from index.names import compound
+from index.names import compound, demonyms
 
 FEATURES = (
     "sim_z",
@@ -188,7 +188,7 @@ class Featurizer:
             forms |= {english for t in tokens for english in index.bridge.names.get(t, ())}
         if name.isascii():  # 埃莱娜·莫雷蒂（Elena Moretti）; 龙春梅 for Long Chunmei
             forms |= index.name_forms(name)
-        return forms | index.places_within(name)  # Antwerp, 安特卫普 for "Belgian"
+        return forms | index.places_within(name) | demonyms(forms)  # Antwerp; Chinese, 中方
 
     def candidates(self, question_lang: Lang, depth: int = 4) -> list[Candidate]:
         sentences = self.scorer.candidates(self.retrieval, depth)

@@ -372,7 +372,7 @@ def counts_unit(units: frozenset[str], text: str, asked: frozenset[str] | None =
             stem(w) for w in re.findall(r"[a-z]+", norm[max(0, m.start() - 30) : m.start()])[-3:]
         }:
             return True
-        head = after.lstrip()[:6]
+        head = after.lstrip()[:8]  # 名中方技术人员: a modifier may come between
         if any(u in head for u in units if not u.isascii()):
             return True
         if PERSONS in units and _counts_people(units if asked is None else asked, after):

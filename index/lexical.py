@@ -29,6 +29,12 @@ from index.lang import normalize
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
 _CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# A number and its classifier end a word: jieba reads 多少本书 as 多少|本书 ("this book") and
+# 多少头稚参 as 多少|头稚|参, so the text after a counted classifier is cut on its own (not
+# after a lone 一: 一把手, 一头雾水).
+_COUNTED = re.compile(
+    r"(?:多少|几|[零〇二两三四五六七八九十百千万亿]|[零〇一二两三四五六七八九十百千万亿]{2,})[个位名本头条张件家只座所间台辆架部份项批种棵株枚颗支把双套块]"
+)
 # function words, kept out of search and of the dictionary's glosses alike
 GLOSS_STOP = frozenset(
     """a an the of and or to in on at for from by with as is are was were be been being has
@@ -173,9 +179,11 @@ def tokenize(text: str) -> list[str]:
             if run not in EN_STOP:
                 tokens.append(stem(run.replace("’", "'").split("'")[0]))
         else:
-            for word in load_jieba().lcut_for_search(run):
-                if word not in _ZH_STOP and word.strip():
-                    tokens.append(word)
+            cuts = [0, *(m.end() for m in _COUNTED.finditer(run)), len(run)]
+            for piece in (run[a:b] for a, b in itertools.pairwise(cuts) if b > a):
+                for word in load_jieba().lcut_for_search(piece):
+                    if word not in _ZH_STOP and word.strip():
+                        tokens.append(word)
     return tokens + dated_anchors(dated)
 
 

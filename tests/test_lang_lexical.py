@@ -54,6 +54,13 @@ def test_british_and_american_spellings_are_one_term_and_meet_the_dictionary(tmp
     assert "受精" in Terms.of(tokenize("fertilised eggs"), zhen.index).renderings["fertiliz"]
 
 
+def test_a_counted_classifier_ends_a_chinese_word():
+    # jieba alone reads 多少本书 as 多少|本书 ("this book") and 头稚参 as 头稚|参
+    assert {"本", "书"} <= set(tokenize("车上装了多少本书？"))
+    assert "稚参" in tokenize("放流了多少头稚参？")
+    assert "一把手" in tokenize("文化中心的一把手是谁？")  # a lone 一 counts nothing here
+
+
 def test_a_plural_in_es_after_a_non_sibilant_matches_its_singular():
     assert tokenize("nurses houses cases") == tokenize("nurse house case")
     assert tokenize("classes boxes churches") == tokenize("class box church")

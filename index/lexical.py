@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import gzip
 import itertools
 import logging
 import math
@@ -20,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib.resources import files
 
 import numpy as np
 from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS as AMERICAN
@@ -151,6 +153,28 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1)
+def irregular() -> dict[str, str]:
+    """Irregular English forms and their base forms, from lemminflect's lexicon (made → make,
+    met → meet, spent → spend, taught → teach): "when did they meet" meets "they met". A
+    form read otherwise as another part of speech is left alone (left, found, saw)."""
+    path = files("lemminflect") / "resources" / "lemma_lu.csv.gz"
+    lemmas: dict[str, set[str]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as rows:
+        for row in rows:
+            form, pos, lemma = row.rstrip("\n").split(",", 2)
+            lemmas.setdefault(form, set()).update(lemma.split("/") if pos == "verb" else {form})
+    return {
+        form: lemma
+        for form, found in lemmas.items()
+        if len(found) == 1
+        and (lemma := next(iter(found))) != form
+        and form.isalpha()
+        and form.islower()
+        and stem(form) != stem(lemma)
+    }
+
+
 def _measure(stem: str) -> tuple[int, bool]:
     """Porter's measure of a stem (its vowel-consonant sequences: restor 2, mov 1) and whether
     it ends consonant-vowel-consonant (mov, sit; not fix, show, play)."""
@@ -177,7 +201,8 @@ def tokenize(text: str) -> list[str]:
     for run in _RUNS.findall(dated):
         if run[0].isascii():
             if run not in EN_STOP:
-                tokens.append(stem(run.replace("’", "'").split("'")[0]))
+                word = run.replace("’", "'").split("'")[0]
+                tokens.append(stem(irregular().get(word, word)))
         else:
             cuts = [0, *(m.end() for m in _COUNTED.finditer(run)), len(run)]
             for piece in (run[a:b] for a, b in itertools.pairwise(cuts) if b > a):

@@ -54,6 +54,15 @@ def test_british_and_american_spellings_are_one_term_and_meet_the_dictionary(tmp
     assert "受精" in Terms.of(tokenize("fertilised eggs"), zhen.index).renderings["fertiliz"]
 
 
+def test_an_irregular_verb_form_meets_its_base_form():
+    # "when did they meet" is answered by "they met"; "left" and "found" are other words too
+    assert tokenize("They met and made a plan; the hall was built") == tokenize(
+        "they meet and make a plan; the hall was build"
+    )
+    assert tokenize("on the left") != tokenize("on the leave")
+    assert tokenize("the museum was found") == ["museum", "found"]
+
+
 def test_a_counted_classifier_ends_a_chinese_word():
     # jieba alone reads 多少本书 as 多少|本书 ("this book") and 头稚参 as 头稚|参
     assert {"本", "书"} <= set(tokenize("车上装了多少本书？"))

@@ -136,7 +136,7 @@ def stem(word: str) -> str:
             if suffix == "s" and word.endswith("ss"):
                 break
             word, removed = word[: -len(suffix)], suffix
-            if suffix == "ies":
+            if suffix in ("ies", "ied"):  # studies, studied: study
                 word += "y"
             elif suffix in _DOUBLING and _doubled(word):
                 word = word[:-1]  # scanning, planned: the consonant the suffix doubled

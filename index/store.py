@@ -39,7 +39,7 @@ from index.names import glossed, places_within, spelled, spelled_runs
 # Bump whenever what the builder writes changes (text cleaning, chunks, titles, alignment,
 # bridge, tokens): libraries built before are rebuilt on load instead of answering from the
 # old output. tests/test_store.py pins the builder's output to this number.
-FORMAT_VERSION = 34
+FORMAT_VERSION = 35
 _FILES = ("chunks.jsonl", "tokens.json", "structure.json", "vectors.npz")
 # Headings and titles are findable by what they are ("what is the title?", "小标题是什么？").
 HEADING_WORDS = "title heading section 标题 小标题 题目 章节"

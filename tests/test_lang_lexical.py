@@ -54,6 +54,11 @@ def test_british_and_american_spellings_are_one_term_and_meet_the_dictionary(tmp
     assert "受精" in Terms.of(tokenize("fertilised eggs"), zhen.index).renderings["fertiliz"]
 
 
+def test_a_past_tense_in_ied_meets_its_base_form():
+    assert tokenize("she studied and applied") == tokenize("she study and apply")
+    assert tokenize("studies varied") == tokenize("study vary")
+
+
 def test_an_irregular_verb_form_meets_its_base_form():
     # "when did they meet" is answered by "they met"; "left" and "found" are other words too
     assert tokenize("They met and made a plan; the hall was built") == tokenize(

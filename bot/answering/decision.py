@@ -3,7 +3,7 @@
 - The ranker scores each candidate sentence: how likely it states the answer.
 - The answerability model looks at the best-scored sentence (its score, its lead over the
   next, whether it offers the asked answer type, the question's terms its passage or the
-  whole article lacks) and gives the probability that the article answers the question.
+  whole article lacks) and gives the probability that quoting it gives the right answer.
 - The topic model, asked first, gives the probability that the question is about the
   article's subject at all (how near it comes to any sentence, the share of its terms the
   article never uses): "Who painted the Mona Lisa?" is refused before any sentence is judged.
@@ -100,18 +100,18 @@ class Linear:
 class Decision:
     ranker: Linear
     answerable: Linear
-    threshold: float  # quote when P(the article answers) reaches this
+    threshold: float  # quote when P(quoting gives the right answer) reaches this
     topic: Linear | None = None  # P(on the article's subject); None: every question is
     topic_floor: float = 0.0  # refused as off the subject below this
     topic_embedder: str | None = None  # the embedder whose similarities the topic model read
-    topic_sentences: int = 0  # the fewest sentences of an article it was fitted on
+    topic_sentences: int = 0  # the fewest sentences of a text it judges (simulated by the fit)
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """The ranker's score of each candidate sentence (rows in ``FEATURES`` order)."""
         return self.ranker.logits(rows)
 
     def probability(self, best: dict[str, float], score: float, margin: float) -> float:
-        """P(the article answers the question), from its best sentence."""
+        """P(quoting the best sentence gives the right answer), from that sentence."""
         row = np.array([[score, margin, *(best[name] for name in EVIDENCE)]])
         return float(logistic(self.answerable.logits(row)[0]))
 
@@ -120,7 +120,7 @@ class Decision:
     ) -> bool:
         """Whether the question is about what the article is about at all. Always, with an
         embedder other than the one the topic model was fitted on (similarities differ), and
-        for a text shorter than any it was fitted on (its nearest sentence is less near)."""
+        for a text shorter than it judges (fewer of a question's words occur in it)."""
         if self.topic is None or embedder != self.topic_embedder:
             return True
         if sentences < self.topic_sentences:

@@ -373,16 +373,16 @@ class Featurizer:
 
     def _met(self, name: str, context: str, tokens: set[str]) -> bool:
         """Whether the context names ``name``: whole, or (in the other language) word by word."""
-        if self._name_in(self.names[name], context, tokens):
+        norm = normalize(context)
+        if self._name_in(self.names[name], norm, tokens):
             return True
         parts, written = self.parts.get(name), self.compounds.get(name)
-        if parts and all(self._name_in(p, context, tokens) for p in parts):
+        if parts and all(self._name_in(p, norm, tokens) for p in parts):
             return True
-        return bool(written and written.search(normalize(context)))
+        return bool(written and written.search(norm))
 
     @staticmethod
-    def _name_in(forms: set[str], context: str, tokens: set[str]) -> bool:
-        norm = normalize(context)
+    def _name_in(forms: set[str], norm: str, tokens: set[str]) -> bool:
         return any(f in tokens or normalize(f) in norm for f in forms)
 
     def _names_asked(self, text: str) -> bool:

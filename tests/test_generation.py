@@ -14,6 +14,7 @@ from bot.generation.grounding import (
     sentences,
     support,
 )
+from index.lexical import tokenize
 from tests.conftest import ScriptedGenerator, cite, passage_number
 
 EN_Q = "When did Tianjin and Kobe become friendship cities?"
@@ -45,6 +46,17 @@ def test_support_counts_shared_tokens_and_chinese_inside_other_segmentation():
     passage = ["1973年6月24日,中國天津市與日本神戶市締結為友好城市"]
     assert support("天津和神户在1973年结为友好城市", passage) >= 0.6
     assert support("上海和大阪在1980年结为姐妹港口", passage) < 0.6
+
+
+def test_support_counts_only_the_words_a_sentence_adds_to_the_question():
+    passage = ["The gong weighs 12 kg and hangs at the village gate."]
+    question = "How heavy was the gong that Tanhe villagers beat in their drill?"
+    reply = "The gong that Tanhe villagers beat in their drill weighed 12 kg."
+    assert support(reply, passage) < 0.6
+    assert support(reply, passage, tokenize(question)) == 1.0
+    assert (
+        support("The villagers beat a bronze drum from Guilin.", passage, tokenize(question)) == 0
+    )
 
 
 def test_numbers_missing_from_the_passages_are_reported():

@@ -12,16 +12,19 @@ from bot.generation.complete import (
     asked_count,
     chosen,
     clause_for,
-    clause_with,
-    clauses_with,
-    counted_clauses,
     echoes,
-    figures,
     missing_parts,
     off_subject,
     typed,
 )
 from bot.generation.coverage import uncovered
+from bot.generation.figures import (
+    clause_with,
+    clauses_with,
+    counted_clauses,
+    figures,
+    rivalled,
+)
 from bot.generation.quotes import Quote
 from tests.conftest import ScriptedGenerator, cite, passage_number
 
@@ -393,3 +396,46 @@ def test_two_dates_asked_need_two_dates_not_two_numbers():
     question = "第五站幾號開幕？展到什麼時候？"
     assert missing_parts(question, [stops], "展到8月31日[1]。") == ["date"]  # one day: 8, 31
     assert missing_parts(question, [stops], "2025年4月18日开幕，展到8月31日[1]。") == []
+
+
+OPENED = Quote("In October 2018 a repair workshop opened at the Conservatory.", "c7")
+BEFORE = Quote(
+    "Until then, violins were sent to Shanghai and gone for nine weeks on average.", "c7"
+)
+NOW = Quote("By 2024 an average repair took twelve days.", "c8")
+THEN_AND_NOW = (
+    "Before the workshop opened, how long were violins away for repair, and how long now?"
+)
+
+
+def test_a_figure_asked_twice_chooses_a_sentence_for_each_value():
+    budget = Quote("The budget was €600,000.", "c9")
+    # the best sentence dates the opening; its year counts no time, so two more give the values
+    assert chosen(THEN_AND_NOW, [OPENED, BEFORE, NOW, budget]) == [OPENED, BEFORE, NOW]
+
+
+def test_a_year_is_not_one_of_two_counts_asked():
+    reply = "In October 2018 a workshop opened; before, violins were gone for nine weeks."
+    assert missing_parts(THEN_AND_NOW, [OPENED, BEFORE, NOW], reply) == ["number"]
+    assert missing_parts(THEN_AND_NOW, [BEFORE, NOW], "Nine weeks then, twelve days now.") == []
+
+
+def test_a_reply_giving_one_of_two_figures_of_a_kind_in_a_sentence_carries_the_sentence():
+    survey = Quote("约52%的中方友城认为对日交流更加活跃,30%认为基本相当。", "c20")
+    question = "有多少中方友城觉得对日交流跟其他国家差不多？"
+    assert rivalled(question, [survey], "有52%的中方友城这样认为[1]。") == [survey]
+    # a figure of another kind in the sentence is no rival: the reply's is the only share
+    founded = Quote("2013年的问卷显示,约52%的中方友城认为更加活跃。", "c20")
+    assert rivalled(question, [founded], "有52%的中方友城这样认为[1]。") == []
+    renewed = Quote("2021年6月，协议续签五年，有效期至2025年12月。", "c4")
+    assert rivalled("合作协议 续签 时间", [renewed], "有效期至2025年12月[1]。") == [renewed]
+    assert rivalled("合作协议哪一年续签？", [renewed], "2021年[1]。") == []
+
+
+def test_a_rival_figure_the_reply_leaves_out_is_appended_with_the_sentence(scripted_zhen):
+    question = "CPAFFC 2013年那份问卷里，有多少中方友城觉得对日交流跟其他国家差不多？"
+    reply = "CPAFFC 2013年那份问卷里，有52%的中方友城觉得对日交流跟其他国家差不多[{n}]。"
+    result = scripted_zhen(ScriptedGenerator(cite(reply, "52%"))).ask(question)
+    assert result.mode == "generated"
+    assert result.answer.startswith("CPAFFC 2013年那份问卷里，有52%")
+    assert "30%认为基本相当" in result.answer and "已补上文章的原文" in result.note

@@ -37,16 +37,13 @@ from bot.generation.complete import (
     answers_any,
     chosen,
     clause_for,
-    clauses_with,
-    counted_clauses,
     echoes,
-    figures,
     missing_parts,
     off_subject,
-    strip_end,
     typed,
 )
 from bot.generation.coverage import covers, uncovered, widened
+from bot.generation.figures import clauses_with, counted_clauses, figures, rivalled
 from bot.generation.grounding import (
     MAX_PASSAGES,
     Passage,
@@ -57,7 +54,7 @@ from bot.generation.grounding import (
     strip_citations,
     verify,
 )
-from bot.generation.quotes import Quote, best_of, quoted_sentences
+from bot.generation.quotes import Quote, best_of, quoted_sentences, strip_end
 from bot.i18n import message
 from bot.retrieval.hybrid import Hit
 from index.lang import Language, passage_lang, to_script
@@ -132,7 +129,7 @@ def stream_answer(
         yield _fallback(d, "generation_failed", began)
         return
     reply = "".join(pieces)
-    verdict = verify(reply, d.language, passages)
+    verdict = verify(reply, d.language, passages, d.search)
     if verdict.not_found:
         if _confident(d, threshold):
             yield _fallback(d, "generation_declined", began)
@@ -189,6 +186,8 @@ def stream_answer(
         ]
     if found == "missing" and not any(kind in ("number", "date") for kind, _ in missing):
         missing += [("figures", clause) for clause in clauses_with(values, quotes)]
+    elif found is None:
+        missing += [("figures", quote) for quote in rivalled(d.search, every, said)]
     bridge = d.index.bridge
     left = uncovered(d.search, quotes, said, bridge)
     if runner is not None and runner not in left and not covers(d.search, runner, said, bridge):

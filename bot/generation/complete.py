@@ -5,16 +5,14 @@ is missing when a sentence the extractive answer chose supplies it (``supplies``
 generated answer does not; a number or date asked for twice needs two values. A generated
 answer is off the subject when the passages it cites meet fewer of the question's explicit
 constraints (the year, number, edition or name it states) than the quoted passage does.
-A generated answer to a question asking for a figure (a date, a number) must state one of
-the figures the quote answers with; a reply stating only other figures gives a different
-answer than the article (``figures``). All pure functions.
+Figures are compared in ``bot.generation.figures``. All pure functions.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from bot.answering.analysis import (
@@ -28,17 +26,13 @@ from bot.answering.analysis import (
 from bot.answering.numbers import counts_unit, is_year, numbers_in
 from bot.answering.tagging import sentence_entities
 from bot.generation.coverage import UNTYPED, untyped
-from bot.generation.quotes import Quote, best_of
+from bot.generation.quotes import Quote, best_of, shortest
 from index.anchors import dated_days, months, written_dates, year_months
 from index.lang import normalize
 from index.lexical import tokenize
 
-# after a comma, semicolon or colon, or a sentence end; not inside 46,500 or 1.8
-_CLAUSE_END = re.compile(r"(?<=[，；：;:。!！?？])|(?<=[,.])(?!\d)\s*")
 _COUNTED = ("number", "date")  # kinds whose values can be counted when asked for twice
 _NAMED = ("name", "person", "place")  # parts answered by a name: the reply must give the quote's
-# parts whose answer is a figure (a keyword-only question, "other", often asks for one)
-_FIGURED = ("number", "date", "other")
 
 
 def chosen(question: str, quotes: Sequence[Quote], group: Collection[str] = ()) -> list[Quote]:
@@ -55,16 +49,51 @@ def chosen(question: str, quotes: Sequence[Quote], group: Collection[str] = ()) 
     if untyped(question):
         whole = set(group) or {best.passage_id}
         picked += [q for q in quotes if q.passage_id in whole]
-    for kind in dict.fromkeys(question_parts(question)):
+    for kind, asked in Counter(question_parts(question)).items():
         part = replace(a, kind=kind)
-        if kind == "other" or (supplies(part, best.text) and _precise(kind, best, quotes)):
+        if kind == "other":
             continue
-        suppliers = [q for q in quotes if supplies(part, q.text)]
-        precise = [q for q in suppliers if _precise(kind, q, quotes)]
-        supplier = best_of(question, precise or suppliers)
-        if supplier is not None:
-            picked.append(supplier)
+        if not (supplies(part, best.text) and _precise(kind, best, quotes)):
+            suppliers = [q for q in quotes if supplies(part, q.text)]
+            precise = [q for q in suppliers if _precise(kind, q, quotes)]
+            supplier = best_of(question, precise or suppliers)
+            if supplier is not None:
+                picked.append(supplier)
+        if asked > 1 and kind in _COUNTED:
+            picked += _more_values(question, part, asked, quotes, picked)
     return [q for q in quotes if q in picked]
+
+
+def _more_values(
+    question: str, a: Analysis, asked: int, quotes: Sequence[Quote], picked: Sequence[Quote]
+) -> list[Quote]:
+    """For a figure asked twice ("how long did it take then, and how long now?"), the quotes
+    that best give the values the ``picked`` ones lack, up to as many as asked; for a count,
+    those counting what the question counts. ``a`` has the kind of the figure asked."""
+    more: list[Quote] = []
+    have = _values(a, [q.text for q in picked])
+    while len(have) < asked:
+        new = [
+            q
+            for q in quotes
+            if q not in picked
+            and q not in more
+            and _values(a, [q.text]) - have
+            and (not a.units or counts_unit(a.units, q.text))
+            and supplies(a, q.text)
+        ]
+        best = best_of(question, new)
+        if best is None:
+            break
+        more.append(best)
+        have |= _values(a, [best.text])
+    return more
+
+
+def _values(a: Analysis, texts: Sequence[str]) -> set[float]:
+    """The figures ``texts`` state beyond the question's; for a count, years aside."""
+    values = numbers_in(" ".join(texts)) - a.years - a.numbers
+    return values if a.kind == "date" else {v for v in values if not is_year(v)}
 
 
 def _precise(kind: Kind, quote: Quote, quotes: Sequence[Quote]) -> bool:
@@ -95,8 +124,11 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
             stated, joined = a.years | a.numbers, " ".join(quoted)
             if kind == "date":
                 given, wanted = _dates(reply), _dates(joined)
-            else:
-                given, wanted = len(numbers_in(reply) - stated), len(numbers_in(joined) - stated)
+            else:  # a year dates, it counts nothing ("in October 2018 … nine weeks")
+                given, wanted = (
+                    len({v for v in numbers_in(text) - stated if not is_year(v)})
+                    for text in (reply, joined)
+                )
             if given < min(asked, wanted):
                 missing.append(kind)
     return missing
@@ -199,52 +231,6 @@ def off_subject(question: str, quoted: Sequence[str], cited: Sequence[str]) -> b
     return constraints_met(a, " ".join(cited)) < constraints_met(a, " ".join(quoted))
 
 
-def figures(question: str, quotes: Sequence[Quote], reply: str) -> tuple[str | None, set[float]]:
-    """For a question asking for a figure: ``"different"`` when the reply states figures
-    (beyond the question's) and none of the quote's, ``"missing"`` with the quote's figures
-    the reply lacks, or ``None``. A date or number question is met by one of the quote's
-    figures other than a year alone (the same year with another day is another date); a
-    question with no answer type ("second forum participants") by all of them,
-    since nothing says which one it asks for."""
-    a = analyse(question)
-    stated = a.years | a.numbers
-    wanted = numbers_in(" ".join(q.text for q in quotes)) - stated
-    parts = set(question_parts(question))
-    if not wanted or not parts & set(_FIGURED):
-        return None, set()
-    said = numbers_in(reply) - stated
-    # a month the reply dates to another year than the quote does ("2019年3月" where the
-    # quote signed in 2018年3月 and began in 2019)
-    if "date" in parts:
-        quoted = year_months(" ".join(q.text for q in quotes))
-        if any(
-            (y, m) not in quoted and any(qm == m for _, qm in quoted) for y, m in year_months(reply)
-        ):
-            return "different", wanted
-    shared = said & wanted
-    if not shared:
-        return ("different" if said else "missing"), wanted
-    if all(map(is_year, shared)) and any(not is_year(v) for v in said - wanted):
-        # the same year, another day or count: "2024年5月18日" for the quote's 2024年10月31日
-        return "different", wanted
-    lacking = wanted - said
-    if parts == {"other"} and lacking:
-        return "missing", lacking
-    return None, set()
-
-
-def clauses_with(values: set[float], quotes: Sequence[Quote]) -> list[Quote | None]:
-    """Quoted clauses that together state ``values`` (a None where one cannot be found)."""
-    left, found = set(values), []
-    while left:
-        clause = clause_with(left, quotes)
-        found.append(clause)
-        if clause is None:
-            break
-        left -= numbers_in(clause.text)
-    return found
-
-
 ECHO = 0.2  # a reply with at most this share of words beyond the question's only restates it
 
 
@@ -268,12 +254,6 @@ def echoes(question: str, reply: str) -> bool:
     return sum(w not in asked for w in words) / len(words) <= ECHO
 
 
-def clause_with(values: set[float], quotes: Sequence[Quote]) -> Quote | None:
-    """The shortest quoted clause stating one of ``values`` (a whole sentence when no clause
-    does on its own)."""
-    return _shortest(quotes, lambda text: bool(numbers_in(text) & values))
-
-
 def clause_for(kind: Kind, question: str, quotes: Sequence[Quote], reply: str) -> Quote | None:
     """The shortest quoted clause that supplies ``kind`` with something ``reply`` lacks
     (a whole sentence when no clause does on its own)."""
@@ -292,38 +272,4 @@ def clause_for(kind: Kind, question: str, quotes: Sequence[Quote], reply: str) -
             return False
         return kind not in _NAMED or len(_given_names(part, [text]) & lacking) >= wanted
 
-    return _shortest(quotes, fits)
-
-
-def counted_clauses(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
-    """Every quoted clause counting what a "how many" question counts with a figure the reply
-    lacks ("7 provincial leaders", "6 governors" for 参加人数)."""
-    a = analyse(question)
-    if not a.units:
-        return []
-    have = numbers_in(reply) | a.numbers | a.years
-    return [
-        c
-        for q in quotes
-        for c in _clauses(q)
-        if counts_unit(a.units, c.text) and numbers_in(c.text) - have
-    ]
-
-
-def _shortest(quotes: Sequence[Quote], fits: Callable[[str], bool]) -> Quote | None:
-    """The shortest clause of ``quotes`` whose text ``fits``; else the shortest whole quote."""
-    for pieces in (_clauses, lambda q: [q]):
-        found = [c for q in quotes for c in pieces(q) if fits(c.text)]
-        if found:
-            return min(found, key=lambda c: len(c.text))
-    return None
-
-
-def _clauses(quote: Quote) -> list[Quote]:
-    pieces = [p.strip() for p in _CLAUSE_END.split(quote.text)]
-    return [replace(quote, text=p) for p in pieces if len(p) > 3]
-
-
-def strip_end(text: str) -> str:
-    """A clause without its closing punctuation (it is quoted inside a sentence)."""
-    return re.sub(r"[\s,，;；:：.。!！?？]+$", "", text)
+    return shortest(quotes, fits)

@@ -2,7 +2,9 @@
 
 All pure functions. A reply is accepted only when it cites passages that exist, it is
 written in the asker's language, and its sentences are supported by what they cite (shared
-normalised tokens, and no number the passages do not contain). A sentence no passage
+normalised tokens, and no number the passages do not contain). Words and numbers the
+question itself states are given: a reply restating the question in its own wording adds
+only what it answers with, and that is what the passages must hold. A sentence no passage
 supports is left out; a reply with no supported sentence is rejected.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.answering.conversation import Message
@@ -144,13 +146,14 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
-def support(sentence: str, passages: Sequence[str]) -> float:
-    """Share of the sentence's tokens found in ``passages``; 1.0 for a sentence with none.
+def support(sentence: str, passages: Sequence[str], given: Collection[str] = ()) -> float:
+    """Share of the sentence's tokens beyond ``given`` (the question's) found in
+    ``passages``; 1.0 for a sentence with none.
 
     A Chinese token also counts when it occurs inside the passage text, so a different
     word segmentation of the same characters is not held against the reply.
     """
-    tokens = set(tokenize(strip_citations(sentence)))
+    tokens = set(tokenize(strip_citations(sentence))) - set(given)
     return share_found(tokens, passages) if tokens else 1.0
 
 
@@ -176,8 +179,10 @@ def invented_numbers(sentence: str, passages: Sequence[str]) -> list[str]:
     return digits + [f"{v:g}" for v in sorted(worded)]
 
 
-def verify(reply: str, language: Language, passages: Sequence[Passage]) -> Verdict:
-    """Check a generated reply against the passages it was given."""
+def verify(
+    reply: str, language: Language, passages: Sequence[Passage], question: str = ""
+) -> Verdict:
+    """Check a generated reply to ``question`` against the passages it was given."""
     text, cited = clean_citations(reply.replace(MARK, ""), len(passages))
     if not strip_citations(text):
         return Verdict(False, text, reason="empty")
@@ -186,13 +191,14 @@ def verify(reply: str, language: Language, passages: Sequence[Passage]) -> Verdi
     if not in_language(text, language):
         return Verdict(False, text, cited, reason="language")
     text = to_script(text, language)
+    given = Given.of(question)
     evidence = {p.n: _evidence(p) for p in passages}
     checked: list[str] = []
     dropped: list[str] = []
     for sentence in sentences(text):
         marks = [n for n in cited if f"[{n}]" in sentence] or cited
-        if not _supported(sentence, [t for n in marks for t in evidence[n]]):
-            source = _source(sentence, evidence)
+        if not _supported(sentence, [t for n in marks for t in evidence[n]], given):
+            source = _source(sentence, evidence, given)
             if source is None:
                 dropped.append(sentence)
                 continue
@@ -213,15 +219,31 @@ def kept(checked: Sequence[str], language: Language, dropped: Sequence[str] = ()
     return Verdict(True, text, cited, dropped=list(dropped))
 
 
-def _supported(sentence: str, sources: Sequence[str]) -> bool:
-    return support(sentence, sources) >= MIN_SUPPORT and not invented_numbers(sentence, sources)
+@dataclass(frozen=True)
+class Given:
+    """What the question states: its text (for the numbers it gives) and its tokens."""
+
+    question: str = ""
+    tokens: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, question: str) -> Given:
+        return cls(question, frozenset(tokenize(question)))
 
 
-def _source(sentence: str, evidence: Mapping[int, Sequence[str]]) -> int | None:
+def _supported(sentence: str, sources: Sequence[str], given: Given = Given()) -> bool:
+    return support(sentence, sources, given.tokens) >= MIN_SUPPORT and not invented_numbers(
+        sentence, [*sources, given.question]
+    )
+
+
+def _source(
+    sentence: str, evidence: Mapping[int, Sequence[str]], given: Given = Given()
+) -> int | None:
     """The one passage that supports a sentence its own markers do not (small models often
     cite the wrong number, or none); the best supported when several do."""
-    ok = [n for n, texts in evidence.items() if _supported(sentence, texts)]
-    return max(ok, key=lambda n: support(sentence, evidence[n])) if ok else None
+    ok = [n for n, texts in evidence.items() if _supported(sentence, texts, given)]
+    return max(ok, key=lambda n: support(sentence, evidence[n], given.tokens)) if ok else None
 
 
 def _recited(sentence: str, n: int, language: Language) -> str:

@@ -59,6 +59,23 @@ def test_support_counts_only_the_words_a_sentence_adds_to_the_question():
     )
 
 
+def test_a_reply_restating_a_typed_question_is_held_to_the_passages_for_what_it_adds(
+    scripted_zhen,
+):
+    when = "When did Tianjin and Kobe's twinning kick off for sister towns?"
+    reply = "Tianjin and Kobe's twinning kicked off for sister towns in June 1973 [{n}]."
+    result = scripted_zhen(ScriptedGenerator(cite(reply, "Tianjin"))).ask(when)
+    assert result.mode == "generated" and result.answer.startswith("Tianjin and Kobe's twinning")
+    # the same words are no restatement of a question that does not use them
+    result = scripted_zhen(ScriptedGenerator(cite(reply, "Tianjin"))).ask(EN_Q)
+    assert result.mode == "fallback"
+    # an untyped answer has no figure or name check after this one: all its words must be
+    # the article's
+    what = "What did Tianjin and Kobe's twinning kick off for sister towns?"
+    reply = "Tianjin and Kobe's twinning kicked off a new chapter for sister towns [{n}]."
+    assert scripted_zhen(ScriptedGenerator(cite(reply, "Tianjin"))).ask(what).mode == "fallback"
+
+
 def test_numbers_missing_from_the_passages_are_reported():
     assert invented_numbers("It happened in 1975 with 250 pairs.", ["250 pairs in 1973"]) == [
         "1975"

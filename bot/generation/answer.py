@@ -129,7 +129,10 @@ def stream_answer(
         yield _fallback(d, "generation_failed", began)
         return
     reply = "".join(pieces)
-    verdict = verify(reply, d.language, passages, d.search)
+    # a reply restating the question to give a date, figure or name is held to the passages
+    # for what it adds, which the figure and name checks below hold to the quote; an untyped
+    # answer ("what did they build?") has no such check, so all its words must be the article's
+    verdict = verify(reply, d.language, passages, d.search if typed(d.search) else "")
     if verdict.not_found:
         if _confident(d, threshold):
             yield _fallback(d, "generation_declined", began)

@@ -17,8 +17,11 @@ the extractive answer (``bot.generation.complete``):
   article instead. A runner-up passage the quote gives too is such a sentence: a reply
   that leaves it out gets its best sentence. A reply that gives none of the typed parts asked (no date to "when", no
   name to "who") is quoted instead under either: its own claim about them would stand;
+- a reply giving one of two figures or dates of a kind that a quoted sentence states gets
+  that sentence appended: which one the question asks for its words may not tell;
 - a reply sentence no passage supports is left out (the note says so); a reply with none
-  supported is a fallback.
+  supported is a fallback. What a reply to a typed question restates of the question's own
+  words needs no support: its figure or name is what the checks above hold to the quote.
 """
 
 from __future__ import annotations

@@ -59,8 +59,8 @@ def rivalled(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
     """For a question asking for one figure or date, the quoted sentences that state another
     of the kind the reply gives from them: of "52% found it more active, 30% about the
     same", which one 差不多 asks for the words alone do not tell, so a reply giving one of
-    them carries the sentence as the article says it. So for a renewal "in June 2021, valid
-    until December 2025" and the date of the renewal."""
+    them carries the sentence as the article says it. Likewise a reply dating a renewal by
+    "valid until December 2025" where the sentence also says "in June 2021"."""
     a = analyse(question)
     parts = question_parts(question)
     kinds: list[Callable[[str], bool]] = []

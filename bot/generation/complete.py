@@ -121,14 +121,11 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
         ):
             missing.append(kind)
         elif asked > 1 and kind in _COUNTED:
-            stated, joined = a.years | a.numbers, " ".join(quoted)
+            joined = " ".join(quoted)
             if kind == "date":
                 given, wanted = _dates(reply), _dates(joined)
             else:  # a year dates, it counts nothing ("in October 2018 … nine weeks")
-                given, wanted = (
-                    len({v for v in numbers_in(text) - stated if not is_year(v)})
-                    for text in (reply, joined)
-                )
+                given, wanted = len(_values(part, [reply])), len(_values(part, [joined]))
             if given < min(asked, wanted):
                 missing.append(kind)
     return missing

@@ -71,14 +71,14 @@ def _more_values(
     that best give the values the ``picked`` ones lack, up to as many as asked; for a count,
     those counting what the question counts. ``a`` has the kind of the figure asked."""
     more: list[Quote] = []
-    have = _values(a, [q.text for q in picked])
+    have = figures_beyond(a, [q.text for q in picked])
     while len(have) < asked:
         new = [
             q
             for q in quotes
             if q not in picked
             and q not in more
-            and _values(a, [q.text]) - have
+            and figures_beyond(a, [q.text]) - have
             and (not a.units or counts_unit(a.units, q.text))
             and supplies(a, q.text)
         ]
@@ -86,12 +86,13 @@ def _more_values(
         if best is None:
             break
         more.append(best)
-        have |= _values(a, [best.text])
+        have |= figures_beyond(a, [best.text])
     return more
 
 
-def _values(a: Analysis, texts: Sequence[str]) -> set[float]:
-    """The figures ``texts`` state beyond the question's; for a count, years aside."""
+def figures_beyond(a: Analysis, texts: Sequence[str]) -> set[float]:
+    """The figures ``texts`` state beyond the question's; for any kind but a date, years
+    aside (a year dates, it counts nothing)."""
     values = numbers_in(" ".join(texts)) - a.years - a.numbers
     return values if a.kind == "date" else {v for v in values if not is_year(v)}
 
@@ -125,7 +126,10 @@ def missing_parts(question: str, quotes: Sequence[Quote], reply: str) -> list[Ki
             if kind == "date":
                 given, wanted = _dates(reply), _dates(joined)
             else:  # a year dates, it counts nothing ("in October 2018 … nine weeks")
-                given, wanted = len(_values(part, [reply])), len(_values(part, [joined]))
+                given, wanted = (
+                    len(figures_beyond(part, [reply])),
+                    len(figures_beyond(part, [joined])),
+                )
             if given < min(asked, wanted):
                 missing.append(kind)
     return missing

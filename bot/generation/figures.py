@@ -6,10 +6,11 @@ clauses to add for figures a reply leaves out. All pure functions."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from bot.answering.analysis import analyse, question_parts
 from bot.answering.numbers import CURRENCY, MEASURES, counts_unit, is_year, numbers_in
-from bot.generation.complete import year_asked
+from bot.generation.complete import figures_beyond, year_asked
 from bot.generation.quotes import Quote, clauses, shortest
 from index.anchors import months, year_months
 
@@ -69,8 +70,8 @@ def rivalled(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
         kinds += [lambda text, u=u: counts_unit(u, text) for u in units]
     if parts.count("date") == 1 and not year_asked(question):
         kinds.append(lambda text: bool(months(text)))
-    stated = a.years | a.numbers
-    said = numbers_in(reply) - stated
+    said = numbers_in(reply) - a.years - a.numbers
+    counted = replace(a, kind="number")
     rivals: list[Quote] = []
     for quote in quotes:
         pieces = clauses(quote)
@@ -78,7 +79,7 @@ def rivalled(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
         shared = [kind for kind in kinds if any(kind(c.text) for c in mine)]
         if any(
             c not in mine
-            and any(not is_year(v) for v in numbers_in(c.text) - said - stated)
+            and figures_beyond(counted, [c.text]) - said
             and any(kind(c.text) for kind in shared)
             for c in pieces
         ):

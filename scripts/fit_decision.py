@@ -15,11 +15,16 @@ Development sets only: ``data/dev/*.jsonl`` and the bundled test set. Never the 
 sets in ``data/heldout/``.
 
     pip install -e '.[fit]'
-    python scripts/fit_decision.py [--out bot/data/decision.json] [--topic-only]
+    python scripts/fit_decision.py [--out bot/data/decision.json] [--topic-only | --chooser-only]
 
 The topic gate (is the question about the article's subject at all) is fitted on answerable
 questions against those tagged ``off-topic``; ``--topic-only`` fits it alone and keeps the
 rest of the file.
+
+The chooser picks the sentence to quote once the article is judged to answer. It is fitted
+on the ranker's rows plus a ranking term: among each answerable question's allowed
+candidates, the one quoted should be a right one (a softmax over the question's candidates).
+``--chooser-only`` fits it alone: what is answered or refused stays as it was.
 """
 
 from __future__ import annotations
@@ -158,10 +163,28 @@ def _nearness(
 
 
 def fit_ranker(questions: list[Question]) -> Linear:
+    """Whether a sentence states the answer, fitted row by row on every candidate of the
+    answerable questions: its scores are log-odds the answerability model reads."""
     answerable = [q for q in questions if q.answerable]
     rows = np.concatenate([q.rows for q in answerable])
     labels = np.concatenate([q.labels for q in answerable])
     return fit_logistic(FEATURES, rows, labels, balanced=False)
+
+
+def fit_chooser(questions: list[Question]) -> Linear:
+    """Which sentence to quote once the article is judged to answer: fitted on the same rows,
+    and on choosing among each question's allowed candidates (the best-scored one is quoted)."""
+    answerable = [q for q in questions if q.answerable]
+    rows = np.concatenate([q.rows for q in answerable])
+    labels = np.concatenate([q.labels for q in answerable])
+    groups, start = [], 0
+    for q in answerable:
+        allowed = start + np.flatnonzero(~q.vetoed)
+        positives = allowed[q.labels[~q.vetoed] == 1]
+        if 0 < len(positives) < len(allowed):  # only a choice to make teaches the choosing
+            groups.append((allowed, positives))
+        start += len(q.labels)
+    return fit_logistic(FEATURES, rows, labels, balanced=False, groups=groups)
 
 
 def question_row(q: Question, ranker: Linear) -> np.ndarray | None:
@@ -176,21 +199,22 @@ def question_row(q: Question, ranker: Linear) -> np.ndarray | None:
     return np.array([scores[best], margin, *(named[n] for n in EVIDENCE)])
 
 
-def quoted(q: Question, ranker: Linear) -> list[int]:
-    """The passages (retrieval ranks) the answer quotes."""
+def quoted(q: Question, ranker: Linear, chooser: Linear | None = None) -> list[int]:
+    """The passages (retrieval ranks) the answer quotes: the one ``chooser`` picks (the
+    ranker's best without one), and a runner-up the ranker judges likely to answer too."""
     scores = ranker.logits(q.rows)
-    picked = pick(scores, q.ranks, q.vetoed)
+    picked = pick(chooser.logits(q.rows) if chooser else scores, q.ranks, q.vetoed)
     if picked is None:
         return []
     second = runner_up(scores, q.ranks, q.vetoed, picked[0])
     return [q.ranks[i] for i in (picked[0], second) if i is not None]
 
 
-def answered_right(q: Question, ranker: Linear) -> bool:
+def answered_right(q: Question, ranker: Linear, chooser: Linear | None = None) -> bool:
     """Whether quoting would give the right answer: the question is answerable and a passage
     the answer quotes holds a sentence stating a required fact. Quoting the wrong passage
     of an answerable question is no better than answering an unanswerable one."""
-    return q.answerable and bool(q.labels[np.isin(q.ranks, quoted(q, ranker))].any())
+    return q.answerable and bool(q.labels[np.isin(q.ranks, quoted(q, ranker, chooser))].any())
 
 
 def fit(questions: list[Question]) -> Decision:
@@ -198,13 +222,13 @@ def fit(questions: list[Question]) -> Decision:
     usable = [q for q in questions if not q.outline]
     gate = gated(Decision.neutral(), topic, floor, questions)
     kept = [q for q in usable if on_topic(gate, q)]
-    ranker = fit_ranker(kept)
-    pairs = [(question_row(q, ranker), answered_right(q, ranker)) for q in kept]
+    ranker, chooser = fit_ranker(kept), fit_chooser(kept)
+    pairs = [(question_row(q, ranker), answered_right(q, ranker, chooser)) for q in kept]
     pairs = [(r, y) for r, y in pairs if r is not None]
     rows = np.array([r for r, _ in pairs])
     labels = np.array([int(y) for _, y in pairs])
     answerable = fit_logistic(QUESTION_FEATURES, rows, labels, balanced=True, signs=SIGNS)
-    decision = replace(gate, ranker=ranker, answerable=answerable)
+    decision = replace(gate, ranker=ranker, answerable=answerable, chooser=chooser)
     return replace(decision, threshold=best_threshold(decision, usable))
 
 
@@ -226,7 +250,7 @@ def outcomes(decision: Decision, questions: list[Question], threshold: float) ->
             if answers:
                 # the answer quotes the whole passage (and a runner-up the ranker judges
                 # likely to answer too): right when any of their sentences is
-                right += answered_right(q, decision.ranker)
+                right += answered_right(q, decision.ranker, decision.chooser)
         else:
             n_unans += 1
             refused_ok += not answers
@@ -253,6 +277,31 @@ def best_threshold(decision: Decision, questions: list[Question]) -> float:
     return float(max(scores)[2])
 
 
+def refit_chooser(data: Data, names: list[str], out: Path) -> int:
+    """Fit the chooser alone into ``out``, whose decision to answer or refuse stays as it was:
+    only which sentence an answer quotes changes."""
+    payload = json.loads(out.read_text("utf-8"))
+    kept = replace(Decision.from_dict(payload["decision"]), chooser=None)
+    usable = [q for q in data.questions if not q.outline and on_topic(kept, q)]
+    print("answerable questions answered right, leave-one-set-out (chooser fitted on the others):")
+    cv = {}
+    for name in names:
+        test = [q for q in usable if q.set_name == name]
+        chooser = fit_chooser([q for q in usable if q.set_name != name])
+        before = outcomes(kept, test, kept.threshold)["right"]
+        cv[name] = outcomes(replace(kept, chooser=chooser), test, kept.threshold)["right"]
+        print(f"  {name:22s} {before:.3f} -> {cv[name]:.3f}")
+    decision = replace(kept, chooser=fit_chooser(usable))
+    payload["decision"] = decision.to_dict()
+    payload["chooser_leave_one_set_out"] = {k: round(v, 4) for k, v in cv.items()}
+    payload["development"] = {
+        m: round(v, 4) for m, v in outcomes(decision, data.questions, decision.threshold).items()
+    }
+    out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=decision_parameters())
@@ -261,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="fit only the topic gate; keep the ranker, answerability model and threshold of --out",
     )
+    parser.add_argument(
+        "--chooser-only",
+        action="store_true",
+        help="fit only the chooser; keep the rest of --out (which decides whether to answer)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="zhen-fit-") as tmp:
         data = collect(Path(tmp))
@@ -268,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(data.questions)} questions, {sum(len(q.labels) for q in data.questions)} rows\n")
     if args.topic_only:
         return refit_topic(data, names, args.out)
+    if args.chooser_only:
+        return refit_chooser(data, names, args.out)
     print("leave-one-set-out (fitted on the other sets):")
     cv = {}
     for name in names:
@@ -286,7 +342,11 @@ def main(argv: list[str] | None = None) -> int:
         f"threshold {decision.threshold:.2f}, topic floor {decision.topic_floor:.2f} "
         f"(texts of at least {decision.topic_sentences} sentences)"
     )
-    models = (("ranker", decision.ranker), ("answerable", decision.answerable))
+    models = (
+        ("ranker", decision.ranker),
+        ("chooser", decision.chooser),
+        ("answerable", decision.answerable),
+    )
     for title, model in (*models, ("topic", decision.topic)):
         print(title)
         for f, w in sorted(zip(model.names, model.weights, strict=True), key=lambda x: -abs(x[1])):

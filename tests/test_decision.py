@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from bot.answering.analysis import analyse
-from bot.answering.decision import DecisionError, load_decision
+from bot.answering.cache import AnswerCache
+from bot.answering.decision import DecisionError, Linear, load_decision
 from bot.answering.draft import retrieve
 from bot.answering.extent import asks_for_list, continues, open_ended
 from bot.answering.features import FEATURES, Featurizer
@@ -54,6 +56,36 @@ def test_the_topic_gate_survives_saving_and_loading(tmp_path):
     path.write_text(json.dumps({"decision": fitted.to_dict()}), "utf-8")
     again = load_decision(path)
     assert again.to_dict() == fitted.to_dict()
+
+
+def test_the_chooser_survives_saving_and_loading_and_a_file_without_one_loads(tmp_path):
+    fitted = load_decision()
+    assert fitted.chooser is not None and fitted.chooser.names == FEATURES
+    path = tmp_path / "decision.json"
+    path.write_text(json.dumps({"decision": fitted.to_dict()}), "utf-8")
+    assert load_decision(path).to_dict() == fitted.to_dict()
+    older = {k: v for k, v in fitted.to_dict().items() if k != "chooser"}
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps({"decision": older}), "utf-8")
+    assert load_decision(path).chooser is None
+
+
+@pytest.mark.real
+def test_the_chooser_picks_what_is_quoted_and_the_ranker_whether_to_answer(real_zhen):
+    question = "友城交流面临哪些问题？"
+    shipped = replace(real_zhen.decision, chooser=None)
+    n = len(FEATURES)
+    # a chooser that prefers the passage retrieval ranked lowest
+    last = Linear(
+        FEATURES, np.zeros(n), np.ones(n), np.array([f == "rank" for f in FEATURES], float), 0
+    )
+    plain = replace(real_zhen, decision=shipped, cache=AnswerCache(0)).ask(question)
+    chosen = replace(real_zhen, decision=replace(shipped, chooser=last), cache=AnswerCache(0)).ask(
+        question
+    )
+    assert plain.grounded and chosen.grounded
+    assert chosen.features["probability"] == plain.features["probability"]
+    assert chosen.citations[0].passage_id != plain.citations[0].passage_id
 
 
 @pytest.mark.real

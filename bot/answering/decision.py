@@ -1,6 +1,9 @@
 """The one answer/refuse decision, as small logistic models over named features.
 
 - The ranker scores each candidate sentence: how likely it states the answer.
+- The chooser, once the article is judged to answer, picks the sentence to quote: the same
+  features, fitted also to choose among one question's candidates, where the ranker is
+  fitted sentence by sentence so that its scores stay log-odds for the decision.
 - The answerability model looks at the best-scored sentence (its score, its lead over the
   next, whether it offers the asked answer type, the question's terms its passage or the
   whole article lacks) and gives the probability that quoting it gives the right answer.
@@ -105,10 +108,17 @@ class Decision:
     topic_floor: float = 0.0  # refused as off the subject below this
     topic_embedder: str | None = None  # the embedder whose similarities the topic model read
     topic_sentences: int = 0  # the fewest sentences of a text it judges (simulated by the fit)
+    chooser: Linear | None = None  # which sentence to quote; None: the ranker's best
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """The ranker's score of each candidate sentence (rows in ``FEATURES`` order)."""
         return self.ranker.logits(rows)
+
+    def choices(self, rows: np.ndarray) -> np.ndarray:
+        """The chooser's score of each candidate: the best is quoted once the ranker's best
+        is judged to answer. Fitted to choose within a question, where the ranker's scores are
+        fitted row by row to stay log-odds."""
+        return (self.chooser or self.ranker).logits(rows)
 
     def probability(self, best: dict[str, float], score: float, margin: float) -> float:
         """P(quoting the best sentence gives the right answer), from that sentence."""
@@ -134,6 +144,8 @@ class Decision:
             "answerable": self.answerable.to_dict(),
             "threshold": round(self.threshold, 4),
         }
+        if self.chooser is not None:
+            out["chooser"] = self.chooser.to_dict()
         if self.topic is not None:
             out |= {
                 "topic": self.topic.to_dict(),
@@ -153,6 +165,7 @@ class Decision:
             float(data.get("topic_floor", 0.0)),
             data.get("topic_embedder"),
             int(data.get("topic_sentences", 0)),
+            Linear.from_dict(data["chooser"], FEATURES) if data.get("chooser") else None,
         )
 
     @classmethod

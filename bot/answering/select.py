@@ -113,6 +113,9 @@ def select(
     features = dict(best.features) | {"score": float(scores[index]), "probability": probability}
     if probability < decision.threshold:
         return Selection(features=features)
+    if decision.chooser is not None:  # the article answers: which sentence says it best
+        index, _ = pick(decision.choices(matrix(candidates)), ranks, vetoed)  # type: ignore[misc]
+        best = candidates[index]
     others = [c.sentence for c in candidates if not c.vetoed]
     chosen = _in_question_language(best.sentence, others, scorer, question_lang)
     sentences = _passage(chosen, best.sentence.chunk, others, scorer.index, featurizer)

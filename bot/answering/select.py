@@ -114,7 +114,8 @@ def select(
     if probability < decision.threshold:
         return Selection(features=features)
     if decision.chooser is not None:  # the article answers: which sentence says it best
-        index, _ = pick(decision.choices(matrix(candidates)), ranks, vetoed)  # type: ignore[misc]
+        choice = pick(decision.choices(matrix(candidates)), ranks, vetoed)
+        index = choice[0] if choice else index
         best = candidates[index]
     others = [c.sentence for c in candidates if not c.vetoed]
     chosen = _in_question_language(best.sentence, others, scorer, question_lang)

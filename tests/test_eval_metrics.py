@@ -3,7 +3,13 @@
 import pytest
 
 from bot.answering.answer import Answer, Citation
-from bot.evaluation.metrics import contains, evidence_rank, facts_match, percentile
+from bot.evaluation.metrics import (
+    contains,
+    evidence_rank,
+    facts_match,
+    language_matches,
+    percentile,
+)
 from bot.evaluation.run import THRESHOLDS, aggregate, check, failed_checks, score_item, summarise
 from bot.evaluation.testset import TestItem
 from bot.retrieval.hybrid import Hit
@@ -109,6 +115,12 @@ def test_unanswerable_items_score_refusals_only():
     assert refused["scores"]["refused_correctly"] is True and refused["scores"]["hit@3"] is None
     assert answered["scores"]["refused_correctly"] is False
     assert failed_checks(answered) == ["should refuse"]
+
+
+def test_chinese_that_reads_the_same_in_both_scripts_matches_either_but_not_english():
+    assert language_matches("2021年[1]", "zh-Hant") and language_matches("2021年[1]", "zh-Hans")
+    assert not language_matches("2021年[1]", "en")
+    assert not language_matches("天津与神户缔结为友好城市。", "zh-Hant")
 
 
 def test_an_answer_in_the_wrong_script_fails_language_match():

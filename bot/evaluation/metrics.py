@@ -11,7 +11,7 @@ import re
 import statistics
 from collections.abc import Iterable, Sequence
 
-from index.lang import detect_language, match_form
+from index.lang import detect_language, match_form, script_neutral
 
 _PUNCT = re.compile(r"[\"'“”‘’「」『』《》()（）,，.。、:：;；!！?？\-–—]")
 
@@ -47,11 +47,14 @@ def language_matches(answer: str, language: str) -> bool:
     """The answer's own words are in the question's language and script.
 
     Quoted passages (inside “…” quotes) are ignored: a cross-language quote is allowed.
+    Chinese that reads the same in both scripts matches either.
     """
     own = re.sub(r"“[^”]*”|\[\d+\]", "", answer)
     if not re.search(r"[A-Za-z\u3400-\u9fff]", own):
         own = answer
-    return detect_language(own) == language
+    found = detect_language(own)
+    # Chinese that reads the same in both scripts ("2021年") is in either
+    return found == language or (found != "en" and language != "en" and script_neutral(own))
 
 
 def percentile(values: Sequence[float], q: float) -> float:

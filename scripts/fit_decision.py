@@ -162,21 +162,24 @@ def _nearness(
     )
 
 
+def _answerable_rows(questions: list[Question]) -> tuple[list[Question], np.ndarray, np.ndarray]:
+    """The answerable questions, and their candidates' rows and labels, stacked."""
+    answerable = [q for q in questions if q.answerable]
+    rows = np.concatenate([q.rows for q in answerable])
+    return answerable, rows, np.concatenate([q.labels for q in answerable])
+
+
 def fit_ranker(questions: list[Question]) -> Linear:
     """Whether a sentence states the answer, fitted row by row on every candidate of the
     answerable questions: its scores are log-odds the answerability model reads."""
-    answerable = [q for q in questions if q.answerable]
-    rows = np.concatenate([q.rows for q in answerable])
-    labels = np.concatenate([q.labels for q in answerable])
+    _, rows, labels = _answerable_rows(questions)
     return fit_logistic(FEATURES, rows, labels, balanced=False)
 
 
 def fit_chooser(questions: list[Question]) -> Linear:
     """Which sentence to quote once the article is judged to answer: fitted on the same rows,
     and on choosing among each question's allowed candidates (the best-scored one is quoted)."""
-    answerable = [q for q in questions if q.answerable]
-    rows = np.concatenate([q.rows for q in answerable])
-    labels = np.concatenate([q.labels for q in answerable])
+    answerable, rows, labels = _answerable_rows(questions)
     groups, start = [], 0
     for q in answerable:
         allowed = start + np.flatnonzero(~q.vetoed)

@@ -99,7 +99,8 @@ def select(
     candidates = featurizer.candidates(question_lang, depth)
     if not candidates:
         return Selection(features={"probability": 0.0})
-    scores = decision.scores(matrix(candidates))
+    rows = matrix(candidates)
+    scores = decision.scores(rows)
     ranks = np.array([c.sentence.hit_rank for c in candidates])
     vetoed = np.array([c.vetoed for c in candidates])
     picked = pick(scores, ranks, vetoed)
@@ -113,10 +114,10 @@ def select(
     features = dict(best.features) | {"score": float(scores[index]), "probability": probability}
     if probability < decision.threshold:
         return Selection(features=features)
-    if decision.chooser is not None:  # the article answers: which sentence says it best
-        choice = pick(decision.choices(matrix(candidates)), ranks, vetoed)
-        index = choice[0] if choice else index
-        best = candidates[index]
+    # the article answers: which sentence says it best (the ranker's best without a chooser)
+    choice = pick(decision.choices(rows), ranks, vetoed)
+    index = choice[0] if choice else index
+    best = candidates[index]
     others = [c.sentence for c in candidates if not c.vetoed]
     chosen = _in_question_language(best.sentence, others, scorer, question_lang)
     sentences = _passage(chosen, best.sentence.chunk, others, scorer.index, featurizer)

@@ -53,7 +53,6 @@ def language_matches(answer: str, language: str) -> bool:
     if not re.search(r"[A-Za-z\u3400-\u9fff]", own):
         own = answer
     found = detect_language(own)
-    # Chinese that reads the same in both scripts ("2021年") is in either
     return found == language or (found != "en" and language != "en" and script_neutral(own))
 
 

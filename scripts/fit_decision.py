@@ -287,13 +287,16 @@ def refit_chooser(data: Data, names: list[str], out: Path) -> int:
     kept = replace(Decision.from_dict(payload["decision"]), chooser=None)
     usable = [q for q in data.questions if not q.outline and on_topic(kept, q)]
     print("answerable questions answered right, leave-one-set-out (chooser fitted on the others):")
-    cv = {}
+    cv, pooled = {}, np.zeros(3)
     for name in names:
         test = [q for q in usable if q.set_name == name]
         chooser = fit_chooser([q for q in usable if q.set_name != name])
         before = outcomes(kept, test, kept.threshold)["right"]
         cv[name] = outcomes(replace(kept, chooser=chooser), test, kept.threshold)["right"]
+        answerable = sum(q.answerable for q in test)
+        pooled += (answerable, before * answerable, cv[name] * answerable)
         print(f"  {name:22s} {before:.3f} -> {cv[name]:.3f}")
+    print(f"  {'all':22s} {pooled[1]:.0f} -> {pooled[2]:.0f} of {pooled[0]:.0f}")
     decision = replace(kept, chooser=fit_chooser(usable))
     payload["decision"] = decision.to_dict()
     payload["chooser_leave_one_set_out"] = {k: round(v, 4) for k, v in cv.items()}

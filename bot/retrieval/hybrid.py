@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.retrieval.neutral import Neutral
 from bot.retrieval.terms import Terms
 from index.embed import Embedder
 from index.lang import Lang
@@ -84,6 +85,7 @@ class Retriever:
         langs = np.array([c.lang for c in index.chunks])
         self._mask_langs = [str(lang) for lang in np.unique(langs)]
         self._lang_masks = [langs == lang for lang in self._mask_langs]
+        self._neutral = Neutral.of(index.chunk_vectors, langs)
         counterpart = [index.chunk(c.counterpart_id) for c in index.chunks]
         self._counterpart = np.array(
             [index.position(c.id) if c is not None else -1 for c in counterpart], dtype=np.int64
@@ -106,13 +108,18 @@ class Retriever:
             empty = np.zeros(0, np.float32)
             return Retrieval(question, [], query_vector, tokens, terms, {}, empty, empty)
         offsets = self._offsets(query_vector)
-        dense, lexical = self._candidates(query_vector, tokens, terms, offsets, documents)
-        fused = self._rrf(dense) + self._rrf(lexical, positive_only=True)
+        # passages are ranked by the language-neutral vector; features read the plain cosine
+        neutral = self._neutral(query_vector) if self._neutral else query_vector
+        ranking, lexical = self._candidates(
+            neutral, tokens, terms, self._offsets(neutral), documents
+        )
+        dense = self._similarities(np.isfinite(ranking), query_vector, offsets)
+        fused = self._rrf(ranking) + self._rrf(lexical, positive_only=True)
         if self.per_language:
             for mask in self._lang_masks:
                 fused[mask] = np.maximum(
                     fused[mask],
-                    self._rrf(dense[mask]) + self._rrf(lexical[mask], positive_only=True),
+                    self._rrf(ranking[mask]) + self._rrf(lexical[mask], positive_only=True),
                 )
         # A chunk scores with its aligned translation's evidence; one with no translation
         # (a caption, a heading) stands in for it, so it is not outranked for lacking one.
@@ -181,6 +188,16 @@ class Retriever:
         rows = np.array([self.index.row(i) for i in ranked.ids], dtype=np.int64)
         known = rows >= 0
         return rows[known], np.asarray(ranked.scores, np.float32)[known]
+
+    def _similarities(
+        self, found: np.ndarray, query_vector: np.ndarray, offsets: dict[str, float]
+    ) -> np.ndarray:
+        """The question's cosine with each found passage plus its language's offset."""
+        dense = np.full(len(found), -np.inf, np.float32)
+        dense[found] = self.index.chunk_vectors[found] @ query_vector
+        for lang, mask in zip(self._mask_langs, self._lang_masks, strict=True):
+            dense[found & mask] += offsets.get(lang, 0.0)
+        return dense
 
     def _offsets(self, query_vector: np.ndarray) -> dict[str, float]:
         """Per language, the mean similarity of all sentences minus that language's mean."""

@@ -148,3 +148,20 @@ def test_a_question_in_words_is_not_held_to_the_whole_sentence():
     # a question word, or a question mark after a misspelt one, names what is asked
     for question in ("How much did the network cost?", "Wat did the network cost?"):
         assert uncovered(question, [answer], "It cost 21.6 million yuan [1].") == []
+
+
+def test_a_percentage_does_not_answer_a_count_but_does_answer_a_share():
+    count = Quote(
+        "The highest single count, 46 individuals, was made in October 2022 and represents "
+        "roughly nine per cent of the global population.",
+        "c1",
+    )
+    share_only = "The highest count was made in October 2022, roughly nine per cent."
+    assert missing_parts("What is the highest count at the reserve?", [count], share_only) == [
+        "number"
+    ]
+    assert missing_parts("What is the highest count at the reserve?", [count], "46, in 2022.") == []
+    asked_share = "What percentage of the global population was counted?"
+    assert missing_parts(asked_share, [count], share_only) == []
+    women = Quote("三个村共有六十三户家庭参与，其中约四成的养殖户是女性。", "c2")
+    assert missing_parts("有多少户家庭参与？", [women], "约四成是女性。") == ["number"]

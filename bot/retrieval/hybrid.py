@@ -86,6 +86,7 @@ class Retriever:
         self._mask_langs = [str(lang) for lang in np.unique(langs)]
         self._lang_masks = [langs == lang for lang in self._mask_langs]
         self._neutral = Neutral.of(index.chunk_vectors, langs)
+        self._offset_vectors = _offset_vectors(index)
         counterpart = [index.chunk(c.counterpart_id) for c in index.chunks]
         self._counterpart = np.array(
             [index.position(c.id) if c is not None else -1 for c in counterpart], dtype=np.int64
@@ -201,13 +202,9 @@ class Retriever:
 
     def _offsets(self, query_vector: np.ndarray) -> dict[str, float]:
         """Per language, the mean similarity of all sentences minus that language's mean."""
-        index = self.index
-        sims = index.sentence_vectors[index.baseline_rows] @ query_vector
-        overall = float(sims.mean()) if sims.size else 0.0
-        langs = index.baseline_langs
         return {
-            lang: overall - float(sims[langs == lang].mean()) if (langs == lang).any() else 0.0
-            for lang in ("zh", "en")
+            lang: float(gap @ query_vector) if gap is not None else 0.0
+            for lang, gap in self._offset_vectors.items()
         }
 
     def _rrf(self, scores: np.ndarray, positive_only: bool = False) -> np.ndarray:
@@ -219,3 +216,18 @@ class Retriever:
         if positive_only:
             out[scores <= 0] = 0.0
         return out
+
+
+def _offset_vectors(index: Index) -> dict[str, np.ndarray | None]:
+    """Per language, the mean of the baseline sentences' vectors minus that language's mean: a
+    similarity's mean is the similarity to the mean vector, so each question's offsets cost
+    one product per language (None: no sentence in that language)."""
+    vectors = np.asarray(index.sentence_vectors[index.baseline_rows], np.float64)
+    langs = index.baseline_langs
+    overall = vectors.mean(0) if len(vectors) else None
+    return {
+        lang: overall - vectors[langs == lang].mean(0)
+        if overall is not None and (langs == lang).any()
+        else None
+        for lang in ("zh", "en")
+    }

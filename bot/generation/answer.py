@@ -17,8 +17,13 @@ the extractive answer (``bot.generation.complete``):
   article instead. A runner-up passage the quote gives too is such a sentence: a reply
   that leaves it out gets its best sentence. A reply that gives none of the typed parts asked (no date to "when", no
   name to "who") is quoted instead under either: its own claim about them would stand;
-- a reply giving one of two figures or dates of a kind that a quoted sentence states gets
-  that sentence appended: which one the question asks for its words may not tell;
+- a reply giving one of two figures or dates of a kind that the quoted sentences of a
+  passage state gets the other's sentence appended: which one the question asks for its
+  words may not tell;
+- a figure the reply gives as a count of what the question counts, which the cited passage
+  states of something else (128600册 for its 128600人次), is replaced by the quote; a reply
+  whose figures the passage does count as asked stands where no quoted sentence counts it;
+- a Chinese numeral is written as the passages write it (一百四十, not 百四十);
 - a reply sentence no passage supports is left out (the note says so); a reply with none
   supported is a fallback. What a reply to a typed question restates of the question's own
   words needs no support: its figure or name is what the checks above hold to the quote.
@@ -46,7 +51,15 @@ from bot.generation.complete import (
     typed,
 )
 from bot.generation.coverage import covers, uncovered, widened
-from bot.generation.figures import clauses_with, counted_clauses, figures, rivalled
+from bot.generation.figures import (
+    as_written,
+    clauses_with,
+    counted_clauses,
+    counted_elsewhere,
+    figures,
+    mislabelled,
+    rivalled,
+)
 from bot.generation.grounding import (
     MAX_PASSAGES,
     Passage,
@@ -153,6 +166,7 @@ def stream_answer(
         log.info("generated answer rejected (%s): %r", verdict.reason, reply[:200])
         yield _fallback(d, "generation_unverified", began)
         return
+    verdict = replace(verdict, text=as_written(verdict.text, [p.text for p in passages]))
     # a sentence restating the question ("第五站幾號開幕[1]。展到8月31日[1]。") says nothing
     parts = sentences(verdict.text)
     answering = [s for s in parts if not echoes(d.search, strip_citations(s))]
@@ -181,7 +195,10 @@ def stream_answer(
         yield _fallback(d, "generation_off_subject", began)
         return
     found, values = figures(d.search, quotes, said)
-    if found == "different":
+    own = [p.text for p in cited]
+    if found == "different" and counted_elsewhere(d.search, quotes, said, own):
+        found, values = None, set()
+    if found == "different" or mislabelled(d.search, said, own):
         yield _fallback(d, "generation_other_figures", began)
         return
     missing: list[tuple[str, Quote | None]] = []

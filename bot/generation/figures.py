@@ -5,14 +5,23 @@ clauses to add for figures a reply leaves out. All pure functions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.answering.analysis import analyse, question_parts
-from bot.answering.numbers import CURRENCY, MEASURES, counts_unit, is_year, numbers_in
+from bot.answering.analysis import Analysis, analyse, question_parts
+from bot.answering.numbers import (
+    CURRENCY,
+    MEASURES,
+    ZH_NUMERAL,
+    counts_unit,
+    is_year,
+    numbers_in,
+)
 from bot.generation.complete import figures_beyond, year_asked
 from bot.generation.quotes import Quote, clauses, shortest
 from index.anchors import months, year_months
+from index.lang import detect_lang
 
 # parts whose answer is a figure (a keyword-only question, "other", often asks for one)
 _FIGURED = ("number", "date", "other")
@@ -64,26 +73,33 @@ def rivalled(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
     "valid until December 2025" where the sentence also says "in June 2021"."""
     a = analyse(question)
     parts = question_parts(question)
-    kinds: list[Callable[[str], bool]] = []
+    # each kind with what it counts as a figure: a date's year is one, a count's is not
+    kinds: list[tuple[Callable[[str], bool], Analysis]] = []
     if parts.count("number") == 1:
         units = [frozenset({u}) for u in _FIGURE_KINDS] + ([a.units] if a.units else [])
-        kinds += [lambda text, u=u: counts_unit(u, text) for u in units]
+        counted = replace(a, kind="number")
+        kinds += [(lambda text, u=u: counts_unit(u, text), counted) for u in units]
     if parts.count("date") == 1 and not year_asked(question):
-        kinds.append(lambda text: bool(months(text)))
+        kinds.append((lambda text: bool(months(text)), replace(a, kind="date")))
     said = numbers_in(reply) - a.years - a.numbers
-    counted = replace(a, kind="number")
-    rivals: list[Quote] = []
+    # a rival may be in another sentence the quote gives of the same passage: of "In June
+    # 2018 the Centre opened…. A year later, in July 2019, the county bought…", which one a
+    # question about a "mobile library van" asks for, its words may not tell either
+    passages: dict[str, list[Quote]] = {}
     for quote in quotes:
-        pieces = clauses(quote)
-        mine = [c for c in pieces if numbers_in(c.text) & said]
-        shared = [kind for kind in kinds if any(kind(c.text) for c in mine)]
-        if any(
-            c not in mine
-            and figures_beyond(counted, [c.text]) - said
-            and any(kind(c.text) for kind in shared)
-            for c in pieces
-        ):
-            rivals.append(quote)
+        passages.setdefault(quote.passage_id, []).append(quote)
+    rivals: list[Quote] = []
+    for group in passages.values():
+        pieces = [(quote, c) for quote in group for c in clauses(quote)]
+        mine = [c for _, c in pieces if numbers_in(c.text) & said]
+        shared = [(fits, b) for fits, b in kinds if any(fits(c.text) for c in mine)]
+        rivals += [
+            quote
+            for quote, c in pieces
+            if c not in mine
+            and any(fits(c.text) and figures_beyond(b, [c.text]) - said for fits, b in shared)
+        ]
+    rivals = list(dict.fromkeys(rivals))
     return rivals
 
 
@@ -118,3 +134,74 @@ def counted_clauses(question: str, quotes: Sequence[Quote], reply: str) -> list[
         for c in clauses(q)
         if counts_unit(a.units, c.text) and numbers_in(c.text) - have
     ]
+
+
+def _counted(question: str, reply: str) -> tuple[frozenset[str], list[Quote]]:
+    """The units a "how many" question counts and the reply's clauses counting them."""
+    units = analyse(question).units
+    own = [c for c in clauses(Quote(reply, "")) if units and counts_unit(units, c.text)]
+    return units, own
+
+
+def _source(reply: str, texts: Sequence[str]) -> list[str]:
+    """The clauses of ``texts`` in the reply's language: what a figure counts is read
+    from the words next to it, which only the same language can match."""
+    lang = detect_lang(reply)
+    return [c.text for t in texts for c in clauses(Quote(t, "")) if detect_lang(c.text) == lang]
+
+
+def _single_figure(question: str, text: str) -> float | None:
+    a = analyse(question)
+    values = {v for v in numbers_in(text) - a.years - a.numbers if not is_year(v)}
+    return values.pop() if len(values) == 1 else None
+
+
+def mislabelled(question: str, reply: str, texts: Sequence[str]) -> bool:
+    """Whether the reply gives a figure as a count of what a "how many" question counts
+    where the cited passages ``texts`` state it of something else only: 128600册 where the
+    passage received 128600人次."""
+    units, own = _counted(question, reply)
+    source = _source(reply, texts)
+    for clause in own:
+        value = _single_figure(question, clause.text)
+        found = [t for t in source if value is not None and value in numbers_in(t)]
+        if found and not any(counts_unit(units, t) for t in found):
+            return True
+    return False
+
+
+def counted_elsewhere(
+    question: str, quotes: Sequence[Quote], reply: str, texts: Sequence[str]
+) -> bool:
+    """Whether a "how many" reply whose figures are not the quote's gives them as the cited
+    passages ``texts`` count the thing asked, where no quoted sentence counts it: the quote
+    then answers something else ("five months" for how many villages) and the reply, as
+    the passage states it, is the answer."""
+    units, own = _counted(question, reply)
+    if set(question_parts(question)) != {"number"} or not own:
+        return False
+    if not all(q.own_language for q in quotes) or any(counts_unit(units, q.text) for q in quotes):
+        return False
+    source = _source(reply, texts)
+    values = {v for c in own for v in numbers_in(c.text)} - analyse(question).numbers
+    return bool(values) and all(
+        any(v in numbers_in(t) and counts_unit(units, t) for t in source) for v in values
+    )
+
+
+def as_written(reply: str, texts: Sequence[str]) -> str:
+    """The reply with each Chinese numeral of ten or more that ``texts`` (the passages
+    shown, in the reply's script) write otherwise written as they do: 百四十 for their
+    一百四十."""
+    written: dict[float, str] = {}
+    for text in texts:
+        for m in ZH_NUMERAL.finditer(text):
+            for value in numbers_in(m.group(0)):
+                written.setdefault(value, m.group(0))
+
+    def fix(m: re.Match[str]) -> str:
+        values = numbers_in(m.group(0))
+        value = values.pop() if len(values) == 1 else 0.0
+        return written.get(value, m.group(0)) if value >= 10 else m.group(0)
+
+    return ZH_NUMERAL.sub(fix, reply)

@@ -8,6 +8,7 @@ from bot.generation.answer import generate_answer
 from bot.generation.complete import (
     chosen,
     missing_parts,
+    off_subject,
 )
 from bot.generation.coverage import covers, rendered_share, uncovered, widened
 from bot.generation.grounding import build_passages, sentences
@@ -165,3 +166,14 @@ def test_a_percentage_does_not_answer_a_count_but_does_answer_a_share():
     assert missing_parts(asked_share, [count], share_only) == []
     women = Quote("三个村共有六十三户家庭参与，其中约四成的养殖户是女性。", "c2")
     assert missing_parts("有多少户家庭参与？", [women], "约四成是女性。") == ["number"]
+
+
+def test_a_passage_going_on_from_the_evidence_keeps_its_date_but_not_its_names():
+    question = "二零一六年第一次出國巡演，每個學生家裡要付多少錢？"
+    quoted = ["第一次巡演於2016年7月啓程。", "第一次巡演時，每名學生的家庭承擔了6800元人民幣。"]
+    cost = ["第一次巡演時，每名學生的家庭承擔了6800元人民幣；從2017年起，巡演全部免費。"]
+    assert off_subject(question, quoted, cost)
+    assert not off_subject(question, quoted, cost, dated=True)
+    stay = "亨德里克斯在南宁住了几年？"
+    experts = ["6名荷兰专家在南宁工作的时间累计达41个月。"]
+    assert off_subject(stay, ["亨德里克斯2018年至2020年住在南宁。"], experts, dated=True)

@@ -10,7 +10,7 @@ the extractive answer (``bot.generation.complete``):
   (its calibrated probability below the decision's threshold); otherwise the article is quoted;
 - a reply about another subject than the question names (another year or edition), or one
   answering a date, number, place or name question from none of the quote's passages, is
-  replaced by the quote;
+  replaced by the quote; a passage the evidence goes on into keeps the evidence's date;
 - a reply that leaves out a part of the question the quote covers, or most of the words of
   a quoted sentence that answers, is repaired: ``append`` (the default) adds the quoted
   clause or sentence with its citation and says so in ``note``; ``fallback`` quotes the
@@ -177,7 +177,11 @@ def stream_answer(
         verdict = kept(answering, d.language, verdict.dropped)
     cited = [passages[n - 1] for n in sorted(verdict.cited)]
     quoted = [t for c in d.extractive.citations for t in (c.text, c.translation or "")]
-    if off_subject(d.search, quoted, [t for p in cited for t in _texts(p)]):
+    # the evidence and the neighbours it goes on into are one narrative: a date one of them
+    # states holds for what the next says (the 2016 tour, then its cost per family)
+    evidence = _evidence(d)
+    dated = all(any(p.holds(e) for e in evidence) for p in cited)
+    if off_subject(d.search, quoted, [t for p in cited for t in _texts(p)], dated):
         yield _fallback(d, "generation_off_subject", began)
         return
     generated = replace(

@@ -244,10 +244,17 @@ def asked_count(question: str) -> int:
     return max(1, int(max(numbers_in(m.group(0)), default=1))) if m else 1
 
 
-def off_subject(question: str, quoted: Sequence[str], cited: Sequence[str]) -> bool:
+def off_subject(
+    question: str, quoted: Sequence[str], cited: Sequence[str], dated: bool = False
+) -> bool:
     """Whether the cited passages meet fewer of the question's explicit constraints than the
-    quoted ones (an answer about the 2023 survey to a question about the 2024 one)."""
+    quoted ones (an answer about the 2023 survey to a question about the 2024 one). With
+    ``dated`` (the cited passages go on from the quote's evidence, which dates them) only the
+    names the question states are held to them."""
     a = analyse(question)
+    if dated:
+        a = replace(a, years=frozenset(), numbers=frozenset(), months=frozenset())
+        a = replace(a, ordinals=frozenset(), days=frozenset(), series=frozenset())
     if not a.constraints:
         return False
     return constraints_met(a, " ".join(cited)) < constraints_met(a, " ".join(quoted))

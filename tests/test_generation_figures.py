@@ -1,7 +1,8 @@
-"""A generated reply's figures held to the passages: the thing a figure counts, the quote that
-answers something else, numerals as the article writes them, and a rival date in the
-quote's next sentence."""
+"""A generated reply's figures and names held to the passages: the thing a figure counts,
+the quote that answers something else, numerals as the article writes them, a rival date
+in the quote's next sentence, and a restated question that adds the name asked."""
 
+from bot.generation.complete import echoes
 from bot.generation.figures import as_written, counted_elsewhere, mislabelled, rivalled
 from bot.generation.quotes import Quote
 
@@ -55,3 +56,11 @@ def test_a_rival_date_in_another_quoted_sentence_of_the_passage_is_carried():
     assert rivalled(question, [opened, bought, elsewhere], reply) == [bought]
     # a year-only question is answered by any year the reply gives
     assert rivalled("In which year did Luoxi get its van?", [opened, bought], "2018 [1].") == []
+
+
+def test_a_restated_question_with_the_name_it_asks_is_an_answer():
+    question = "安特衛普站期間辦的那場學術研討會叫什麼名字？"
+    assert not echoes(question, "安特衛普站期間辦的那場學術研討會叫“Leaves and Ledgers”[1]。")
+    assert echoes(question, "安特衛普站期間辦的那場學術研討會[1]。")
+    # a name the question already gives is no answer
+    assert echoes("Who is Qian Hui?", "Qian Hui is Qian Hui [1].")

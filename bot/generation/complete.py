@@ -279,6 +279,8 @@ def echoes(question: str, reply: str) -> bool:
         and (not a.units or counts_unit(a.units, said, a.units))
     ):
         return False
+    if a.kind in _NAMED and supplies(a, said):
+        return False  # a name the question does not give ("…is dairo"), held to the quote's
     asked = set(tokenize(question))
     return sum(w not in asked for w in words) / len(words) <= ECHO
 

@@ -32,6 +32,7 @@ SIGNS = {
     "unknown_terms": -1,
     "indefinite": -1,
     "nearest": 1,
+    "nearest_centred": 1,
 }
 
 

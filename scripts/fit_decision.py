@@ -102,7 +102,7 @@ def collect(home: Path) -> Data:
             )
             if analysis.instructions:
                 continue  # refused before any sentence is scored
-            topic = np.array([snap.scorer.nearest(retrieval), retrieval.terms.unknown_share()])
+            topic = np.array([*snap.scorer.nearest(retrieval), retrieval.terms.unknown_share()])
             nearness = _nearness(snap.scorer.index, retrieval, item, passage_tokens)
             featurizer = Featurizer(retrieval, snap.scorer, analysis)
             candidates = featurizer.candidates(passage_lang(language))
@@ -139,8 +139,14 @@ def _nearness(
     rows = index.baseline_rows
     chunk_of = np.asarray(index.sentence_chunk)[rows]
     n = len(index.chunks)
-    by_passage = np.full(n, -np.inf)
-    np.maximum.at(by_passage, chunk_of, index.sentence_vectors[rows] @ retrieval.query_vector)
+    vectors, query = index.sentence_vectors[rows], retrieval.query_vector
+    by_passage, centred = np.full(n, -np.inf), np.full(n, -np.inf)
+    np.maximum.at(by_passage, chunk_of, vectors @ query)
+    moved, away = vectors - vectors.mean(axis=0), query - vectors.mean(axis=0)
+    cosines = (moved @ away) / np.maximum(
+        np.linalg.norm(moved, axis=1) * np.linalg.norm(away), 1e-12
+    )
+    np.maximum.at(centred, chunk_of, cosines)
     gold = np.array(
         [
             item.answerable and any(contains(c.text, g) for g in item.reference_contexts)
@@ -154,6 +160,7 @@ def _nearness(
     return Nearness(
         item.answerable,
         by_passage,
+        centred,
         np.bincount(chunk_of, minlength=n),
         gold,
         weights,

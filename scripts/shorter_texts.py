@@ -2,8 +2,8 @@
 
 Each development article is cut to a share of its passages at random (always keeping those
 holding a question's gold evidence: a shorter article that answers a question still holds
-its answer), and each question's nearest sentence and the share of its terms the text never
-uses are taken again over what is left. The gate
+its answer), and each question's nearest sentence (raw and centred) and the share of its terms
+the text never uses are taken again over what is left. The gate
 judges texts of at least the fewest sentences at which it still refuses no more than
 ``LIMIT`` of the answerable questions (at every length above it too).
 """
@@ -30,6 +30,7 @@ class Nearness:
 
     answerable: bool
     by_passage: np.ndarray  # passages; -inf where a passage has no row the gate reads
+    centred: np.ndarray  # the same, centred on the whole text's mean (a random cut keeps it)
     rows: np.ndarray  # the gate's sentence rows in each passage
     gold: np.ndarray  # bool per passage
     weights: np.ndarray  # per question term (its IDF weight; 0 for a function word)
@@ -51,7 +52,9 @@ def simulated(decision: Decision, questions: Sequence[Nearness], seed: int = 0):
                 keep = (rng.random(len(q.by_passage)) < share) | q.gold
                 left = int(q.rows[keep].sum())
                 nearest = float(q.by_passage[keep].max()) if keep.any() else 0.0
-                logit = decision.topic.logits(np.array([[nearest, q.unknown(keep)]]))[0]
+                centred = float(q.centred[keep].max()) if keep.any() else 0.0
+                row = [nearest, centred, q.unknown(keep)]
+                logit = decision.topic.logits(np.array([row]))[0]
                 yield left, q.answerable, float(logistic(logit)) < decision.topic_floor
 
 

@@ -18,7 +18,7 @@ from bot.answering.decision import TOPIC_FEATURES, Decision, Linear, logistic
 
 
 def on_topic(decision: Decision, q: Question) -> bool:
-    return q.topic is None or decision.on_topic(*q.topic, decision.topic_embedder, q.sentences)
+    return q.topic is None or decision.on_topic(q.topic, decision.topic_embedder, q.sentences)
 
 
 def fit_topic(questions: list[Question]) -> tuple[Linear, float]:
@@ -66,7 +66,8 @@ def gated(
 def refit_topic(data: Data, names: list[str], out: Path) -> int:
     """Fit the topic gate alone into ``out``, whose other parameters stay as they were."""
     payload = json.loads(out.read_text("utf-8"))
-    kept = Decision.from_dict(payload["decision"])
+    # the gate being refitted may read other features than the stored one
+    kept = Decision.from_dict(payload["decision"] | {"topic": None})
     print("topic gate, leave-one-set-out (fitted on the other sets):")
     cv = {}
     for name in names:

@@ -34,20 +34,23 @@ def test_the_shipped_decision_fits_this_versions_features():
 def test_the_topic_gate_refuses_a_question_that_comes_near_nothing_the_article_says():
     fitted = load_decision()
     embedder, size = fitted.topic_embedder, fitted.topic_sentences
-    assert embedder and size > 0 and fitted.on_topic(0.9, 0.0, embedder, size)
-    assert not fitted.on_topic(0.75, 0.8, embedder, size)
-    # nearer, or with fewer terms the article lacks, is never less on the subject
-    assert fitted.on_topic(0.95, 0.8, embedder, size) or not fitted.on_topic(
-        0.9, 0.8, embedder, size
+    assert embedder and size > 0 and fitted.on_topic((0.9, 0.5, 0.0), embedder, size)
+    assert not fitted.on_topic((0.75, 0.2, 0.8), embedder, size)
+    # nearer (raw or centred), or with fewer terms the article lacks: never less on the subject
+    assert fitted.on_topic((0.95, 0.3, 0.8), embedder, size) or not fitted.on_topic(
+        (0.9, 0.3, 0.8), embedder, size
     )
-    assert fitted.on_topic(0.75, 0.2, embedder, size) or not fitted.on_topic(
-        0.75, 0.8, embedder, size
+    assert fitted.on_topic((0.85, 0.4, 0.5), embedder, size) or not fitted.on_topic(
+        (0.85, 0.3, 0.5), embedder, size
+    )
+    assert fitted.on_topic((0.75, 0.3, 0.2), embedder, size) or not fitted.on_topic(
+        (0.75, 0.3, 0.8), embedder, size
     )
     # another embedder's similarities are on another scale, and in a text shorter than the
     # fit script's simulation allows (the development articles cut to a share of their
     # passages) fewer of the question's terms occur: it judges neither
-    assert fitted.on_topic(0.1, 1.0, "another:embedder", size)
-    assert fitted.on_topic(0.1, 1.0, embedder, size - 1)
+    assert fitted.on_topic((0.1, 0.0, 1.0), "another:embedder", size)
+    assert fitted.on_topic((0.1, 0.0, 1.0), embedder, size - 1)
 
 
 def test_the_topic_gate_survives_saving_and_loading(tmp_path):
@@ -488,3 +491,22 @@ def test_a_passage_aligned_to_a_paragraph_lacking_its_figures_is_quoted_as_writt
     result = zhen.ask("项目的Stage 3是从什么时候到什么时候？")
     assert "January 2022 – December 2023" in result.answer
     assert "延长了三年" not in result.answer
+
+
+@pytest.mark.real
+def test_centred_nearness_sets_a_question_off_the_subject_further_apart_than_raw(real_zhen):
+    snap = real_zhen.snapshot
+
+    def nearness(question: str, language: str) -> tuple[float, float]:
+        retrieval, _ = retrieve(question, language, snap.retriever, snap.scorer, outline=None)
+        return snap.scorer.nearest(retrieval)
+
+    for on, off, language in (
+        ("When did Tianjin and Kobe become friendship cities?", "Which planet is largest?", "en"),
+        ("中日两国共缔结了多少对友好城市？", "北京到上海坐高铁要多久？", "zh-Hans"),
+    ):
+        (raw_on, centred_on), (raw_off, centred_off) = (
+            nearness(on, language),
+            nearness(off, language),
+        )
+        assert centred_on - centred_off > 2 * (raw_on - raw_off) > 0

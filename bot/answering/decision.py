@@ -21,6 +21,7 @@ development question sets by ``scripts/fit_decision.py`` and shipped as
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +44,7 @@ QUESTION_FEATURES = ("score", "margin", *EVIDENCE)
 # Whether the question is about the article's subject at all, before any sentence is judged.
 TOPIC_FEATURES = (
     "nearest",  # its highest similarity to any sentence (raw: fitted for one embedder)
+    "nearest_centred",  # the same, question and sentences centred on the text's mean
     "unknown_terms",  # the share of its terms the article never uses
 )
 
@@ -125,17 +127,16 @@ class Decision:
         row = np.array([[score, margin, *(best[name] for name in EVIDENCE)]])
         return float(logistic(self.answerable.logits(row)[0]))
 
-    def on_topic(
-        self, nearest: float, unknown_terms: float, embedder: str | None, sentences: int
-    ) -> bool:
-        """Whether the question is about what the article is about at all. Always, with an
-        embedder other than the one the topic model was fitted on (similarities differ), and
-        for a text shorter than it judges (fewer of a question's words occur in it)."""
+    def on_topic(self, row: Sequence[float], embedder: str | None, sentences: int) -> bool:
+        """Whether the question is about what the article is about at all, from its
+        ``TOPIC_FEATURES``. Always, with an embedder other than the one the topic model was
+        fitted on (similarities differ), and for a text shorter than it judges (fewer of a
+        question's words occur in it)."""
         if self.topic is None or embedder != self.topic_embedder:
             return True
         if sentences < self.topic_sentences:
             return True
-        logit = self.topic.logits(np.array([[nearest, unknown_terms]]))[0]
+        logit = self.topic.logits(np.array([list(row)]))[0]
         return float(logistic(logit)) >= self.topic_floor
 
     def to_dict(self) -> dict:

@@ -91,9 +91,10 @@ def select(
     """Choose the passage to quote, and decide whether the article answers at all."""
     if analysis.instructions:
         return Selection(features={"instructions": 1.0, "probability": 0.0})
-    nearest, unknown = scorer.nearest(retrieval), retrieval.terms.unknown_share()
+    nearest, centred = scorer.nearest(retrieval)
+    topic = (nearest, centred, retrieval.terms.unknown_share())
     embedder = scorer.index.manifest.get("embedder", {}).get("id")
-    if not decision.on_topic(nearest, unknown, embedder, len(scorer.index.sentence_vectors)):
+    if not decision.on_topic(topic, embedder, len(scorer.index.sentence_vectors)):
         return Selection(features={"off_topic": 1.0, "nearest": nearest, "probability": 0.0})
     featurizer = Featurizer(retrieval, scorer, analysis)
     candidates = featurizer.candidates(question_lang, depth)

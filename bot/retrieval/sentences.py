@@ -41,17 +41,26 @@ class SentenceScorer:
         self.index = index
         self._tokens: dict[int, set[str]] = {}
 
-    def nearest(self, retrieval: Retrieval) -> float:
+    def nearest(self, retrieval: Retrieval) -> tuple[float, float]:
         """The question's highest similarity to any sentence (the baseline rows and the
-        retrieved passages; raw, on the embedder's own scale). A question about something
-        else entirely comes less near."""
+        retrieved passages; raw, on the embedder's own scale), and its highest cosine once
+        question and sentences are centred on the baseline rows' mean. A question about
+        something else entirely comes less near; centred, what every sentence of the text
+        shares (its register, its language) no longer brings it near."""
         index, query = self.index, retrieval.query_vector
         rows = [index.baseline_rows]
         for hit in retrieval.hits:
             for chunk in filter(None, (hit.chunk, hit.translation)):
                 rows.append(np.asarray(index.sentence_rows(index.position(chunk.id))))
         picked = np.concatenate(rows).astype(np.int64)
-        return float((index.sentence_vectors[picked] @ query).max()) if picked.size else 0.0
+        if not picked.size:
+            return 0.0, 0.0
+        vectors = index.sentence_vectors[picked]
+        centre = index.sentence_vectors[index.baseline_rows].mean(axis=0)
+        moved, away = vectors - centre, query - centre
+        norms = np.linalg.norm(moved, axis=1) * max(float(np.linalg.norm(away)), 1e-12)
+        centred = (moved @ away) / np.maximum(norms, 1e-12)
+        return float((vectors @ query).max()), float(centred.max())
 
     def tokens(self, row: int, text: str) -> set[str]:
         if row not in self._tokens:

@@ -5,7 +5,8 @@ holding a question's gold evidence: a shorter article that answers a question st
 its answer), and each question's nearest sentence (raw and centred) and the share of its terms
 the text never uses are taken again over what is left. The gate
 judges texts of at least the fewest sentences at which it still refuses no more than
-``LIMIT`` of the answerable questions (at every length above it too).
+``LIMIT`` of the answerable questions (at every length above it too), and shorter texts with
+the highest lower floor that keeps to ``LIMIT`` in their band of length.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Nearness:
 
 
 def simulated(decision: Decision, questions: Sequence[Nearness], seed: int = 0):
-    """(sentences left, answerable, refused by the gate) per question and simulated text."""
+    """(sentences left, answerable, P(on the subject)) per question and simulated text."""
     rng = np.random.default_rng(seed)
     for q in questions:
         for share in SHARES:
@@ -54,28 +55,41 @@ def simulated(decision: Decision, questions: Sequence[Nearness], seed: int = 0):
                 nearest = float(q.by_passage[keep].max()) if keep.any() else 0.0
                 centred = float(q.centred[keep].max()) if keep.any() else 0.0
                 row = [nearest, centred, q.unknown(keep)]
-                logit = decision.topic.logits(np.array([row]))[0]
-                yield left, q.answerable, float(logistic(logit)) < decision.topic_floor
+                yield left, q.answerable, float(logistic(decision.topic.logits(np.array([row]))[0]))
 
 
 def shortest_text(
     decision: Decision, questions: Sequence[Nearness], fitted: int, report: bool = False
-) -> int:
-    """The fewest sentences a text needs for the gate to judge it, at most ``fitted`` (the
-    shortest article it was fitted on); ``report`` prints the refusals per band."""
-    bands: dict[int, list[int]] = {}
-    for left, answerable, refused in simulated(decision, questions):
+) -> tuple[int, tuple[tuple[int, float], ...]]:
+    """The fewest sentences a text needs for the gate to judge it at its floor, at most
+    ``fitted`` (the shortest article it was fitted on), and for each shorter band of text
+    length down to the shortest it can judge, the highest floor (not above a longer band's)
+    at which it refuses no more than ``LIMIT`` of the answerable questions. ``report``
+    prints the refusals per band."""
+    bands: dict[int, list[float]] = {}
+    for left, answerable, p in simulated(decision, questions):
         if answerable and left < fitted:
-            band = bands.setdefault(left // BAND, [0, 0])
-            band[0] += 1
-            band[1] += refused
-    shortest = fitted
+            bands.setdefault(left // BAND, []).append(p)
+    shortest, floor, shorter = fitted, decision.topic_floor, []
     for band in sorted(bands, reverse=True):
-        n, refused = bands[band]
-        if n and refused / n > LIMIT:
+        p = np.array(bands[band])
+        if floor == decision.topic_floor and (p < floor).mean() <= LIMIT:
+            shortest = band * BAND
+            continue
+        grid = np.round(np.arange(0.01, floor + 0.005, 0.01), 2)
+        floor = max((t for t in grid if (p < t).mean() <= LIMIT), default=0.0)
+        if floor <= 0.0:
             break
-        shortest = band * BAND
+        if shorter and shorter[-1][1] == floor:
+            shorter.pop()  # one band with the next longer one's floor: the two make one
+        shorter.append((max(band * BAND, BAND), float(floor)))
     for band in sorted(bands) if report else ():
-        n, refused = bands[band]
-        print(f"  {band * BAND:4d}-{band * BAND + BAND - 1:<4d} sentences: {refused}/{n} refused")
-    return max(shortest, BAND)
+        p, start = np.array(bands[band]), band * BAND
+        used = decision.topic_floor if start >= shortest else None
+        used = next((f for n, f in shorter if start >= n), None) if used is None else used
+        judged = "not judged" if used is None else f"{int((p < used).sum())} at {used:.2f}"
+        print(
+            f"  {start:4d}-{start + BAND - 1:<4d} sentences: {len(p)} answerable, "
+            f"{int((p < decision.topic_floor).sum())} refused at the floor, {judged}"
+        )
+    return max(shortest, BAND), tuple(shorter)

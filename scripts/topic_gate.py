@@ -59,7 +59,8 @@ def gated(
     )
     simulated = [q.nearness for q in fitted if q.nearness is not None]
     if simulated:
-        gate = replace(gate, topic_sentences=shortest_text(gate, simulated, shortest, report))
+        least, shorter = shortest_text(gate, simulated, shortest, report)
+        gate = replace(gate, topic_sentences=least, topic_shorter=shorter)
     return gate
 
 
@@ -79,7 +80,9 @@ def refit_topic(data: Data, names: list[str], out: Path) -> int:
     model, floor = fit_topic(data.questions)
     print("answerable questions the gate refuses on shorter texts (simulated):")
     decision = gated(kept, model, floor, data.questions, report=True)
-    print(f"judges texts of at least {decision.topic_sentences} sentences")
+    print(f"judges texts of at least {decision.topic_sentences} sentences at its floor")
+    for fewest, lower in decision.topic_shorter:
+        print(f"  and of at least {fewest} at floor {lower:.2f}")
     dev = topic_outcomes(decision, data.questions)
     print("all development sets: " + "  ".join(f"{k} {v:.3f}" for k, v in dev.items()))
     print(f"topic floor {floor:.2f}")

@@ -50,7 +50,21 @@ def test_the_topic_gate_refuses_a_question_that_comes_near_nothing_the_article_s
     # fit script's simulation allows (the development articles cut to a share of their
     # passages) fewer of the question's terms occur: it judges neither
     assert fitted.on_topic((0.1, 0.0, 1.0), "another:embedder", size)
-    assert fitted.on_topic((0.1, 0.0, 1.0), embedder, size - 1)
+    shortest = min((n for n, _ in fitted.topic_shorter), default=size)
+    assert fitted.on_topic((0.1, 0.0, 1.0), embedder, shortest - 1)
+
+
+def test_a_shorter_text_is_judged_at_a_lower_floor():
+    fitted = load_decision()
+    assert fitted.topic_shorter, "the fit found no lower floor for shorter texts"
+    floors = [fitted.topic_floor] + [f for _, f in fitted.topic_shorter]
+    assert floors == sorted(floors, reverse=True) and floors[-1] > 0
+    # P(on the subject) 0.098 for this row: refused at the floor and in a text of the
+    # band judged at 0.15, kept in one judged at 0.05, and not judged in a shorter one
+    gate = replace(fitted, topic_floor=0.2, topic_shorter=((100, 0.15), (60, 0.05)))
+    row, embedder, size = (0.83, 0.3, 0.4), fitted.topic_embedder, fitted.topic_sentences
+    assert not gate.on_topic(row, embedder, size) and not gate.on_topic(row, embedder, 120)
+    assert gate.on_topic(row, embedder, 80) and gate.on_topic(row, embedder, 50)
 
 
 def test_the_topic_gate_survives_saving_and_loading(tmp_path):

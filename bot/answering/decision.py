@@ -111,6 +111,9 @@ class Decision:
     topic_embedder: str | None = None  # the embedder whose similarities the topic model read
     topic_sentences: int = 0  # the fewest sentences of a text it judges (simulated by the fit)
     chooser: Linear | None = None  # which sentence to quote; None: the ranker's best
+    # lower floors for shorter texts, (fewest sentences, floor) from the longest down: in a
+    # shorter text a question comes less near and more of its words are unknown
+    topic_shorter: tuple[tuple[int, float], ...] = ()
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """The ranker's score of each candidate sentence (rows in ``FEATURES`` order)."""
@@ -130,14 +133,18 @@ class Decision:
     def on_topic(self, row: Sequence[float], embedder: str | None, sentences: int) -> bool:
         """Whether the question is about what the article is about at all, from its
         ``TOPIC_FEATURES``. Always, with an embedder other than the one the topic model was
-        fitted on (similarities differ), and for a text shorter than it judges (fewer of a
-        question's words occur in it)."""
+        fitted on (similarities differ), and for a text shorter than any it judges (fewer of
+        a question's words occur in it)."""
         if self.topic is None or embedder != self.topic_embedder:
             return True
+        floor = self.topic_floor
         if sentences < self.topic_sentences:
-            return True
+            shorter = [f for fewest, f in self.topic_shorter if sentences >= fewest]
+            if not shorter:
+                return True
+            floor = shorter[0]
         logit = self.topic.logits(np.array([list(row)]))[0]
-        return float(logistic(logit)) >= self.topic_floor
+        return float(logistic(logit)) >= floor
 
     def to_dict(self) -> dict:
         out = {
@@ -153,6 +160,7 @@ class Decision:
                 "topic_floor": round(self.topic_floor, 4),
                 "topic_embedder": self.topic_embedder,
                 "topic_sentences": self.topic_sentences,
+                "topic_shorter": [[n, round(f, 4)] for n, f in self.topic_shorter],
             }
         return out
 
@@ -167,6 +175,7 @@ class Decision:
             data.get("topic_embedder"),
             int(data.get("topic_sentences", 0)),
             Linear.from_dict(data["chooser"], FEATURES) if data.get("chooser") else None,
+            tuple((int(n), float(f)) for n, f in data.get("topic_shorter", ())),
         )
 
     @classmethod

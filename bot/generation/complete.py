@@ -23,7 +23,16 @@ from bot.answering.analysis import (
     question_parts,
     supplies,
 )
-from bot.answering.numbers import SHARE, SHARE_FIGURE, counts_unit, is_year, numbers_in
+from bot.answering.numbers import (
+    DIGITS,
+    EN_NUMBER,
+    SHARE,
+    SHARE_UNIT,
+    ZH_NUM,
+    counts_unit,
+    is_year,
+    numbers_in,
+)
 from bot.answering.tagging import sentence_entities
 from bot.generation.coverage import UNTYPED, untyped
 from bot.generation.quotes import Quote, best_of, shortest
@@ -31,6 +40,12 @@ from index.anchors import dated_days, months, written_dates, year_months
 from index.lang import normalize
 from index.lexical import tokenize
 
+# a share with its figure, however written: 9%, nine per cent, 百分之九, 四成, 三分之一
+_SHARE_FIGURE = re.compile(
+    rf"(?:{DIGITS.pattern}|{EN_NUMBER.pattern}|[{ZH_NUM}]+)\s*{SHARE_UNIT}[{ZH_NUM}]*"
+    rf"|百分之[{ZH_NUM}点]+",
+    re.IGNORECASE,
+)
 _COUNTED = ("number", "date")  # kinds whose values can be counted when asked for twice
 _NAMED = ("name", "person", "place")  # parts answered by a name: the reply must give the quote's
 
@@ -197,11 +212,11 @@ def _share_only(a: Analysis, quoted: Sequence[str], reply: str) -> bool:
     """Whether a question asking for a count or an amount, not a share, gets only a
     percentage or a fraction (and years) from the reply while the quote states another
     figure: "nine per cent of the world's population" is no count of birds."""
-    if SHARE in a.units or not SHARE_FIGURE.search(reply):
+    if SHARE in a.units or not _SHARE_FIGURE.search(reply):
         return False
 
     def others(text: str) -> set[float]:
-        return {v for v in numbers_in(SHARE_FIGURE.sub(" ", text)) if not is_year(v)}
+        return {v for v in numbers_in(_SHARE_FIGURE.sub(" ", text)) if not is_year(v)}
 
     return not others(reply) - a.numbers and bool(others(" ".join(quoted)) - a.numbers)
 

@@ -177,3 +177,15 @@ def test_a_passage_going_on_from_the_evidence_keeps_its_date_but_not_its_names()
     stay = "亨德里克斯在南宁住了几年？"
     experts = ["6名荷兰专家在南宁工作的时间累计达41个月。"]
     assert off_subject(stay, ["亨德里克斯2018年至2020年住在南宁。"], experts, dated=True)
+
+
+def test_a_name_the_cited_passage_renders_in_the_other_language_is_met():
+    question = "Reading Bridge 最早在几个乡镇分馆开展？"
+    quoted = ["The Reading Bridge programme started in six township branches in October 2016."]
+    cited = ["在六个乡镇分馆开展「阅读桥」双语故事会。"]
+    assert off_subject(question, quoted, cited)
+    assert not off_subject(question, quoted, cited, bridge=Bridge())
+    # a name only partly rendered is not met: 海雀号 renders "Sea Lark", not the trust
+    trust = "Who founded the Sea Lark Trust?"
+    founded = ["The Sea Lark Trust was founded by Anna Lin."]
+    assert off_subject(trust, founded, ["海雀号船模在泉州站展出。"], bridge=Bridge())

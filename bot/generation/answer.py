@@ -181,7 +181,8 @@ def stream_answer(
     # states holds for what the next says (the 2016 tour, then its cost per family)
     evidence = _evidence(d)
     dated = all(any(p.holds(e) for e in evidence) for p in cited)
-    if off_subject(d.search, quoted, [t for p in cited for t in _texts(p)], dated):
+    texts = [t for p in cited for t in _texts(p)]
+    if off_subject(d.search, quoted, texts, dated, d.index.bridge):
         yield _fallback(d, "generation_off_subject", began)
         return
     generated = replace(

@@ -37,6 +37,7 @@ from bot.answering.tagging import sentence_entities
 from bot.generation.coverage import UNTYPED, untyped
 from bot.generation.quotes import Quote, best_of, shortest
 from index.anchors import dated_days, months, written_dates, year_months
+from index.bridge import Bridge
 from index.lang import normalize
 from index.lexical import tokenize
 
@@ -254,19 +255,38 @@ def asked_count(question: str) -> int:
 
 
 def off_subject(
-    question: str, quoted: Sequence[str], cited: Sequence[str], dated: bool = False
+    question: str,
+    quoted: Sequence[str],
+    cited: Sequence[str],
+    dated: bool = False,
+    bridge: Bridge | None = None,
 ) -> bool:
     """Whether the cited passages meet fewer of the question's explicit constraints than the
     quoted ones (an answer about the 2023 survey to a question about the 2024 one). With
     ``dated`` (the cited passages go on from the quote's evidence, which dates them) only the
-    names the question states are held to them."""
+    names the question states are held to them. With the corpus' ``bridge``, a name is also
+    met by its rendering in the other language ("Reading Bridge" by 阅读桥)."""
     a = analyse(question)
     if dated:
         a = replace(a, years=frozenset(), numbers=frozenset(), months=frozenset())
         a = replace(a, ordinals=frozenset(), days=frozenset(), series=frozenset())
     if not a.constraints:
         return False
-    return constraints_met(a, " ".join(cited)) < constraints_met(a, " ".join(quoted))
+    return _met(a, " ".join(cited), bridge) < _met(a, " ".join(quoted), bridge)
+
+
+def _met(a: Analysis, text: str, bridge: Bridge | None) -> float:
+    """How many of the question's explicit constraints ``text`` meets."""
+    unnamed = replace(a, names=())
+    met = constraints_met(unnamed, text) * unnamed.constraints
+    tokens, flat = set(tokenize(text)), normalize(text).replace(" ", "")
+    for name in a.names:
+        words = tokenize(name)
+        rendered = bridge.translate(words, tokens) if bridge is not None else {}
+        met += name.replace(" ", "") in flat or bool(
+            words and all(w in tokens or rendered.get(w) for w in words)
+        )
+    return met
 
 
 ECHO = 0.2  # a reply with at most this share of words beyond the question's only restates it

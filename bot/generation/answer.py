@@ -10,7 +10,8 @@ the extractive answer (``bot.generation.complete``):
   (its calibrated probability below the decision's threshold); otherwise the article is quoted;
 - a reply about another subject than the question names (another year or edition), or one
   answering a date, number, place or name question from none of the quote's passages, is
-  replaced by the quote; a passage the evidence goes on into keeps the evidence's date;
+  replaced by the quote; a passage the evidence goes on into keeps the evidence's date, and a
+  name is also met by its rendering in the other language;
 - a reply that leaves out a part of the question the quote covers, or most of the words of
   a quoted sentence that answers, is repaired: ``append`` (the default) adds the quoted
   clause or sentence with its citation and says so in ``note``; ``fallback`` quotes the

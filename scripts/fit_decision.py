@@ -142,7 +142,8 @@ def _nearness(
     vectors, query = index.sentence_vectors[rows], retrieval.query_vector
     by_passage, centred = np.full(n, -np.inf), np.full(n, -np.inf)
     np.maximum.at(by_passage, chunk_of, vectors @ query)
-    moved, away = vectors - vectors.mean(axis=0), query - vectors.mean(axis=0)
+    centre = vectors.mean(axis=0)
+    moved, away = vectors - centre, query - centre
     cosines = (moved @ away) / np.maximum(
         np.linalg.norm(moved, axis=1) * np.linalg.norm(away), 1e-12
     )

@@ -76,13 +76,15 @@ def shortest_text(
         if floor == decision.topic_floor and (p < floor).mean() <= LIMIT:
             shortest = band * BAND
             continue
+        if band == 0:
+            break  # a text under one band's length is not judged
         grid = np.round(np.arange(0.01, floor + 0.005, 0.01), 2)
         floor = max((t for t in grid if (p < t).mean() <= LIMIT), default=0.0)
         if floor <= 0.0:
             break
         if shorter and shorter[-1][1] == floor:
             shorter.pop()  # one band with the next longer one's floor: the two make one
-        shorter.append((max(band * BAND, BAND), float(floor)))
+        shorter.append((band * BAND, float(floor)))
     for band in sorted(bands) if report else ():
         p, start = np.array(bands[band]), band * BAND
         used = decision.topic_floor if start >= shortest else None

@@ -55,7 +55,12 @@ def gated(
     on (``shorter_texts``), and all texts as long as the shortest of them."""
     shortest = min((q.sentences for q in fitted if q.sentences), default=0)
     gate = replace(
-        decision, topic=model, topic_floor=floor, topic_embedder=EMBEDDER, topic_sentences=shortest
+        decision,
+        topic=model,
+        topic_floor=floor,
+        topic_embedder=EMBEDDER,
+        topic_sentences=shortest,
+        topic_shorter=(),
     )
     simulated = [q.nearness for q in fitted if q.nearness is not None]
     if simulated:

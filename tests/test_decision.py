@@ -11,7 +11,7 @@ import pytest
 
 from bot.answering.analysis import analyse
 from bot.answering.cache import AnswerCache
-from bot.answering.decision import DecisionError, Linear, load_decision
+from bot.answering.decision import DecisionError, Linear, load_decision, logistic
 from bot.answering.draft import retrieve
 from bot.answering.extent import asks_for_list, continues, open_ended
 from bot.answering.features import FEATURES, Featurizer
@@ -59,12 +59,18 @@ def test_a_shorter_text_is_judged_at_a_lower_floor():
     assert fitted.topic_shorter, "the fit found no lower floor for shorter texts"
     floors = [fitted.topic_floor] + [f for _, f in fitted.topic_shorter]
     assert floors == sorted(floors, reverse=True) and floors[-1] > 0
-    # P(on the subject) 0.098 for this row: refused at the floor and in a text of the
-    # band judged at 0.15, kept in one judged at 0.05, and not judged in a shorter one
-    gate = replace(fitted, topic_floor=0.2, topic_shorter=((100, 0.15), (60, 0.05)))
-    row, embedder, size = (0.83, 0.3, 0.4), fitted.topic_embedder, fitted.topic_sentences
-    assert not gate.on_topic(row, embedder, size) and not gate.on_topic(row, embedder, 120)
-    assert gate.on_topic(row, embedder, 80) and gate.on_topic(row, embedder, 50)
+    embedder, size = fitted.topic_embedder, fitted.topic_sentences
+    near, far = (0.83, 0.3, 0.4), (0.8, 0.2, 0.6)  # nearer and further off the subject
+    p_near, p_far = (float(logistic(fitted.topic.logits(np.array([r]))[0])) for r in (near, far))
+    assert p_far < p_near
+    # floors around the two: each text length is judged at its band's floor, in any order
+    top, middle, low = p_near + 0.01, (p_near + p_far) / 2, p_far + 0.001
+    for bands in (((100, middle), (60, low)), ((60, low), (100, middle))):
+        gate = replace(fitted, topic_floor=top, topic_shorter=bands)
+        assert not gate.on_topic(near, embedder, size)  # at the floor
+        assert gate.on_topic(near, embedder, 120) and not gate.on_topic(far, embedder, 120)
+        assert not gate.on_topic(far, embedder, 80)  # judged at the lowest floor
+        assert gate.on_topic(far, embedder, 50)  # shorter than any band: not judged
 
 
 def test_the_topic_gate_survives_saving_and_loading(tmp_path):

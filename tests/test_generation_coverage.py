@@ -189,3 +189,12 @@ def test_a_name_the_cited_passage_renders_in_the_other_language_is_met():
     trust = "Who founded the Sea Lark Trust?"
     founded = ["The Sea Lark Trust was founded by Anna Lin."]
     assert off_subject(trust, founded, ["海雀号船模在泉州站展出。"], bridge=Bridge())
+    # nor is a name whose words occur apart, none of them rendered
+    opened = "When did Reading Bridge open?"
+    apart = ["Reading is fun; the bridge is old."]
+    assert off_subject(opened, ["Reading Bridge opened in 2012."], apart, bridge=Bridge())
+    # an abbreviation the article defines renders its full name only where the text has it
+    museum = Bridge(aliases=[(("mtpm",), frozenset({"minjiang", "tea", "port", "museum"}))])
+    mtpm = "When did MTPM open its new hall?"
+    quoted_hall = ["MTPM opened its new hall in 2012."]
+    assert off_subject(mtpm, quoted_hall, ["The library opened in 2012."], bridge=museum)

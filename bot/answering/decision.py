@@ -8,8 +8,9 @@
   next, whether it offers the asked answer type, the question's terms its passage or the
   whole article lacks) and gives the probability that quoting it gives the right answer.
 - The topic model, asked first, gives the probability that the question is about the
-  article's subject at all (how near it comes to any sentence, the share of its terms the
-  article never uses): "Who painted the Mona Lisa?" is refused before any sentence is judged.
+  article's subject at all (how near it comes to any sentence, raw and centred on the
+  text's mean, the share of its terms the article never uses): "Who painted the Mona Lisa?"
+  is refused before any sentence is judged; a shorter text is judged at a lower floor.
 
 The article is quoted when that probability reaches the threshold (the "no answer" score of
 SQuAD 2.0), else the answer is "does not say"; a question the topic model puts below its
@@ -139,10 +140,10 @@ class Decision:
             return True
         floor = self.topic_floor
         if sentences < self.topic_sentences:
-            shorter = [f for fewest, f in self.topic_shorter if sentences >= fewest]
+            shorter = [(fewest, f) for fewest, f in self.topic_shorter if sentences >= fewest]
             if not shorter:
                 return True
-            floor = shorter[0]
+            floor = max(shorter)[1]  # the band of the longest texts this one reaches
         logit = self.topic.logits(np.array([list(row)]))[0]
         return float(logistic(logit)) >= floor
 

@@ -208,8 +208,8 @@ _CURRENCY = re.compile(
 _SCALE = r"^\s*(?:[万亿]|million |thousand )?(?:多|余|\+)?\s*"
 _BRACKETED = re.compile(r"[(（]([^()（）]{1,24})[)）]")  # a table's "(tonnes)"
 SHARE = "‹share›"  # a percentage or a fraction: 百分之四十五, 45%, 七成, 三分之一
-SHARE_UNIT = r"(?:%|％|per ?cent\b|成(?![\u4e00-\u9fff]{0,1}[员立功为长本])|分之)"
-# A weight, length or area asked is met by a figure with a unit of it, in either language.
+# A measurement: a question asking a weight, a length (height, distance) or an area is met
+# by a figure with a unit of that dimension in either language, not by any figure.
 MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     marker: (re.compile(question, re.IGNORECASE), re.compile(_SCALE + unit, re.IGNORECASE))
     for marker, question, unit in (
@@ -236,7 +236,7 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             SHARE,
             r"\bwhat (?:percentage|proportion|share|fraction|per ?cent)\b|\bhow many per ?cent\b|"
             r"\b(?:percentage|proportion)\b|比例|百分比|占比|百分之几|几成",
-            SHARE_UNIT,
+            r"(?:%|％|per ?cent\b|成(?![\u4e00-\u9fff]{0,1}[员立功为长本])|分之)",
         ),
     )
 }

@@ -181,7 +181,7 @@ def stream_answer(
     # the evidence and the neighbours it goes on into are one narrative: a date one of them
     # states holds for what the next says (the 2016 tour, then its cost per family)
     evidence = _evidence(d)
-    dated = all(any(p.holds(e) for e in evidence) for p in cited)
+    dated = bool(cited) and all(any(p.holds(e) for e in evidence) for p in cited)
     texts = [t for p in cited for t in _texts(p)]
     if off_subject(d.search, quoted, texts, dated, d.index.bridge):
         yield _fallback(d, "generation_off_subject", began)
@@ -201,10 +201,11 @@ def stream_answer(
         yield _fallback(d, "generation_off_subject", began)
         return
     found, values = figures(d.search, quotes, said)
-    own = [p.text for p in cited]
-    if found == "different" and counted_elsewhere(d.search, quotes, said, own):
+    # only a passage the quote comes from may count the thing asked in the quote's place
+    quoting = [p.text for p in cited if any(p.holds(c.passage_id) for c in d.extractive.citations)]
+    if found == "different" and counted_elsewhere(d.search, quotes, said, quoting):
         found, values = None, set()
-    if found == "different" or mislabelled(d.search, said, own):
+    if found == "different" or mislabelled(d.search, said, [p.text for p in cited]):
         yield _fallback(d, "generation_other_figures", began)
         return
     missing: list[tuple[str, Quote | None]] = []

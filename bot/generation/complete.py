@@ -23,16 +23,7 @@ from bot.answering.analysis import (
     question_parts,
     supplies,
 )
-from bot.answering.numbers import (
-    DIGITS,
-    EN_NUMBER,
-    SHARE,
-    SHARE_UNIT,
-    ZH_NUM,
-    counts_unit,
-    is_year,
-    numbers_in,
-)
+from bot.answering.numbers import DIGITS, EN_NUMBER, SHARE, ZH_NUM, counts_unit, is_year, numbers_in
 from bot.answering.tagging import sentence_entities
 from bot.generation.coverage import UNTYPED, untyped
 from bot.generation.quotes import Quote, best_of, shortest
@@ -41,10 +32,10 @@ from index.bridge import Bridge
 from index.lang import normalize
 from index.lexical import tokenize
 
-# a share with its figure, however written: 9%, nine per cent, 百分之九, 四成, 三分之一
+# a percentage or a fraction, however written: 9%, nine per cent, 百分之九, 四成, 三分之一
 _SHARE_FIGURE = re.compile(
-    rf"(?:{DIGITS.pattern}|{EN_NUMBER.pattern}|[{ZH_NUM}]+)\s*{SHARE_UNIT}[{ZH_NUM}]*"
-    rf"|百分之[{ZH_NUM}点]+",
+    rf"(?:{DIGITS.pattern}|{EN_NUMBER.pattern}|[{ZH_NUM}]+)\s*(?:%|％|per ?cent\b)"
+    rf"|百分之[{ZH_NUM}点]+|[{ZH_NUM}]+成(?![员立功为长本])|[{ZH_NUM}]+分之[{ZH_NUM}]+",
     re.IGNORECASE,
 )
 _COUNTED = ("number", "date")  # kinds whose values can be counted when asked for twice
@@ -276,16 +267,20 @@ def off_subject(
 
 
 def _met(a: Analysis, text: str, bridge: Bridge | None) -> float:
-    """How many of the question's explicit constraints ``text`` meets."""
+    """How many of the question's explicit constraints ``text`` meets: a name as written, or
+    with at least one of its words rendered in the other language and the rest as written."""
     unnamed = replace(a, names=())
     met = constraints_met(unnamed, text) * unnamed.constraints
     tokens, flat = set(tokenize(text)), normalize(text).replace(" ", "")
     for name in a.names:
+        if name.replace(" ", "") in flat:
+            met += 1
+            continue
         words = tokenize(name)
-        rendered = bridge.translate(words, tokens) if bridge is not None else {}
-        met += name.replace(" ", "") in flat or bool(
-            words and all(w in tokens or rendered.get(w) for w in words)
-        )
+        rendered = bridge.translate(words, tokens) if bridge is not None and words else {}
+        # only renderings the text holds: translate also gives an abbreviation's full name
+        via = {w for w in words if rendered.get(w, set()) & tokens}
+        met += bool(via) and all(w in via or w in tokens for w in words)
     return met
 
 
@@ -295,8 +290,9 @@ ECHO = 0.2  # a reply with at most this share of words beyond the question's onl
 def echoes(question: str, reply: str) -> bool:
     """Whether the reply only restates the question ("第五站幾號開幕[1]" to "第五站幾號開幕？").
     A restatement adding a figure of the asked kind answers it ("一共辦了18屆" to
-    "一共辦了幾屆", not "要花146个" to "要花多少钱"); the figure is then held to the passages
-    and the quote like any other."""
+    "一共辦了幾屆", not "要花146个" to "要花多少钱"), or a name the question does not give
+    to a name question; the figure or name is then held to the passages and the quote like
+    any other."""
     said = re.sub(r"\[\d+\]", " ", reply)
     words = tokenize(said)
     if not words:

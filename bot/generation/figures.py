@@ -102,8 +102,7 @@ def rivalled(question: str, quotes: Sequence[Quote], reply: str) -> list[Quote]:
             if c not in mine
             and any(fits(c.text) and figures_beyond(b, [c.text]) - said for fits, b in shared)
         ]
-    rivals = list(dict.fromkeys(rivals))
-    return rivals
+    return list(dict.fromkeys(rivals))
 
 
 def clauses_with(values: set[float], quotes: Sequence[Quote]) -> list[Quote | None]:

@@ -8,6 +8,7 @@ Rerank and the extractive answerer share it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -17,6 +18,13 @@ from index.model import Chunk
 from index.store import Index
 
 COVERAGE_WEIGHT = 0.15  # a sentence's score: similarity + this × weighted question-term share
+
+
+def centred_cosines(vectors: np.ndarray, query: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Each row's cosine to ``query`` once both are moved by ``-centre``."""
+    moved, away = vectors - centre, query - centre
+    norms = np.linalg.norm(moved, axis=1) * max(float(np.linalg.norm(away)), 1e-12)
+    return (moved @ away) / np.maximum(norms, 1e-12)
 
 
 @dataclass(frozen=True)
@@ -56,11 +64,13 @@ class SentenceScorer:
         if not picked.size:
             return 0.0, 0.0
         vectors = index.sentence_vectors[picked]
-        centre = index.sentence_vectors[index.baseline_rows].mean(axis=0)
-        moved, away = vectors - centre, query - centre
-        norms = np.linalg.norm(moved, axis=1) * max(float(np.linalg.norm(away)), 1e-12)
-        centred = (moved @ away) / np.maximum(norms, 1e-12)
+        centred = centred_cosines(vectors, query, self.centre)
         return float((vectors @ query).max()), float(centred.max())
+
+    @cached_property
+    def centre(self) -> np.ndarray:
+        """The mean of the baseline rows' vectors: what every sentence of the text shares."""
+        return self.index.sentence_vectors[self.index.baseline_rows].mean(axis=0)
 
     def tokens(self, row: int, text: str) -> set[str]:
         if row not in self._tokens:
